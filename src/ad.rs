@@ -1,0 +1,179 @@
+//! The input record: one job advert, either with EMSCAD-style fields or as a single
+//! free text. This stage only holds what was read; it does not interpret it.
+
+use serde::Serialize;
+
+/// A text field of an advert. Evidence spans are byte offsets into one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextField {
+    /// The single free text of an advert that has no separate fields.
+    Text,
+    /// Job title.
+    Title,
+    /// Location ("CC, REGION, City").
+    Location,
+    /// Salary range as written.
+    SalaryRange,
+    /// Company profile.
+    CompanyProfile,
+    /// Job description.
+    Description,
+    /// Requirements.
+    Requirements,
+    /// Benefits.
+    Benefits,
+}
+
+impl TextField {
+    /// Every text field, in the order adverts are read.
+    pub const ALL: [TextField; 8] = [
+        TextField::Text,
+        TextField::Title,
+        TextField::Location,
+        TextField::SalaryRange,
+        TextField::CompanyProfile,
+        TextField::Description,
+        TextField::Requirements,
+        TextField::Benefits,
+    ];
+
+    /// The column name (as in EMSCAD; `text` for free text).
+    pub fn name(self) -> &'static str {
+        match self {
+            TextField::Text => "text",
+            TextField::Title => "title",
+            TextField::Location => "location",
+            TextField::SalaryRange => "salary_range",
+            TextField::CompanyProfile => "company_profile",
+            TextField::Description => "description",
+            TextField::Requirements => "requirements",
+            TextField::Benefits => "benefits",
+        }
+    }
+
+    /// Parses a column name.
+    pub fn from_name(name: &str) -> Option<TextField> {
+        TextField::ALL.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+/// EMSCAD's metadata, each `None` when the input does not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AdMetadata {
+    /// Whether the advert allows working remotely.
+    pub telecommuting: Option<bool>,
+    /// Whether the employer shows a logo.
+    pub has_company_logo: Option<bool>,
+    /// Whether the application asks screening questions.
+    pub has_questions: Option<bool>,
+    /// Full-time, Part-time, Contract, ...
+    pub employment_type: Option<String>,
+    /// Entry level, Mid-Senior level, ...
+    pub required_experience: Option<String>,
+    /// High School or equivalent, Bachelor's Degree, ...
+    pub required_education: Option<String>,
+    /// Industry as given.
+    pub industry: Option<String>,
+    /// Job function as given.
+    pub function: Option<String>,
+    /// Department as given.
+    pub department: Option<String>,
+}
+
+/// One job advert.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Ad {
+    /// The record's id (from `job_id`/`id`, or the record number).
+    pub id: String,
+    /// Text fields present, in [`TextField::ALL`] order, each at most once.
+    fields: Vec<(TextField, String)>,
+    /// Metadata, where known.
+    pub meta: AdMetadata,
+}
+
+impl Ad {
+    /// An advert that is one free text (as pasted into `check`).
+    pub fn from_text(id: impl Into<String>, text: impl Into<String>) -> Self {
+        let mut ad = Ad {
+            id: id.into(),
+            ..Ad::default()
+        };
+        ad.set_field(TextField::Text, text);
+        ad
+    }
+
+    /// An empty advert with an id, to be filled with [`Ad::set_field`].
+    pub fn with_id(id: impl Into<String>) -> Self {
+        Ad {
+            id: id.into(),
+            ..Ad::default()
+        }
+    }
+
+    /// Sets (or replaces) a text field. Empty text removes the field.
+    pub fn set_field(&mut self, field: TextField, text: impl Into<String>) {
+        let text = text.into();
+        self.fields.retain(|(f, _)| *f != field);
+        if !text.trim().is_empty() {
+            let at = self.fields.partition_point(|(f, _)| *f < field);
+            self.fields.insert(at, (field, text));
+        }
+    }
+
+    /// The text of a field, if present.
+    pub fn field(&self, field: TextField) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// The text fields present, in order.
+    pub fn fields(&self) -> impl Iterator<Item = (TextField, &str)> {
+        self.fields.iter().map(|(f, t)| (*f, t.as_str()))
+    }
+
+    /// Total bytes of text in the advert.
+    pub fn text_len(&self) -> usize {
+        self.fields.iter().map(|(_, t)| t.len()).sum()
+    }
+
+    /// Whether the advert has any text at all.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// Whether the advert came with EMSCAD-style separate fields (not one free text).
+    pub fn has_structured_fields(&self) -> bool {
+        self.fields.iter().any(|(f, _)| *f != TextField::Text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_stay_ordered_and_unique() {
+        let mut ad = Ad::with_id("1");
+        ad.set_field(TextField::Description, "d");
+        ad.set_field(TextField::Title, "t");
+        ad.set_field(TextField::Title, "t2");
+        ad.set_field(TextField::Benefits, "  ");
+        let got: Vec<_> = ad.fields().collect();
+        assert_eq!(
+            got,
+            vec![(TextField::Title, "t2"), (TextField::Description, "d")]
+        );
+        assert!(ad.has_structured_fields());
+        assert_eq!(ad.text_len(), 3);
+    }
+
+    #[test]
+    fn field_names_round_trip() {
+        for f in TextField::ALL {
+            assert_eq!(TextField::from_name(f.name()), Some(f));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Bulk scoring: a feed of records in, one outcome per record out, in input order.
+//!
+//! A reader thread parses records into chunks and hands them over a bounded channel;
+//! each chunk is scored across all cores with rayon and emitted in order. At most a few
+//! chunks are in memory at once, so memory stays flat however long the feed. Every
+//! record read becomes exactly one [`Outcome`]: scored or rejected, never dropped.
+
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::explain::{Scored, Scorer};
+use crate::features::{AdFeatures, ExtractBuffers};
+use crate::input::{InputRecord, Item, Rejection};
+
+/// Records per chunk: big enough to keep both cores busy, small enough to stay flat.
+pub const DEFAULT_CHUNK: usize = 1024;
+/// Chunks parsed ahead of scoring.
+const CHUNKS_IN_FLIGHT: usize = 2;
+
+/// Options for [`score_stream`].
+#[derive(Debug, Clone, Copy)]
+pub struct BulkOptions {
+    /// Records per chunk; defaults to [`DEFAULT_CHUNK`].
+    pub chunk: usize,
+    /// Keep quoted evidence per record.
+    pub explain: bool,
+    /// Stop at the first rejected record.
+    pub strict: bool,
+}
+
+impl Default for BulkOptions {
+    fn default() -> Self {
+        BulkOptions {
+            chunk: DEFAULT_CHUNK,
+            explain: false,
+            strict: false,
+        }
+    }
+}
+
+/// A scored record.
+#[derive(Debug, Clone)]
+pub struct ScoredRecord {
+    /// 1-based record number.
+    pub record: u64,
+    /// 1-based line where it starts.
+    pub line: u64,
+    /// The record's id.
+    pub id: String,
+    /// Pass-through column values.
+    pub kept: Vec<String>,
+    /// The score.
+    pub scored: Scored,
+}
+
+/// What became of one input record.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// It was scored.
+    Scored(ScoredRecord),
+    /// It was rejected, with the reason.
+    Rejected(Rejection),
+}
+
+/// Counts for the end-of-run line: `read == scored + rejected` always.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Records read.
+    pub read: u64,
+    /// Records scored.
+    pub scored: u64,
+    /// Records rejected.
+    pub rejected: u64,
+}
+
+/// Scores a stream of records, calling `sink` once per record in input order and
+/// counting into `tally` (which stays right even when the run stops early). Stops early,
+/// returning the error, when the sink fails, on a fatal input error, or with `strict` at
+/// the first rejection (after passing it to the sink).
+pub fn score_stream<I>(
+    records: I,
+    scorer: &Scorer<'_>,
+    opts: BulkOptions,
+    tally: &mut Tally,
+    mut sink: impl FnMut(Outcome) -> Result<()>,
+) -> Result<()>
+where
+    I: Iterator<Item = Result<Item>> + Send,
+{
+    let chunk = opts.chunk.max(1);
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Result<Vec<Item>>>(CHUNKS_IN_FLIGHT);
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(chunk);
+            for item in records {
+                match item {
+                    Ok(it) => {
+                        batch.push(it);
+                        if batch.len() == chunk
+                            && tx
+                                .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(chunk))))
+                                .is_err()
+                        {
+                            return; // the consumer stopped
+                        }
+                    }
+                    Err(e) => {
+                        if !batch.is_empty() {
+                            let _ = tx.send(Ok(std::mem::take(&mut batch)));
+                        }
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(Ok(batch));
+            }
+        });
+        for batch in rx {
+            let batch = batch?;
+            let outcomes: Vec<Outcome> = batch
+                .into_par_iter()
+                .map_init(
+                    || (ExtractBuffers::default(), AdFeatures::default()),
+                    |(buf, feats), item| match item {
+                        Ok(rec) => {
+                            Outcome::Scored(score_record(scorer, rec, buf, feats, opts.explain))
+                        }
+                        Err(rejection) => Outcome::Rejected(rejection),
+                    },
+                )
+                .collect();
+            for outcome in outcomes {
+                tally.read += 1;
+                let rejected = match &outcome {
+                    Outcome::Scored(_) => {
+                        tally.scored += 1;
+                        None
+                    }
+                    Outcome::Rejected(r) => {
+                        tally.rejected += 1;
+                        Some(r.clone())
+                    }
+                };
+                sink(outcome)?;
+                if let (true, Some(r)) = (opts.strict, rejected) {
+                    return Err(Error::Record {
+                        record: r.record,
+                        line: r.line,
+                        id: r.id,
+                        reason: r.reason,
+                    });
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+fn score_record(
+    scorer: &Scorer<'_>,
+    rec: InputRecord,
+    buf: &mut ExtractBuffers,
+    feats: &mut AdFeatures,
+    explain: bool,
+) -> ScoredRecord {
+    let scored = scorer.score_with(&rec.ad, buf, feats, explain);
+    ScoredRecord {
+        record: rec.record,
+        line: rec.line,
+        id: rec.ad.id,
+        kept: rec.kept,
+        scored,
+    }
+}

@@ -1,0 +1,114 @@
+//! `lurescan check [TEXT]`: one advert (argument or stdin) → a readable report, or JSON.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use lurescan::ad::Ad;
+use lurescan::explain::{Explanation, Scorer};
+
+use super::common::ModelArgs;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The advert's text (read from stdin when absent).
+    text: Option<String>,
+    /// Print JSON instead of a report.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let text = match args.text {
+        Some(t) => t,
+        None => {
+            let mut t = String::new();
+            std::io::stdin()
+                .read_to_string(&mut t)
+                .context("reading the advert from stdin")?;
+            t
+        }
+    };
+    if text.trim().is_empty() {
+        anyhow::bail!("the advert is empty: give its text as an argument or on stdin");
+    }
+    let model = args.model.load_model()?;
+    let lexicon = args.model.load_lexicon()?;
+    let scorer = Scorer::new(&model, lexicon.get());
+    let why = scorer.explain(&Ad::from_text("text", text));
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &why)?;
+        writeln!(out)?;
+    } else {
+        write_report(&mut out, &why)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> {
+    let verdict = match why.verdict {
+        lurescan::model::Verdict::Lure => "LURE",
+        lurescan::model::Verdict::Ok => "ok",
+    };
+    writeln!(
+        out,
+        "verdict: {verdict}   probability {:.3} (threshold {:.3}, assuming {:.1}% of adverts are lures)",
+        why.probability,
+        why.threshold,
+        why.prevalence * 100.0
+    )?;
+    writeln!(out, "language: {}", why.lang.unwrap_or("unknown"))?;
+    if why.lures.is_empty() {
+        writeln!(out, "\nno lure evidence found")?;
+    } else {
+        writeln!(out, "\nevidence:")?;
+        for l in &why.lures {
+            let span = match l.field {
+                Some(f) => format!("{} {}..{}", f.name(), l.start, l.end),
+                None => "metadata".to_string(),
+            };
+            write!(
+                out,
+                "  {:<15} \"{}\"  ({span}; {})",
+                l.family.id(),
+                l.text,
+                l.matched_by
+            )?;
+            if let Some(d) = &l.detail {
+                write!(out, "\n  {:<15} {d}", "")?;
+            }
+            writeln!(out)?;
+        }
+    }
+    writeln!(
+        out,
+        "\nwhat moved the score (log-odds, before calibration):"
+    )?;
+    for f in &why.families {
+        writeln!(
+            out,
+            "  {:<15} {:+.2}  (expert prior {:+.2}, data {:+.2}) {}",
+            f.family.id(),
+            f.prior + f.fitted,
+            f.prior,
+            f.fitted,
+            f.family.describe()
+        )?;
+    }
+    writeln!(out, "  {:<15} {:+.2}", "metadata", why.metadata_part)?;
+    writeln!(out, "  {:<15} {:+.2}", "text", why.text_part)?;
+    if !why.top_terms.is_empty() {
+        let terms: Vec<String> = why
+            .top_terms
+            .iter()
+            .map(|t| format!("{} {:+.2}", t.term, t.weight))
+            .collect();
+        writeln!(out, "  top terms: {}", terms.join(", "))?;
+    }
+    Ok(())
+}

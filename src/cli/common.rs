@@ -1,0 +1,144 @@
+//! Flags shared by several subcommands, and the loading they imply.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use lurescan::input::{FieldMapping, Format};
+use lurescan::lure::Lexicon;
+use lurescan::model::LureModel;
+
+/// Which model and lexicons to use.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ModelArgs {
+    /// A model file from `lurescan train` (default: the embedded model).
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// A directory of `<lang>.tsv` lexicons added to (or replacing) the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub lexicons: Option<PathBuf>,
+    /// Prevalence the probabilities should assume (default: the model's, 0.048 for the
+    /// embedded model). The verdict threshold moves with it.
+    #[arg(long, value_name = "P")]
+    pub prevalence: Option<f64>,
+}
+
+/// A lexicon either borrowed from the binary or loaded from a directory.
+pub enum LexiconChoice {
+    Embedded(&'static Lexicon),
+    Loaded(Box<Lexicon>),
+}
+
+impl LexiconChoice {
+    pub fn get(&self) -> &Lexicon {
+        match self {
+            LexiconChoice::Embedded(l) => l,
+            LexiconChoice::Loaded(l) => l,
+        }
+    }
+}
+
+impl ModelArgs {
+    pub fn load_model(&self) -> anyhow::Result<LureModel> {
+        let model = match &self.model {
+            Some(p) => {
+                LureModel::load(p).with_context(|| format!("loading model {}", p.display()))?
+            }
+            None => LureModel::embedded().context("loading the embedded model")?,
+        };
+        match self.prevalence {
+            Some(p) => Ok(model.with_prevalence(p)?),
+            None => Ok(model),
+        }
+    }
+
+    pub fn load_lexicon(&self) -> anyhow::Result<LexiconChoice> {
+        Ok(match &self.lexicons {
+            Some(dir) => LexiconChoice::Loaded(Box::new(
+                Lexicon::with_overrides(dir)
+                    .with_context(|| format!("loading lexicons from {}", dir.display()))?,
+            )),
+            None => LexiconChoice::Embedded(Lexicon::embedded()),
+        })
+    }
+}
+
+/// How input columns map to fields.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// Input format (default: by extension; `.jsonl`/`.ndjson` are JSONL, else CSV).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Column holding the record id (default: `job_id`, else `id`, else the record number).
+    #[arg(long, value_name = "COL")]
+    pub id_col: Option<String>,
+    /// Comma-separated text columns (default: the EMSCAD text fields present, else `text`).
+    #[arg(long, value_name = "COLS", value_delimiter = ',')]
+    pub text_cols: Option<Vec<String>>,
+    /// Largest accepted field in bytes; larger records are rejected.
+    #[arg(long, value_name = "BYTES", default_value_t = lurescan::input::DEFAULT_MAX_FIELD_BYTES)]
+    pub max_field_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Jsonl,
+}
+
+impl InputArgs {
+    pub fn format(&self) -> Option<Format> {
+        self.format.map(|f| match f {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Jsonl => Format::Jsonl,
+        })
+    }
+
+    pub fn mapping(&self) -> FieldMapping {
+        FieldMapping {
+            id_col: self.id_col.clone(),
+            text_cols: self.text_cols.clone(),
+            max_field_bytes: self.max_field_bytes,
+            ..FieldMapping::new()
+        }
+    }
+}
+
+/// Labels for training and evaluation.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LabelArgs {
+    /// Column holding the label.
+    #[arg(long, value_name = "COL", default_value = "fraudulent")]
+    pub label_col: String,
+    /// Comma-separated values meaning "lure" (default: 1, true, yes, fraud, scam, fake, lure).
+    #[arg(long, value_name = "VALUES", value_delimiter = ',')]
+    pub positive: Option<Vec<String>>,
+}
+
+/// Reads a labelled file with the given flags.
+pub fn read_labelled(
+    path: &Path,
+    input: &InputArgs,
+    labels: &LabelArgs,
+) -> anyhow::Result<lurescan::model::LabelledAds> {
+    let mut mapping = input.mapping();
+    mapping.label_col = Some(labels.label_col.clone());
+    mapping.positive = labels.positive.clone();
+    lurescan::input::read_labelled(path, input.format(), mapping)
+        .with_context(|| format!("reading {}", path.display()))
+}
+
+/// Stdout or a file, buffered.
+pub fn output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write + Send>> {
+    Ok(match path {
+        Some(p) if p.as_os_str() != "-" => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
+        _ => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout(),
+        )),
+    })
+}

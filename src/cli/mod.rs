@@ -1,0 +1,54 @@
+//! Command-line arguments (clap) and dispatch. Each subcommand lives in its own file and
+//! turns flags into library calls and library results into output.
+
+mod check;
+mod common;
+mod eval;
+mod inspect;
+mod score;
+mod train;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Scores job adverts for scam-recruitment lures, and says why.
+#[derive(Debug, Parser)]
+#[command(name = "lurescan", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check one advert: verdict, probability, and the evidence quoted from the text.
+    Check(check::Args),
+    /// Score a feed of adverts (CSV or JSONL, gzip too) as CSV or JSONL, in input order.
+    Score(score::Args),
+    /// Train a model on labelled adverts, with grouped cross-validation.
+    Train(train::Args),
+    /// Evaluate a model on labelled adverts: ROC-AUC, PR-AUC, calibration, intervals.
+    Eval(eval::Args),
+    /// Show a model's strongest features, family priors and provenance.
+    Inspect(inspect::Args),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Score(a) => score::run(a),
+        Command::Train(a) => train::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Inspect(a) => inspect::run(a),
+    }
+}
+
+/// Whether the error is a closed pipe on output (not worth reporting).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<csv::Error>().is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+    })
+}

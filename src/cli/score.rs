@@ -1,0 +1,331 @@
+//! `lurescan score [FILE...]`: a feed of adverts → one output row per record, in input
+//! order, and one rejection per unusable record; `read N, scored M, rejected K` at the end.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use lurescan::bulk::{BulkOptions, Outcome, ScoredRecord, Tally, score_stream};
+use lurescan::explain::Scorer;
+use lurescan::input::{self, Records, Rejection};
+
+use super::common::{InputArgs, ModelArgs, output};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Input files (CSV with a header, or JSONL; `.gz` is read transparently). Stdin
+    /// when none, or for `-`.
+    files: Vec<PathBuf>,
+    /// Write results here instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    output_format: OutputFormat,
+    /// Add the evidence (family, quoted text, field, span) per record.
+    #[arg(long)]
+    explain: bool,
+    /// Comma-separated input columns to pass through to the output.
+    #[arg(long, value_name = "COLS", value_delimiter = ',')]
+    keep: Vec<String>,
+    /// Write rejected records as CSV `record,line,id,reason` (default: report on stderr).
+    #[arg(long, value_name = "FILE")]
+    errors: Option<PathBuf>,
+    /// Stop at the first rejected record.
+    #[arg(long)]
+    strict: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Records per parallel chunk.
+    #[arg(long, default_value_t = lurescan::bulk::DEFAULT_CHUNK, hide = true)]
+    chunk: usize,
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    Csv,
+    Jsonl,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let model = args.model.load_model()?;
+    let lexicon = args.model.load_lexicon()?;
+    let scorer = Scorer::new(&model, lexicon.get());
+    let files = if args.files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.files.clone()
+    };
+    let mut out = output(args.output.as_deref())?;
+    let mut errors = match &args.errors {
+        Some(p) => {
+            let mut w = csv::Writer::from_writer(output(Some(p))?);
+            w.write_record(["record", "line", "id", "reason"])?;
+            Some(w)
+        }
+        None => None,
+    };
+    let mut results = ResultWriter::new(args.output_format, &args.keep, args.explain);
+    results.header(&mut out)?;
+    let opts = BulkOptions {
+        chunk: args.chunk,
+        explain: args.explain,
+        strict: args.strict,
+    };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let mut tally = Tally::default();
+    let mut outcome = Ok(());
+    for path in &files {
+        let progress = show_progress.then(|| progress_bar(path));
+        let records = open_records(path, &args, progress.as_ref())?;
+        let label = (files.len() > 1).then(|| path.display().to_string());
+        let run = score_stream(records, &scorer, opts, &mut tally, |o| {
+            if let Some(pb) = &progress {
+                pb.inc(0);
+            }
+            match o {
+                Outcome::Scored(rec) => results.row(&mut out, &rec).map_err(lurescan_io),
+                Outcome::Rejected(r) => report_rejection(&mut errors, &r, label.as_deref()),
+            }
+        });
+        if let Some(pb) = &progress {
+            pb.finish_and_clear();
+        }
+        if let Err(e) = run {
+            outcome = Err(e);
+            break;
+        }
+    }
+    out.flush().map_err(lurescan_io)?;
+    if let Some(w) = &mut errors {
+        w.flush()?;
+    }
+    match outcome {
+        Ok(()) => {}
+        // --strict: the rejection was counted by the sink before the stop.
+        Err(lurescan::Error::Record { .. }) if args.strict => {
+            eprintln!("lurescan: stopped at the first rejected record (--strict)");
+            eprintln!(
+                "read {}, scored {}, rejected {}",
+                tally.read, tally.scored, tally.rejected
+            );
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    eprintln!(
+        "read {}, scored {}, rejected {}",
+        tally.read, tally.scored, tally.rejected
+    );
+    Ok(if tally.rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn lurescan_io(e: std::io::Error) -> lurescan::Error {
+    lurescan::Error::Io {
+        path: PathBuf::from("<output>"),
+        source: e,
+    }
+}
+
+fn open_records(
+    path: &Path,
+    args: &Args,
+    progress: Option<&ProgressBar>,
+) -> anyhow::Result<Records> {
+    let mut mapping = args.input.mapping();
+    mapping.keep_cols = args.keep.clone();
+    let format = args
+        .input
+        .format()
+        .unwrap_or_else(|| input::Format::from_path(path));
+    if path.as_os_str() == "-" {
+        return Ok(Records::new(
+            input::open(path)?,
+            format,
+            mapping,
+            "<stdin>",
+        )?);
+    }
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let raw: Box<dyn Read + Send> = match progress {
+        Some(pb) => {
+            if let Ok(meta) = file.metadata() {
+                pb.set_length(meta.len());
+            }
+            Box::new(pb.wrap_read(file))
+        }
+        None => Box::new(file),
+    };
+    Records::new(
+        input::decode(path, raw),
+        format,
+        mapping,
+        &path.display().to_string(),
+    )
+    .with_context(|| format!("reading {}", path.display()))
+}
+
+fn progress_bar(path: &Path) -> ProgressBar {
+    let pb = ProgressBar::new(0);
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    pb.set_message(path.display().to_string());
+    pb
+}
+
+fn report_rejection(
+    errors: &mut Option<csv::Writer<Box<dyn Write + Send>>>,
+    r: &Rejection,
+    file: Option<&str>,
+) -> lurescan::Result<()> {
+    let reason = match file {
+        Some(f) => format!("{f}: {}", r.reason),
+        None => r.reason.clone(),
+    };
+    match errors {
+        Some(w) => w
+            .write_record([
+                r.record.to_string(),
+                r.line.to_string(),
+                r.id.clone().unwrap_or_default(),
+                reason,
+            ])
+            .map_err(|source| lurescan::Error::Csv {
+                context: "writing --errors".into(),
+                source,
+            }),
+        None => {
+            eprintln!(
+                "lurescan: rejected {}",
+                Rejection {
+                    reason,
+                    ..r.clone()
+                }
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Writes result rows in the chosen format.
+struct ResultWriter<'a> {
+    format: OutputFormat,
+    keep: &'a [String],
+    explain: bool,
+    line: String,
+}
+
+impl<'a> ResultWriter<'a> {
+    fn new(format: OutputFormat, keep: &'a [String], explain: bool) -> Self {
+        ResultWriter {
+            format,
+            keep,
+            explain,
+            line: String::with_capacity(256),
+        }
+    }
+
+    fn header(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        if self.format == OutputFormat::Csv {
+            let mut cols = vec!["id", "probability", "verdict", "lures"];
+            if self.explain {
+                cols.push("evidence");
+            }
+            cols.extend(self.keep.iter().map(String::as_str));
+            self.line.clear();
+            for (i, c) in cols.iter().enumerate() {
+                if i > 0 {
+                    self.line.push(',');
+                }
+                push_csv_field(&mut self.line, c);
+            }
+            self.line.push('\n');
+            out.write_all(self.line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, out: &mut dyn Write, rec: &ScoredRecord) -> std::io::Result<()> {
+        use std::fmt::Write as _;
+        let s = &rec.scored;
+        let families: Vec<&str> = s.families.iter().map(|f| f.id()).collect();
+        self.line.clear();
+        match self.format {
+            OutputFormat::Csv => {
+                push_csv_field(&mut self.line, &rec.id);
+                let _ = write!(self.line, ",{:.4},{},", s.probability, s.verdict.as_str());
+                push_csv_field(&mut self.line, &families.join(";"));
+                if self.explain {
+                    self.line.push(',');
+                    let ev = serde_json::to_string(&s.lures).unwrap_or_default();
+                    push_csv_field(&mut self.line, &ev);
+                }
+                for v in &rec.kept {
+                    self.line.push(',');
+                    push_csv_field(&mut self.line, v);
+                }
+            }
+            OutputFormat::Jsonl => {
+                let mut obj = serde_json::Map::new();
+                obj.insert("id".into(), rec.id.clone().into());
+                obj.insert(
+                    "probability".into(),
+                    ((s.probability * 1e4).round() / 1e4).into(),
+                );
+                obj.insert("verdict".into(), s.verdict.as_str().into());
+                obj.insert(
+                    "lures".into(),
+                    families
+                        .iter()
+                        .map(|f| serde_json::Value::from(*f))
+                        .collect(),
+                );
+                obj.insert(
+                    "lang".into(),
+                    s.lang.map_or(serde_json::Value::Null, Into::into),
+                );
+                if self.explain {
+                    obj.insert(
+                        "evidence".into(),
+                        serde_json::to_value(&s.lures).unwrap_or_default(),
+                    );
+                }
+                for (k, v) in self.keep.iter().zip(&rec.kept) {
+                    obj.insert(k.clone(), v.clone().into());
+                }
+                self.line
+                    .push_str(&serde_json::Value::Object(obj).to_string());
+            }
+        }
+        self.line.push('\n');
+        out.write_all(self.line.as_bytes())
+    }
+}
+
+/// Appends one CSV field, quoted when it needs to be.
+fn push_csv_field(line: &mut String, value: &str) {
+    if value.contains([',', '"', '\n', '\r']) {
+        line.push('"');
+        line.push_str(&value.replace('"', "\"\""));
+        line.push('"');
+    } else {
+        line.push_str(value);
+    }
+}

@@ -1,0 +1,204 @@
+//! `lurescan train DATA -o MODEL.json`: grouped cross-validation, calibration, threshold,
+//! final fit; writes the model and its card (markdown) beside it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use sha2::{Digest, Sha256};
+
+use lurescan::features::Extractor;
+use lurescan::model::train::{Alpha, ThresholdRule};
+use lurescan::model::{Provenance, TrainParams, card};
+
+use super::common::{InputArgs, LabelArgs, ModelArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Labelled adverts (CSV or JSONL, `.gz` too).
+    data: PathBuf,
+    /// Where to write the model.
+    #[arg(short = 'o', long, value_name = "MODEL.json")]
+    output: PathBuf,
+    /// Where to write the model card (default: beside the model, `<name>.md`).
+    #[arg(long, value_name = "PATH")]
+    card: Option<PathBuf>,
+    /// Cross-validation folds (grouped by near-identical advert, stratified).
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    cv: usize,
+    /// Seed for folds and bootstrap.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// L2 strength, or `auto` to pick it by cross-validation.
+    #[arg(long, default_value = "1.0")]
+    alpha: String,
+    /// Choose the threshold with the most recall that reaches this precision (at the prevalence).
+    #[arg(long, value_name = "P", conflicts_with = "target_recall")]
+    target_precision: Option<f64>,
+    /// Choose the threshold as the highest reaching this recall.
+    #[arg(long, value_name = "R")]
+    target_recall: Option<f64>,
+    /// Prevalence of lures the model's probabilities assume (EMSCAD's natural rate by default).
+    #[arg(long, value_name = "P", default_value_t = 0.048)]
+    prevalence: f64,
+    /// Count each lure row this many times (exact weighting for imbalanced data).
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    positive_weight: usize,
+    /// Text terms kept (top by chi-squared within each training fold).
+    #[arg(long, value_name = "N", default_value_t = 4000)]
+    max_features: usize,
+    /// Bootstrap replicates for the confidence intervals.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    bootstrap: usize,
+    /// Write PR, ROC and reliability plots (SVG) of the out-of-fold scores here.
+    #[arg(long, value_name = "DIR")]
+    plots: Option<PathBuf>,
+    /// Write each advert's out-of-fold probability as CSV `id,label,fold,probability`.
+    #[arg(long, value_name = "FILE")]
+    oof: Option<PathBuf>,
+    #[command(flatten)]
+    labels: LabelArgs,
+    #[command(flatten)]
+    input: InputArgs,
+    /// A directory of `<lang>.tsv` lexicons added to (or replacing) the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    lexicons: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let alpha = match args.alpha.as_str() {
+        "auto" => Alpha::Auto,
+        v => Alpha::Fixed(
+            v.parse()
+                .with_context(|| format!("--alpha {v:?} is neither a number nor `auto`"))?,
+        ),
+    };
+    let threshold_rule = match (args.target_precision, args.target_recall) {
+        (Some(p), _) => ThresholdRule::TargetPrecision(p),
+        (_, Some(r)) => ThresholdRule::TargetRecall(r),
+        _ => ThresholdRule::BestF1,
+    };
+    let params = TrainParams {
+        alpha,
+        folds: args.cv,
+        seed: args.seed,
+        prevalence: args.prevalence,
+        threshold_rule,
+        positive_weight: args.positive_weight,
+        max_text_features: args.max_features,
+        bootstrap: args.bootstrap,
+        ..TrainParams::default()
+    }
+    .check()?;
+    let bytes =
+        std::fs::read(&args.data).with_context(|| format!("reading {}", args.data.display()))?;
+    let sha256 = format!("{:x}", Sha256::digest(&bytes));
+    drop(bytes);
+    let data = super::common::read_labelled(&args.data, &args.input, &args.labels)?;
+    eprintln!(
+        "read {} adverts ({} labelled lure)",
+        data.ads.len(),
+        data.positives()
+    );
+    let lexicon = ModelArgs {
+        model: None,
+        lexicons: args.lexicons.clone(),
+        prevalence: None,
+    }
+    .load_lexicon()?;
+    let extractor = Extractor::new(lexicon.get());
+    let provenance = Provenance {
+        data_file: args.data.display().to_string(),
+        data_sha256: sha256,
+        command: reproducible_command(),
+        ..Provenance::default()
+    };
+    let (model, report) = lurescan::model::train::fit(&params, &data, &extractor, provenance)?;
+    model
+        .save(&args.output)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    let card_path = args
+        .card
+        .clone()
+        .unwrap_or_else(|| args.output.with_extension("md"));
+    std::fs::write(
+        &card_path,
+        card::render(&model, &report, &args.output.display().to_string()),
+    )
+    .with_context(|| format!("writing {}", card_path.display()))?;
+    if let Some(path) = &args.oof {
+        let mut w =
+            csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+        w.write_record(["id", "label", "fold", "probability"])?;
+        for (i, ad) in data.ads.iter().enumerate() {
+            let label = if report.labels[i] { "1" } else { "0" };
+            w.write_record([
+                ad.id.as_str(),
+                label,
+                &(report.fold_of_row[i] + 1).to_string(),
+                &format!("{:.6}", report.oof_probabilities[i]),
+            ])?;
+        }
+        w.flush()?;
+    }
+    if let Some(dir) = &args.plots {
+        super::eval::write_plots(
+            dir,
+            &report.oof_probabilities,
+            &report.labels,
+            Some(report.prevalence),
+            "out-of-fold",
+        )?;
+    }
+    eprintln!(
+        "grouped {}-fold CV: ROC-AUC {:.4} ± {:.4}, PR-AUC {:.4} ± {:.4} at prevalence {}",
+        report.folds,
+        report.roc_auc.mean,
+        report.roc_auc.sd,
+        report.pr_auc.mean,
+        report.pr_auc.sd,
+        report.prevalence
+    );
+    for f in &report.per_fold {
+        eprintln!(
+            "  fold {}: {} adverts, {} lures, ROC-AUC {:.4}, PR-AUC {:.4}",
+            f.fold + 1,
+            f.rows,
+            f.positives,
+            f.roc_auc,
+            f.pr_auc
+        );
+    }
+    eprintln!(
+        "threshold {:.4}: precision {:.3}, recall {:.3}, F1 {:.3} (out of fold, at prevalence {})",
+        model.threshold,
+        report.at_threshold.precision,
+        report.at_threshold.recall,
+        report.at_threshold.f1,
+        report.prevalence
+    );
+    eprintln!(
+        "wrote {} and {}",
+        args.output.display(),
+        card_path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The command line as typed, for provenance (paths as given, so it reruns from the
+/// same directory).
+fn reproducible_command() -> String {
+    std::env::args()
+        .enumerate()
+        .map(|(i, a)| {
+            if i == 0 {
+                "lurescan".to_string()
+            } else if a.contains(' ') {
+                format!("'{a}'")
+            } else {
+                a
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,287 @@
+//! Stage 4: features. Turns an advert into what the model reads: hashed word n-gram
+//! counts, one value per lure family, and metadata values. Training and scoring both go
+//! through [`Extractor::extract`]; there is one feature extractor, not two.
+//!
+//! Hashing uses xxh3 with a fixed seed ([`HASH_SEED`]) into 2^[`HASH_BITS`] buckets, so
+//! model files stay valid across builds and platforms. Which buckets matter, and their
+//! idf, is the model's business (`model::TextSpace`).
+
+use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::ad::{Ad, TextField};
+use crate::lure::{self, Evidence, EvidenceSource, Family, Lexicon, ScanBuffers};
+use crate::tokens::{TokenKind, for_each_token};
+
+/// Bits of the feature-hash space.
+pub const HASH_BITS: u32 = 20;
+/// Seed of the feature hash ("lurescan" in ASCII). Changing it invalidates model files.
+pub const HASH_SEED: u64 = 0x6c75_7265_7363_616e;
+
+/// Names of the metadata features, in column order.
+pub const META_NAMES: [&str; 14] = [
+    "structured_fields",
+    "no_company_logo",
+    "no_company_profile",
+    "telecommuting",
+    "has_questions",
+    "salary_range_given",
+    "no_employment_type",
+    "no_required_experience",
+    "no_required_education",
+    "no_industry",
+    "no_function",
+    "no_requirements",
+    "no_benefits",
+    "log_words",
+];
+/// Number of metadata features.
+pub const META_LEN: usize = META_NAMES.len();
+
+/// Families that only count when the advert also shows one of [`CORE_LURES`]: their
+/// wording is common in genuine adverts.
+pub const COMBINATION_ONLY: [Family; 1] = [Family::JobTitle];
+/// The lures that let a combination-only family count.
+pub const CORE_LURES: [Family; 6] = [
+    Family::Pay,
+    Family::EasyWork,
+    Family::Relocation,
+    Family::Destination,
+    Family::Fees,
+    Family::Documents,
+];
+
+/// Everything the model reads about one advert, plus the evidence behind it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AdFeatures {
+    /// Language guess (ISO 639-1).
+    pub lang: Option<&'static str>,
+    /// Lure evidence, in field and text order.
+    pub evidence: Vec<Evidence>,
+    /// Hashed n-gram buckets with their counts, sorted by bucket.
+    pub terms: Vec<(u32, f32)>,
+    /// One value per family (1 when it counts), in [`Family::ALL`] order.
+    pub families: [f32; Family::ALL.len()],
+    /// Metadata values, in [`META_NAMES`] order.
+    pub meta: [f32; META_LEN],
+}
+
+/// Reusable buffers for [`Extractor::extract`].
+#[derive(Default)]
+pub struct ExtractBuffers {
+    scan: ScanBuffers,
+    buckets: Vec<u32>,
+}
+
+/// Extracts [`AdFeatures`] with a given lexicon.
+#[derive(Debug, Clone, Copy)]
+pub struct Extractor<'l> {
+    lexicon: &'l Lexicon,
+}
+
+impl<'l> Extractor<'l> {
+    /// An extractor over `lexicon`.
+    pub fn new(lexicon: &'l Lexicon) -> Self {
+        Extractor { lexicon }
+    }
+
+    /// The lexicon in use.
+    pub fn lexicon(&self) -> &'l Lexicon {
+        self.lexicon
+    }
+
+    /// Extracts the features of one advert, reusing `buf` and `out`'s allocations.
+    pub fn extract_into(&self, ad: &Ad, buf: &mut ExtractBuffers, out: &mut AdFeatures) {
+        out.lang = lure::scan(ad, self.lexicon, &mut buf.scan, &mut out.evidence);
+        buf.buckets.clear();
+        let mut words = 0usize;
+        for (i, (field, _)) in ad.fields().enumerate() {
+            let text = buf.scan.norms[i].as_str();
+            words += hash_terms(text, field, &mut buf.buckets);
+        }
+        hash_categories(ad, &mut buf.buckets);
+        buf.buckets.sort_unstable();
+        out.terms.clear();
+        for &b in &buf.buckets {
+            match out.terms.last_mut() {
+                Some((last, n)) if *last == b => *n += 1.0,
+                _ => out.terms.push((b, 1.0)),
+            }
+        }
+        out.families = family_values(&out.evidence);
+        out.meta = meta_values(ad, words);
+    }
+
+    /// Extracts the features of one advert.
+    pub fn extract(&self, ad: &Ad) -> AdFeatures {
+        let mut out = AdFeatures::default();
+        self.extract_into(ad, &mut ExtractBuffers::default(), &mut out);
+        out
+    }
+}
+
+/// The family values implied by a set of evidence. Metadata evidence (no profile, no
+/// logo) is shown to people but not counted here: the metadata features carry it, and
+/// counting it twice would over-weigh it.
+pub fn family_values(evidence: &[Evidence]) -> [f32; Family::ALL.len()] {
+    let mut present = [false; Family::ALL.len()];
+    for e in evidence
+        .iter()
+        .filter(|e| !matches!(e.source, EvidenceSource::Metadata { .. }))
+    {
+        present[e.family.index()] = true;
+    }
+    let core = CORE_LURES.iter().any(|f| present[f.index()]);
+    let mut values = [0.0; Family::ALL.len()];
+    for f in Family::ALL {
+        if present[f.index()] && (core || !COMBINATION_ONLY.contains(&f)) {
+            values[f.index()] = 1.0;
+        }
+    }
+    values
+}
+
+fn meta_values(ad: &Ad, words: usize) -> [f32; META_LEN] {
+    let structured = ad.has_structured_fields();
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    let missing_field = |f: TextField| flag(structured && ad.field(f).is_none());
+    let missing_meta =
+        |v: &Option<String>| flag(structured && v.as_deref().is_none_or(|s| s.trim().is_empty()));
+    let m = &ad.meta;
+    [
+        flag(structured),
+        flag(m.has_company_logo == Some(false)),
+        missing_field(TextField::CompanyProfile),
+        flag(m.telecommuting == Some(true)),
+        flag(m.has_questions == Some(true)),
+        flag(structured && ad.field(TextField::SalaryRange).is_some()),
+        missing_meta(&m.employment_type),
+        missing_meta(&m.required_experience),
+        missing_meta(&m.required_education),
+        missing_meta(&m.industry),
+        missing_meta(&m.function),
+        missing_field(TextField::Requirements),
+        missing_field(TextField::Benefits),
+        ((1.0 + words as f32).ln() / 6.0),
+    ]
+}
+
+/// Hashes EMSCAD's categorical metadata ("industry=oil & energy") as terms, so the
+/// model can learn from categories as from words.
+fn hash_categories(ad: &Ad, out: &mut Vec<u32>) {
+    let m = &ad.meta;
+    for (key, value) in [
+        ("employment_type", &m.employment_type),
+        ("required_experience", &m.required_experience),
+        ("required_education", &m.required_education),
+        ("industry", &m.industry),
+        ("function", &m.function),
+        ("department", &m.department),
+    ] {
+        if let Some(v) = value {
+            let h = xxh3_64_with_seed(key.as_bytes(), HASH_SEED)
+                ^ xxh3_64_with_seed(v.trim().to_lowercase().as_bytes(), HASH_SEED);
+            out.push(bucket(h, NS_CATEGORY));
+        }
+    }
+}
+
+/// Namespace of categorical metadata terms.
+const NS_CATEGORY: u64 = 4;
+const NS_BODY: u64 = 0;
+const NS_TITLE: u64 = 2;
+
+fn token_hash(token: &str) -> u64 {
+    xxh3_64_with_seed(token.as_bytes(), HASH_SEED)
+}
+
+/// The text a token is hashed as: numbers by shape, so "$2,500" and "$3,100" meet.
+fn token_key<'a>(text: &'a str, kind: TokenKind, scratch: &'a mut [u8; 8]) -> &'a str {
+    if kind != TokenKind::Number {
+        return text;
+    }
+    let digits = text.bytes().filter(u8::is_ascii_digit).count().min(7);
+    scratch[0] = b'#';
+    scratch[1] = b'0' + digits as u8;
+    std::str::from_utf8(&scratch[..2]).unwrap_or("#")
+}
+
+fn bigram(a: u64, b: u64) -> u64 {
+    a.rotate_left(23) ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+fn bucket(h: u64, ns: u64) -> u32 {
+    let mixed = (h ^ ns.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)).wrapping_mul(0x1656_67B1_9E37_79F9);
+    (mixed >> (64 - HASH_BITS)) as u32
+}
+
+/// Hashes a field's unigrams and bigrams into `out`; returns the number of tokens.
+fn hash_terms(text: &str, field: TextField, out: &mut Vec<u32>) -> usize {
+    walk_terms(text, field, |b, _, _| out.push(b))
+}
+
+/// Calls `emit(bucket, previous token, token)` for each n-gram of a field (the previous
+/// token is `""` for unigrams); returns the number of tokens. Hashing and explanations
+/// both walk n-grams through here, so their buckets agree.
+pub fn walk_terms<'t>(
+    text: &'t str,
+    field: TextField,
+    mut emit: impl FnMut(u32, &'t str, &'t str),
+) -> usize {
+    let title = field == TextField::Title;
+    let mut prev: Option<(u64, &str)> = None;
+    let mut n = 0;
+    let mut scratch = [0u8; 8];
+    for_each_token(text, |tok| {
+        let h = token_hash(token_key(tok.text, tok.kind, &mut scratch));
+        emit(bucket(h, NS_BODY), "", tok.text);
+        if let Some((p, ptext)) = prev {
+            emit(bucket(bigram(p, h), NS_BODY + 1), ptext, tok.text);
+        }
+        if title {
+            emit(bucket(h, NS_TITLE), "", tok.text);
+            if let Some((p, ptext)) = prev {
+                emit(bucket(bigram(p, h), NS_TITLE + 1), ptext, tok.text);
+            }
+        }
+        prev = Some((h, tok.text));
+        n += 1;
+    });
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_advert_same_features() {
+        let ex = Extractor::new(Lexicon::embedded());
+        let ad = Ad::from_text(
+            "1",
+            "Data entry clerk. Work from home, no experience needed. $500 a week.",
+        );
+        let a = ex.extract(&ad);
+        let b = ex.extract(&ad);
+        assert_eq!(a.terms, b.terms);
+        assert!(a.terms.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(a.meta[0], 0.0, "free text is not structured");
+    }
+
+    #[test]
+    fn job_title_counts_only_with_core_lures() {
+        use crate::lure::{Evidence, EvidenceSource};
+        let ev = |family| Evidence {
+            family,
+            field: None,
+            start: 0,
+            end: 0,
+            source: EvidenceSource::Rule { rule: "t" },
+            detail: None,
+        };
+        let alone = family_values(&[ev(Family::JobTitle)]);
+        assert_eq!(alone[Family::JobTitle.index()], 0.0);
+        let with = family_values(&[ev(Family::JobTitle), ev(Family::Relocation)]);
+        assert_eq!(with[Family::JobTitle.index()], 1.0);
+    }
+}

@@ -1,0 +1,567 @@
+//! Stage 0: reading adverts. Streams records from CSV (any header) or JSONL, plain or
+//! gzip-compressed, mapping columns to advert fields. A record that cannot be used is
+//! not an error for the whole feed: it comes out as a [`Rejection`] naming the record,
+//! its line, its id when readable, and the reason, so every input record is accounted
+//! for. Only unreadable files are fatal.
+
+mod csv_reader;
+mod jsonl_reader;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use csv_reader::CsvRecords;
+pub use jsonl_reader::JsonlRecords;
+
+use crate::ad::{Ad, AdMetadata, TextField};
+use crate::error::{Error, Result};
+
+/// Default limit on one field's size (1 MiB). Larger fields are rejected, not truncated:
+/// a megabyte "advert" is a broken record or an attack on the pipeline, and scoring a
+/// truncated one would report evidence from text the user never sees in full.
+pub const DEFAULT_MAX_FIELD_BYTES: usize = 1 << 20;
+
+/// Input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+impl Format {
+    /// Guesses the format from a file name (`.jsonl`, `.ndjson`, `.json`, optionally
+    /// `.gz`); anything else is CSV.
+    pub fn from_path(path: &Path) -> Format {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        if name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json") {
+            Format::Jsonl
+        } else {
+            Format::Csv
+        }
+    }
+}
+
+/// How input columns map to advert fields.
+#[derive(Debug, Clone, Default)]
+pub struct FieldMapping {
+    /// Column holding the id (default: `job_id`, then `id`).
+    pub id_col: Option<String>,
+    /// Columns holding text (default: every known EMSCAD text column present, else `text`).
+    /// Known names fill their field; other names are joined into the free text.
+    pub text_cols: Option<Vec<String>>,
+    /// Column holding a label (training and evaluation only).
+    pub label_col: Option<String>,
+    /// Values of the label column that mean "lure" (default: `1`, `true`, `yes`, `fraud`,
+    /// `fraudulent`, `scam`, `fake`, `lure`).
+    pub positive: Option<Vec<String>>,
+    /// Columns passed through to the output unchanged.
+    pub keep_cols: Vec<String>,
+    /// Largest accepted field, in bytes.
+    pub max_field_bytes: usize,
+}
+
+impl FieldMapping {
+    /// The default mapping with the default size limit.
+    pub fn new() -> Self {
+        FieldMapping {
+            max_field_bytes: DEFAULT_MAX_FIELD_BYTES,
+            ..Default::default()
+        }
+    }
+
+    fn is_positive(&self, value: &str) -> bool {
+        let v = value.trim();
+        match &self.positive {
+            Some(list) => list.iter().any(|p| p.eq_ignore_ascii_case(v)),
+            None => [
+                "1",
+                "true",
+                "yes",
+                "fraud",
+                "fraudulent",
+                "scam",
+                "fake",
+                "lure",
+                "t",
+                "y",
+            ]
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(v)),
+        }
+    }
+
+    fn is_negative(&self, value: &str) -> bool {
+        let v = value.trim();
+        match &self.positive {
+            // With explicit positive values, every other non-empty value is negative.
+            Some(_) => !v.is_empty(),
+            None => [
+                "0",
+                "false",
+                "no",
+                "genuine",
+                "legit",
+                "legitimate",
+                "real",
+                "ok",
+                "f",
+                "n",
+            ]
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(v)),
+        }
+    }
+}
+
+/// A record read from the input.
+#[derive(Debug, Clone)]
+pub struct InputRecord {
+    /// 1-based record number.
+    pub record: u64,
+    /// 1-based line where it starts.
+    pub line: u64,
+    /// The advert.
+    pub ad: Ad,
+    /// The label, when a label column was asked for.
+    pub label: Option<bool>,
+    /// Values of the pass-through columns, in `keep_cols` order.
+    pub kept: Vec<String>,
+}
+
+/// A record that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejection {
+    /// 1-based record number.
+    pub record: u64,
+    /// 1-based line where it starts.
+    pub line: u64,
+    /// Its id, when it could be read.
+    pub id: Option<String>,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "record {} (line {}", self.record, self.line)?;
+        if let Some(id) = &self.id {
+            write!(f, ", id {id}")?;
+        }
+        write!(f, "): {}", self.reason)
+    }
+}
+
+/// One item of an input stream.
+pub type Item = std::result::Result<InputRecord, Rejection>;
+
+/// Opens a file (or stdin for `-`), decompressing `.gz` transparently.
+pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            std::io::stdin(),
+        )));
+    }
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(decode(path, Box::new(file)))
+}
+
+/// Buffers a raw byte stream, gunzipping it when `path` ends in `.gz` (so callers can
+/// wrap the raw file, e.g. to count bytes for a progress bar).
+pub fn decode(path: &Path, raw: Box<dyn Read + Send>) -> Box<dyn BufRead + Send> {
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    let inner: Box<dyn Read + Send> = if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(raw)))
+    } else {
+        raw
+    };
+    Box::new(BufReader::with_capacity(1 << 16, inner))
+}
+
+/// A stream of records in either format.
+pub enum Records {
+    /// CSV.
+    Csv(CsvRecords),
+    /// JSONL.
+    Jsonl(JsonlRecords),
+}
+
+impl Records {
+    /// Reads `reader` as `format` with `mapping`. `source` names the input in errors.
+    pub fn new(
+        reader: Box<dyn BufRead + Send>,
+        format: Format,
+        mapping: FieldMapping,
+        source: &str,
+    ) -> Result<Records> {
+        Ok(match format {
+            Format::Csv => Records::Csv(CsvRecords::new(reader, mapping, source)?),
+            Format::Jsonl => Records::Jsonl(JsonlRecords::new(reader, mapping, source)),
+        })
+    }
+
+    /// Opens a path (`-` for stdin) in the given format, or the one its name suggests.
+    pub fn open(path: &Path, format: Option<Format>, mapping: FieldMapping) -> Result<Records> {
+        let format = format.unwrap_or_else(|| Format::from_path(path));
+        let name = if path.as_os_str() == "-" {
+            "<stdin>".to_string()
+        } else {
+            path.display().to_string()
+        };
+        Records::new(open(path)?, format, mapping, &name)
+    }
+}
+
+impl Iterator for Records {
+    type Item = Result<Item>;
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Records::Csv(r) => r.next(),
+            Records::Jsonl(r) => r.next(),
+        }
+    }
+}
+
+/// Where each named value of a record goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Id,
+    Field(TextField),
+    ExtraText,
+    Label,
+    Meta(MetaSlot),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MetaSlot {
+    Telecommuting,
+    HasCompanyLogo,
+    HasQuestions,
+    EmploymentType,
+    RequiredExperience,
+    RequiredEducation,
+    Industry,
+    Function,
+    Department,
+}
+
+const KNOWN_TEXT: [TextField; 7] = [
+    TextField::Title,
+    TextField::Location,
+    TextField::SalaryRange,
+    TextField::CompanyProfile,
+    TextField::Description,
+    TextField::Requirements,
+    TextField::Benefits,
+];
+
+fn meta_slot(name: &str) -> Option<MetaSlot> {
+    Some(match name {
+        "telecommuting" => MetaSlot::Telecommuting,
+        "has_company_logo" => MetaSlot::HasCompanyLogo,
+        "has_questions" => MetaSlot::HasQuestions,
+        "employment_type" => MetaSlot::EmploymentType,
+        "required_experience" => MetaSlot::RequiredExperience,
+        "required_education" => MetaSlot::RequiredEducation,
+        "industry" => MetaSlot::Industry,
+        "function" => MetaSlot::Function,
+        "department" => MetaSlot::Department,
+        _ => return None,
+    })
+}
+
+/// Decides the slot of each column name (for CSV, once per file; for JSONL per key).
+fn slot_of(name: &str, mapping: &FieldMapping, any_known_text: bool) -> Option<Slot> {
+    let id_match = match &mapping.id_col {
+        Some(col) => name == col,
+        None => name == "job_id" || (name == "id"),
+    };
+    if id_match {
+        return Some(Slot::Id);
+    }
+    if mapping.label_col.as_deref() == Some(name) {
+        return Some(Slot::Label);
+    }
+    match &mapping.text_cols {
+        Some(cols) => {
+            if cols.iter().any(|c| c == name) {
+                return Some(match TextField::from_name(name) {
+                    Some(f) => Slot::Field(f),
+                    None => Slot::ExtraText,
+                });
+            }
+        }
+        None => {
+            if let Some(f) = TextField::from_name(name) {
+                if f != TextField::Text || !any_known_text {
+                    return Some(Slot::Field(f));
+                }
+            }
+        }
+    }
+    meta_slot(name).map(Slot::Meta)
+}
+
+/// Builds adverts from (slot, value) pairs, checking sizes and text.
+struct RecordBuilder<'m> {
+    mapping: &'m FieldMapping,
+    ad: Ad,
+    extra_text: String,
+    label: Option<std::result::Result<bool, String>>,
+    kept: Vec<String>,
+    error: Option<String>,
+}
+
+impl<'m> RecordBuilder<'m> {
+    fn new(mapping: &'m FieldMapping) -> Self {
+        RecordBuilder {
+            mapping,
+            ad: Ad::default(),
+            extra_text: String::new(),
+            label: None,
+            kept: vec![String::new(); mapping.keep_cols.len()],
+            error: None,
+        }
+    }
+
+    fn keep(&mut self, name: &str, value: &str) {
+        for (i, col) in self.mapping.keep_cols.iter().enumerate() {
+            if col == name {
+                self.kept[i] = value.to_string();
+            }
+        }
+    }
+
+    fn set(&mut self, name: &str, slot: Slot, value: &str) {
+        if value.len() > self.mapping.max_field_bytes && self.error.is_none() {
+            self.error = Some(format!(
+                "field {name} is {} bytes, over the {}-byte limit (--max-field-bytes)",
+                value.len(),
+                self.mapping.max_field_bytes
+            ));
+            return;
+        }
+        match slot {
+            Slot::Id => self.ad.id = value.trim().to_string(),
+            Slot::Field(f) => self.ad.set_field(f, value),
+            Slot::ExtraText => {
+                if !value.trim().is_empty() {
+                    if !self.extra_text.is_empty() {
+                        self.extra_text.push('\n');
+                    }
+                    self.extra_text.push_str(value);
+                }
+            }
+            Slot::Label => {
+                self.label = Some(if self.mapping.is_positive(value) {
+                    Ok(true)
+                } else if self.mapping.is_negative(value) {
+                    Ok(false)
+                } else {
+                    Err(format!(
+                        "label {name} has value {value:?}, which is neither positive nor negative"
+                    ))
+                })
+            }
+            Slot::Meta(m) => {
+                let flag = || match value.trim() {
+                    "1" | "true" | "t" | "yes" => Some(true),
+                    "0" | "false" | "f" | "no" => Some(false),
+                    _ => None,
+                };
+                let text = || Some(value.trim().to_string()).filter(|s| !s.is_empty());
+                let meta: &mut AdMetadata = &mut self.ad.meta;
+                match m {
+                    MetaSlot::Telecommuting => meta.telecommuting = flag(),
+                    MetaSlot::HasCompanyLogo => meta.has_company_logo = flag(),
+                    MetaSlot::HasQuestions => meta.has_questions = flag(),
+                    MetaSlot::EmploymentType => meta.employment_type = text(),
+                    MetaSlot::RequiredExperience => meta.required_experience = text(),
+                    MetaSlot::RequiredEducation => meta.required_education = text(),
+                    MetaSlot::Industry => meta.industry = text(),
+                    MetaSlot::Function => meta.function = text(),
+                    MetaSlot::Department => meta.department = text(),
+                }
+            }
+        }
+    }
+
+    fn finish(mut self, record: u64, line: u64) -> Item {
+        let id = if self.ad.id.is_empty() {
+            record.to_string()
+        } else {
+            std::mem::take(&mut self.ad.id)
+        };
+        let reject = |reason: String, id: String| Rejection {
+            record,
+            line,
+            id: Some(id),
+            reason,
+        };
+        if let Some(reason) = self.error {
+            return Err(reject(reason, id));
+        }
+        if !self.extra_text.is_empty() {
+            let text = match self.ad.field(TextField::Text) {
+                Some(t) => format!("{t}\n{}", self.extra_text),
+                None => std::mem::take(&mut self.extra_text),
+            };
+            self.ad.set_field(TextField::Text, text);
+        }
+        if self.ad.is_empty() {
+            return Err(reject("no text in any of the text columns".into(), id));
+        }
+        let label = match (self.mapping.label_col.as_deref(), self.label) {
+            (None, _) => None,
+            (Some(col), None) => {
+                return Err(reject(format!("no value in the label column {col}"), id));
+            }
+            (Some(_), Some(Err(reason))) => return Err(reject(reason, id)),
+            (Some(_), Some(Ok(y))) => Some(y),
+        };
+        self.ad.id = id;
+        Ok(InputRecord {
+            record,
+            line,
+            ad: self.ad,
+            label,
+            kept: self.kept,
+        })
+    }
+}
+
+/// Reads a whole labelled file (training and evaluation), failing on the first bad record
+/// with its number and reason: a model must not be trained on silently dropped rows.
+pub fn read_labelled(
+    path: &Path,
+    format: Option<Format>,
+    mapping: FieldMapping,
+) -> Result<crate::model::LabelledAds> {
+    if mapping.label_col.is_none() {
+        return Err(Error::InvalidParameter {
+            name: "label-col",
+            reason: "a label column is required".into(),
+        });
+    }
+    let mut data = crate::model::LabelledAds::default();
+    for item in Records::open(path, format, mapping)? {
+        match item? {
+            Ok(rec) => {
+                data.labels.push(rec.label.unwrap_or(false));
+                data.ads.push(rec.ad);
+            }
+            Err(r) => {
+                return Err(Error::Record {
+                    record: r.record,
+                    line: r.line,
+                    id: r.id,
+                    reason: r.reason,
+                });
+            }
+        }
+    }
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str, format: Format, mapping: FieldMapping) -> Vec<Item> {
+        let reader: Box<dyn BufRead + Send> =
+            Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+        Records::new(reader, format, mapping, "test")
+            .expect("opens")
+            .map(|r| r.expect("not fatal"))
+            .collect()
+    }
+
+    #[test]
+    fn csv_maps_emscad_columns() {
+        let csv = "job_id,title,description,has_company_logo,fraudulent\nE1,Clerk,Type data,0,1\n";
+        let got = read(csv, Format::Csv, FieldMapping::new());
+        let rec = got[0].as_ref().expect("good record");
+        assert_eq!(rec.ad.id, "E1");
+        assert_eq!(rec.ad.field(TextField::Title), Some("Clerk"));
+        assert_eq!(rec.ad.meta.has_company_logo, Some(false));
+    }
+
+    #[test]
+    fn csv_rejects_bad_records_and_keeps_going() {
+        let mut csv = String::from("id,text\n1,fine\n2,a,b\n3,\n");
+        csv.push_str("4,also fine\n");
+        let got = read(&csv, Format::Csv, FieldMapping::new());
+        assert_eq!(got.len(), 4);
+        assert!(got[0].is_ok() && got[3].is_ok());
+        let r1 = got[1].as_ref().expect_err("wrong field count");
+        assert_eq!((r1.record, r1.line, r1.id.as_deref()), (2, 3, Some("2")));
+        assert!(r1.reason.contains("3 fields"), "{}", r1.reason);
+        assert!(
+            got[2]
+                .as_ref()
+                .expect_err("no text")
+                .reason
+                .contains("no text")
+        );
+    }
+
+    #[test]
+    fn jsonl_reads_and_rejects() {
+        let text = "{\"id\":\"a\",\"text\":\"hello\"}\nnot json\n\n{\"id\":7,\"title\":\"t\",\"has_company_logo\":1}\n";
+        let got = read(text, Format::Jsonl, FieldMapping::new());
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].as_ref().expect("ok").ad.id, "a");
+        assert_eq!(got[1].as_ref().expect_err("bad").line, 2);
+        let third = got[2].as_ref().expect("ok");
+        assert_eq!((third.ad.id.as_str(), third.line), ("7", 4));
+    }
+
+    #[test]
+    fn oversized_fields_are_rejected() {
+        let mapping = FieldMapping {
+            max_field_bytes: 5,
+            ..FieldMapping::new()
+        };
+        let got = read("id,text\n1,abcdefgh\n", Format::Csv, mapping);
+        assert!(
+            got[0]
+                .as_ref()
+                .expect_err("too big")
+                .reason
+                .contains("limit")
+        );
+    }
+
+    #[test]
+    fn labels_with_custom_positive_value() {
+        let mapping = FieldMapping {
+            label_col: Some("kind".into()),
+            positive: Some(vec!["scam".into()]),
+            text_cols: Some(vec!["body".into()]),
+            ..FieldMapping::new()
+        };
+        let got = read("id,body,kind\n1,x,scam\n2,y,real\n", Format::Csv, mapping);
+        assert_eq!(got[0].as_ref().expect("ok").label, Some(true));
+        assert_eq!(got[1].as_ref().expect("ok").label, Some(false));
+        assert_eq!(
+            got[1].as_ref().expect("ok").ad.field(TextField::Text),
+            Some("y")
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! Language identification per advert: by script where the script decides it (Thai,
+//! Khmer, Lao, Burmese, Hangul, Kana, Han), by whatlang's trigrams for Latin-script text.
+//! The result is reported and used to pick the origin market for pay; lure matching
+//! never depends on it (every lexicon runs on every advert).
+
+use whatlang::Lang;
+
+/// Bytes of text looked at: enough for a stable guess, cheap on the hot path.
+const SAMPLE_BYTES: usize = 600;
+
+/// Guesses the advert's language (ISO 639-1 code) from its normalised fields.
+pub fn detect<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<&'static str> {
+    // The longest field speaks for the advert (titles are too short to judge).
+    let text = texts.into_iter().max_by_key(|t| t.len())?;
+    let mut end = text.len().min(SAMPLE_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = &text[..end];
+    if let Some(code) = by_script(sample) {
+        return Some(code);
+    }
+    let info = whatlang::detect(sample)?;
+    Some(match info.lang() {
+        Lang::Eng => "en",
+        Lang::Vie => "vi",
+        Lang::Ind | Lang::Jav => "id",
+        Lang::Tgl => "tl",
+        Lang::Spa => "es",
+        Lang::Por => "pt",
+        Lang::Fra => "fr",
+        Lang::Cmn => "zh",
+        Lang::Jpn => "ja",
+        Lang::Kor => "ko",
+        Lang::Tha => "th",
+        Lang::Khm => "km",
+        Lang::Mya => "my",
+        Lang::Amh => "am",
+        Lang::Deu => "de",
+        Lang::Ita => "it",
+        Lang::Nld => "nl",
+        Lang::Rus => "ru",
+        Lang::Ara => "ar",
+        Lang::Hin => "hi",
+        other => other.code(),
+    })
+}
+
+/// Decides by the dominant non-Latin script, when one dominates.
+fn by_script(sample: &str) -> Option<&'static str> {
+    let (mut han, mut kana, mut hangul, mut thai, mut lao, mut khmer, mut myanmar, mut letters) =
+        (0u32, 0u32, 0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
+    for c in sample.chars() {
+        match c as u32 {
+            0x3040..=0x30FF => kana += 1,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF => han += 1,
+            0xAC00..=0xD7AF | 0x1100..=0x11FF => hangul += 1,
+            0x0E00..=0x0E7F => thai += 1,
+            0x0E80..=0x0EFF => lao += 1,
+            0x1780..=0x17FF => khmer += 1,
+            0x1000..=0x109F => myanmar += 1,
+            _ if c.is_alphabetic() => letters += 1,
+            _ => continue,
+        }
+    }
+    let total = han + kana + hangul + thai + lao + khmer + myanmar + letters;
+    if total == 0 {
+        return None;
+    }
+    // A script "dominates" when it outweighs the Latin letters (CJK carries more per char).
+    let beats = |n: u32| n * 3 >= total;
+    if beats(kana) || (kana > 0 && beats(han + kana)) {
+        Some("ja")
+    } else if beats(hangul) {
+        Some("ko")
+    } else if beats(han) {
+        Some("zh")
+    } else if beats(thai) {
+        Some("th")
+    } else if beats(lao) {
+        Some("lo")
+    } else if beats(khmer) {
+        Some("km")
+    } else if beats(myanmar) {
+        Some("my")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::detect;
+
+    #[test]
+    fn scripts_and_latin_languages() {
+        assert_eq!(detect(["高薪招聘客服，包吃包住，月入过万"]), Some("zh"));
+        assert_eq!(
+            detect(["未経験OK、高収入、寮完備です。すぐに働けます"]),
+            Some("ja")
+        );
+        assert_eq!(detect(["캄보디아 고수익 알바 숙식제공"]), Some("ko"));
+        assert_eq!(detect(["งานง่าย ได้เงินดี มีที่พักและอาหารให้"]), Some("th"));
+        assert_eq!(detect(["ការងារនៅកម្ពុជា ប្រាក់ខែខ្ពស់"]), Some("km"));
+        assert_eq!(
+            detect([
+                "we are looking for a customer service representative to join our friendly team in the city centre"
+            ]),
+            Some("en")
+        );
+        assert_eq!(
+            detect([
+                "tuyển nhân viên chăm sóc khách hàng, việc nhẹ lương cao, bao ăn ở, không cần kinh nghiệm"
+            ]),
+            Some("vi")
+        );
+        assert_eq!(detect([""]), None);
+    }
+}

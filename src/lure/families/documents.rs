@@ -1,0 +1,66 @@
+//! Passport or ID handling: sending copies, handing documents over, the employer keeping
+//! them (ILO: retention of identity documents). The bare word is not evidence: in EMSCAD
+//! "passport" leans genuine ("UK passport holders only"). Besides the lexicons, two
+//! English rules catch a handling verb near the document in either order.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::lure::{Evidence, Family, FieldScan, LureDetector};
+
+static HAND_OVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(send|submit|hand over|handover|surrender|deposit|upload|email|forward|whatsapp|give us|leave)\b[^.;\n]{0,40}?\b(passports?|id cards?|national id|identity cards?)\b",
+    )
+    .expect("static regex")
+});
+static KEPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(passports?|id cards?)\b[^.;\n]{0,30}?\b(will be (kept|held|retained|collected|kept safe)|are (kept|held|retained|collected)|kept by|held by|in (our|the company's) custody|for safekeeping)\b",
+    )
+    .expect("static regex")
+});
+
+/// Detector for [`Family::Documents`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DocumentsDetector;
+
+impl LureDetector for DocumentsDetector {
+    fn family(&self) -> Family {
+        Family::Documents
+    }
+
+    fn detect_field(&self, scan: &FieldScan<'_>, out: &mut Vec<Evidence>) {
+        scan.lexicon_evidence(Family::Documents, out);
+        // Cheap guard: both rules need one of these words.
+        let text = scan.norm.as_str();
+        if text.contains("passport")
+            || text.contains("id card")
+            || text.contains("identity card")
+            || text.contains("national id")
+        {
+            super::rule_evidence(
+                scan,
+                Family::Documents,
+                &[("hand-over", &HAND_OVER), ("kept", &KEPT)],
+                out,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handling_matches_but_nationality_requirement_does_not() {
+        assert!(
+            HAND_OVER.is_match("please send a scanned copy of your passport before the interview")
+        );
+        assert!(KEPT.is_match("your passport will be kept by the company"));
+        assert!(!HAND_OVER.is_match("uk passport holders only"));
+        assert!(!KEPT.is_match("canada/us passport holders only"));
+    }
+}

@@ -1,0 +1,253 @@
+//! Stage 3: lure evidence. Finds the phrases and facts in an advert that belong to a
+//! lure family, each as [`Evidence`] pointing into the advert as written.
+//!
+//! Each family is one file in `families/` implementing [`LureDetector`], listed in
+//! [`DETECTORS`]; adding a family is adding a file and a line there. Phrases come from
+//! the lexicons (`lexicon`), pay from the pay parser (`pay`). This stage does not weigh
+//! evidence: that is the model's job.
+
+pub mod families;
+pub mod family;
+pub mod lexicon;
+pub mod pay;
+
+use serde::Serialize;
+
+pub use family::Family;
+pub use lexicon::{Lexicon, LexiconHit};
+
+use crate::ad::{Ad, TextField};
+use crate::normalise::NormalisedText;
+use pay::{PayJudgement, PayTables};
+
+/// Where a piece of evidence came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum EvidenceSource {
+    /// A lexicon entry (index into [`Lexicon::entries`]).
+    Lexicon {
+        /// Entry index.
+        entry: u32,
+    },
+    /// A built-in rule of the family, named.
+    Rule {
+        /// The rule's name.
+        rule: &'static str,
+    },
+    /// A parsed pay claim judged against a wage benchmark.
+    Pay {
+        /// Monthly pay in USD.
+        monthly_usd: f64,
+        /// How many times the origin market's entry-level wage.
+        multiple: f64,
+    },
+    /// Advert metadata (no span in the text).
+    Metadata {
+        /// The metadata facts, e.g. "no company profile; no logo".
+        facts: &'static str,
+    },
+}
+
+/// One piece of evidence for a lure family.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The family it supports.
+    pub family: Family,
+    /// The field its span points into (`None` for metadata evidence).
+    pub field: Option<TextField>,
+    /// Byte offset into the field's original text.
+    pub start: usize,
+    /// Byte offset one past the end, in the field's original text.
+    pub end: usize,
+    /// What produced it.
+    pub source: EvidenceSource,
+    /// A sentence for people, when the quote alone does not say enough (pay multiples).
+    pub detail: Option<String>,
+}
+
+impl Evidence {
+    /// The quoted text in the original advert ("" for metadata evidence).
+    pub fn quote<'a>(&self, ad: &'a Ad) -> &'a str {
+        self.field
+            .and_then(|f| ad.field(f))
+            .and_then(|t| t.get(self.start..self.end))
+            .unwrap_or("")
+    }
+}
+
+/// One normalised field with its lexicon hits and pay claims, as detectors see it.
+pub struct FieldScan<'a> {
+    /// Which field.
+    pub field: TextField,
+    /// The field as written.
+    pub original: &'a str,
+    /// The field normalised, with its map back to `original`.
+    pub norm: &'a NormalisedText,
+    /// Lexicon matches in the normalised text.
+    pub hits: &'a [LexiconHit],
+    /// Pay claims found in the field, judged against the origin market.
+    pub pay: &'a [PayJudgement],
+}
+
+impl FieldScan<'_> {
+    /// Evidence for a normalised span, mapped back into the original field.
+    pub fn evidence(
+        &self,
+        family: Family,
+        start: usize,
+        end: usize,
+        source: EvidenceSource,
+    ) -> Evidence {
+        let (start, end) = self.norm.original_span(start, end);
+        Evidence {
+            family,
+            field: Some(self.field),
+            start,
+            end,
+            source,
+            detail: None,
+        }
+    }
+
+    /// Evidence for every lexicon hit of `family`.
+    pub fn lexicon_evidence(&self, family: Family, out: &mut Vec<Evidence>) {
+        for h in self.hits.iter().filter(|h| h.family == family) {
+            out.push(self.evidence(
+                family,
+                h.start,
+                h.end,
+                EvidenceSource::Lexicon { entry: h.entry },
+            ));
+        }
+    }
+}
+
+/// One lure family's detector.
+pub trait LureDetector: Send + Sync {
+    /// The family this detector reports.
+    fn family(&self) -> Family;
+
+    /// Evidence found in one field. The default reports the family's lexicon hits.
+    fn detect_field(&self, scan: &FieldScan<'_>, out: &mut Vec<Evidence>) {
+        scan.lexicon_evidence(self.family(), out);
+    }
+
+    /// Advert-level evidence and review once every field is scanned (metadata rules,
+    /// evidence that only counts in combination). The default does nothing.
+    fn finish(&self, _ad: &Ad, _evidence: &mut Vec<Evidence>) {}
+}
+
+/// Every family's detector, in catalogue order.
+pub static DETECTORS: &[&dyn LureDetector] = &[
+    &families::pay::PayDetector,
+    &families::easy_work::EasyWorkDetector,
+    &families::relocation::RelocationDetector,
+    &families::destination::DestinationDetector,
+    &families::documents::DocumentsDetector,
+    &families::contact::ContactDetector,
+    &families::fees::FeesDetector,
+    &families::urgency::UrgencyDetector,
+    &families::vague_employer::VagueEmployerDetector,
+    &families::targeting::TargetingDetector,
+    &families::reassurance::ReassuranceDetector,
+    &families::job_title::JobTitleDetector,
+    &families::legitimacy::LegitimacyDetector,
+];
+
+/// Reusable buffers for scanning adverts (one per thread in bulk work).
+#[derive(Default)]
+pub struct ScanBuffers {
+    /// Normalised text per field.
+    pub norms: Vec<NormalisedText>,
+    hits: Vec<LexiconHit>,
+    claims: Vec<pay::PayClaim>,
+    judged: Vec<PayJudgement>,
+}
+
+/// Finds the lure evidence in one advert and returns the advert's language guess.
+/// Fields are normalised into `buf.norms` (in [`Ad::fields`] order), where the caller
+/// may reuse them for tokenising.
+pub fn scan(
+    ad: &Ad,
+    lexicon: &Lexicon,
+    buf: &mut ScanBuffers,
+    out: &mut Vec<Evidence>,
+) -> Option<&'static str> {
+    out.clear();
+    let tables = PayTables::embedded();
+    let n_fields = ad.fields().count();
+    if buf.norms.len() < n_fields {
+        buf.norms.resize_with(n_fields, NormalisedText::new);
+    }
+    for (i, (_, original)) in ad.fields().enumerate() {
+        buf.norms[i].normalise(original);
+    }
+    let lang = crate::lang::detect(buf.norms[..n_fields].iter().map(|n| n.as_str()));
+    for (i, (field, original)) in ad.fields().enumerate() {
+        let norm = &buf.norms[i];
+        buf.hits.clear();
+        lexicon.find(norm.as_str(), &mut buf.hits);
+        buf.claims.clear();
+        buf.judged.clear();
+        // EMSCAD's salary_range has no currency or period: it is not a pay claim.
+        if field != TextField::SalaryRange {
+            pay::find_pay_claims(norm.as_str(), &mut buf.claims);
+            buf.judged.extend(
+                buf.claims
+                    .iter()
+                    .filter_map(|c| pay::judge(c, lang, tables)),
+            );
+        }
+        let scan = FieldScan {
+            field,
+            original,
+            norm,
+            hits: &buf.hits,
+            pay: &buf.judged,
+        };
+        for d in DETECTORS {
+            d.detect_field(&scan, out);
+        }
+    }
+    for d in DETECTORS {
+        d.finish(ad, out);
+    }
+    dedupe(out);
+    lang
+}
+
+/// Drops evidence whose span lies inside another span of the same family and field,
+/// and sorts by (field, start).
+fn dedupe(ev: &mut Vec<Evidence>) {
+    ev.sort_by(|a, b| {
+        (a.field, a.start, std::cmp::Reverse(a.end), a.family).cmp(&(
+            b.field,
+            b.start,
+            std::cmp::Reverse(b.end),
+            b.family,
+        ))
+    });
+    let mut kept: Vec<Evidence> = Vec::with_capacity(ev.len());
+    for e in ev.drain(..) {
+        let inside = kept.iter().rev().take(16).any(|k| {
+            k.family == e.family
+                && k.field == e.field
+                && k.field.is_some()
+                && k.start <= e.start
+                && e.end <= k.end
+        });
+        if !inside {
+            kept.push(e);
+        }
+    }
+    *ev = kept;
+}
+
+/// Which families have evidence, as a bit set indexed by [`Family::index`].
+pub fn families_present(evidence: &[Evidence]) -> [bool; Family::ALL.len()] {
+    let mut present = [false; Family::ALL.len()];
+    for e in evidence {
+        present[e.family.index()] = true;
+    }
+    present
+}

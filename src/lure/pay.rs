@@ -1,0 +1,2748 @@
+//! Pay realism: finds pay claims in normalised advert text ("$2,500/month", "15 triệu
+//! đồng/tháng", "月薪3万", "1500만원") and judges each one against an entry-level wage in
+//! the applicant's market, as a multiple (research §3).
+//!
+//! It does not decide which multiple is a lure (`families::pay` does), does not read
+//! EMSCAD's currency-less `salary_range` (the caller skips that field), and needs a
+//! currency: "salary 3000/month" alone is "can't tell", not a claim. Its exchange rates
+//! (`data/pay/fx.tsv`) are dated reference rates for comparing pay, not for moving money.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::error::{Error, Result};
+
+/// Working hours in a month: 40 h × 52 weeks / 12.
+pub const HOURS_PER_MONTH: f64 = 173.33;
+/// Working days in a month: research §3.2 turns day-rate minimum wages into months at 26.
+pub const DAYS_PER_MONTH: f64 = 26.0;
+/// Weeks in a month: 52 / 12.
+pub const WEEKS_PER_MONTH: f64 = 4.333;
+/// The market used when the applicant's market is unknown: US federal minimum wage,
+/// full time ($7.25 × 40 h × 52 / 12 ≈ $1,257/month), so ordinary hourly US adverts sit
+/// near 1-2×. It is a floor, not a typical wage: a salaried US advert of about $60,000 a
+/// year already reaches 4×.
+pub const UNKNOWN_ORIGIN_MARKET: &str = "US";
+
+// ------------------------------------------------------------------------------------
+// Claims
+
+/// The period a pay figure is quoted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// Per hour.
+    Hour,
+    /// Per day.
+    Day,
+    /// Per week.
+    Week,
+    /// Per month.
+    Month,
+    /// Per year.
+    Year,
+}
+
+impl Period {
+    /// How many of this period make a month ([`HOURS_PER_MONTH`], [`DAYS_PER_MONTH`],
+    /// [`WEEKS_PER_MONTH`], 1, 1/12).
+    pub fn per_month(self) -> f64 {
+        match self {
+            Period::Hour => HOURS_PER_MONTH,
+            Period::Day => DAYS_PER_MONTH,
+            Period::Week => WEEKS_PER_MONTH,
+            Period::Month => 1.0,
+            Period::Year => 1.0 / 12.0,
+        }
+    }
+
+    /// The period's English name ("hour", "day", ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Hour => "hour",
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+}
+
+/// One pay figure stated in an advert, with a currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayClaim {
+    /// Byte offset of the claim (amount, currency, "up to") in the normalised text.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// The amount, or the low end of a range, in `currency`.
+    pub low: f64,
+    /// The high end of a range (equal to `low` for a single amount).
+    pub high: f64,
+    /// ISO 4217 code.
+    pub currency: &'static str,
+    /// The period, when the advert states one.
+    pub period: Option<Period>,
+    /// "up to", "lên đến", "最高": the amount is a ceiling.
+    pub up_to: bool,
+    /// The currency is a bare `$`, read as US dollars; Spanish-language adverts also use
+    /// it for pesos, so [`judge`] will not guess there.
+    pub bare_dollar: bool,
+}
+
+impl PayClaim {
+    /// The high end as US dollars a month; `None` without a period or an exchange rate.
+    pub fn monthly_usd(&self, fx: &PayTables) -> Option<f64> {
+        let per_month = self.period?.per_month();
+        Some(self.high * per_month * fx.usd_per_unit(self.currency)?)
+    }
+}
+
+// ------------------------------------------------------------------------------------
+// Tables
+
+static FX_TSV: &str = include_str!("../../data/pay/fx.tsv");
+static WAGES_TSV: &str = include_str!("../../data/pay/wages.tsv");
+
+static EMBEDDED: LazyLock<PayTables> = LazyLock::new(|| {
+    PayTables::parse(FX_TSV, WAGES_TSV).expect("embedded pay tables are valid (tested)")
+});
+
+/// One exchange rate (a row of `data/pay/fx.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FxRate {
+    /// ISO 4217 code.
+    pub currency: &'static str,
+    /// US dollars for one unit.
+    pub usd_per_unit: f64,
+    /// When the rate was taken.
+    pub as_of: &'static str,
+    /// A note on the rate.
+    pub note: &'static str,
+}
+
+/// One market's entry-level wage (a row of `data/pay/wages.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WageBenchmark {
+    /// ISO 3166 alpha-2 code.
+    pub country: &'static str,
+    /// The name as used in a sentence ("South Korea", "the Philippines").
+    pub country_name: &'static str,
+    /// ISO 4217 code of `monthly_local`.
+    pub currency: &'static str,
+    /// The monthly figure in `currency`.
+    pub monthly_local: f64,
+    /// When the figure applies.
+    pub as_of: &'static str,
+    /// How the monthly figure was made.
+    pub basis: &'static str,
+    /// Where it comes from ([S] sourced in the research, [T] to verify).
+    pub source: &'static str,
+}
+
+/// Exchange rates to US dollars and wage benchmarks, parsed once.
+#[derive(Debug, Clone)]
+pub struct PayTables {
+    fx: Vec<FxRate>,
+    wages: Vec<WageBenchmark>,
+}
+
+impl PayTables {
+    /// The tables embedded from `data/pay/` at build time.
+    pub fn embedded() -> &'static PayTables {
+        &EMBEDDED
+    }
+
+    /// Parses an FX table and a wage table (formats in the files' header comments).
+    /// The texts are `'static` because judgements quote names from them; tables read
+    /// at run time can be leaked once per process.
+    pub fn parse(fx_tsv: &'static str, wages_tsv: &'static str) -> Result<PayTables> {
+        const FX: &str = "data/pay/fx.tsv";
+        const WAGES: &str = "data/pay/wages.tsv";
+        let mut fx: Vec<FxRate> = Vec::new();
+        for (line, cols) in tsv_rows(fx_tsv) {
+            let bad = |reason: String| table_error(FX, line, reason);
+            let [currency, rate, as_of, note] = cols[..] else {
+                return Err(bad(
+                    "expected currency<TAB>usd_per_unit<TAB>as_of<TAB>note".into()
+                ));
+            };
+            if !is_code(currency, 3) {
+                return Err(bad(format!("{currency:?} is not an ISO 4217 code")));
+            }
+            if fx.iter().any(|r| r.currency == currency) {
+                return Err(bad(format!("{currency} appears twice")));
+            }
+            let usd_per_unit = positive(rate)
+                .ok_or_else(|| bad(format!("rate {rate:?} is not a positive number")))?;
+            fx.push(FxRate {
+                currency,
+                usd_per_unit,
+                as_of,
+                note,
+            });
+        }
+        let mut wages: Vec<WageBenchmark> = Vec::new();
+        for (line, cols) in tsv_rows(wages_tsv) {
+            let bad = |reason: String| table_error(WAGES, line, reason);
+            let [
+                country,
+                country_name,
+                currency,
+                monthly,
+                as_of,
+                basis,
+                source,
+            ] = cols[..]
+            else {
+                return Err(bad(
+                    "expected country<TAB>country_name<TAB>currency<TAB>monthly_local<TAB>as_of<TAB>basis<TAB>source"
+                        .into(),
+                ));
+            };
+            if !is_code(country, 2) {
+                return Err(bad(format!("{country:?} is not an ISO 3166 alpha-2 code")));
+            }
+            if wages.iter().any(|w| w.country == country) {
+                return Err(bad(format!("{country} appears twice")));
+            }
+            if !fx.iter().any(|r| r.currency == currency) {
+                return Err(bad(format!(
+                    "currency {currency:?} has no exchange rate in {FX}"
+                )));
+            }
+            let monthly_local = positive(monthly).ok_or_else(|| {
+                bad(format!(
+                    "monthly_local {monthly:?} is not a positive number"
+                ))
+            })?;
+            wages.push(WageBenchmark {
+                country,
+                country_name,
+                currency,
+                monthly_local,
+                as_of,
+                basis,
+                source,
+            });
+        }
+        if !wages.iter().any(|w| w.country == UNKNOWN_ORIGIN_MARKET) {
+            return Err(table_error(
+                WAGES,
+                0,
+                format!("no row for the unknown-origin market {UNKNOWN_ORIGIN_MARKET}"),
+            ));
+        }
+        Ok(PayTables { fx, wages })
+    }
+
+    /// US dollars for one unit of `currency`.
+    pub fn usd_per_unit(&self, currency: &str) -> Option<f64> {
+        self.fx
+            .iter()
+            .find(|r| r.currency == currency)
+            .map(|r| r.usd_per_unit)
+    }
+
+    /// The benchmark for a market (ISO country code).
+    pub fn benchmark(&self, country: &str) -> Option<&WageBenchmark> {
+        self.wages.iter().find(|w| w.country == country)
+    }
+
+    /// Every exchange rate.
+    pub fn fx(&self) -> &[FxRate] {
+        &self.fx
+    }
+
+    /// Every wage benchmark.
+    pub fn wages(&self) -> &[WageBenchmark] {
+        &self.wages
+    }
+}
+
+/// Non-comment lines of a TSV, with 1-based line numbers.
+fn tsv_rows(text: &'static str) -> impl Iterator<Item = (usize, Vec<&'static str>)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(n, l)| (n + 1, l.split('\t').map(str::trim).collect()))
+}
+
+fn table_error(file: &str, line: usize, reason: String) -> Error {
+    Error::Lexicon {
+        file: file.to_string(),
+        line,
+        reason,
+    }
+}
+
+fn is_code(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn positive(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0)
+}
+
+// ------------------------------------------------------------------------------------
+// Judgement
+
+/// Local currencies and their market: a claim in one of these is judged there.
+static CURRENCY_HOME: &[(&str, &str)] = &[
+    ("THB", "TH"),
+    ("VND", "VN"),
+    ("IDR", "ID"),
+    ("PHP", "PH"),
+    ("MYR", "MY"),
+    ("CNY", "CN"),
+    ("KRW", "KR"),
+    ("JPY", "JP"),
+    ("KES", "KE"),
+    ("ETB", "ET"),
+    ("MMK", "MM"),
+    ("KHR", "KH"),
+    ("LAK", "LA"),
+    ("BRL", "BR"),
+    ("INR", "IN"),
+    ("NGN", "NG"),
+    ("UGX", "UG"),
+    ("MXN", "MX"),
+    ("COP", "CO"),
+    ("XOF", "CI"),
+    ("PKR", "PK"),
+    ("BDT", "BD"),
+    ("NPR", "NP"),
+];
+
+/// The advert language's market, for claims in USD, EUR and other non-local currencies.
+/// Spanish goes to Mexico (the larger Spanish-speaking labour market with a figure).
+/// French has none: French adverts mostly come from France, Belgium, Switzerland or
+/// Canada, and judging their euros against a West African floor would flag them all
+/// (XOF claims are still judged against Côte d'Ivoire by currency).
+static LANGUAGE_HOME: &[(&str, &str)] = &[
+    ("vi", "VN"),
+    ("th", "TH"),
+    ("id", "ID"),
+    ("ms", "MY"),
+    ("tl", "PH"),
+    ("fil", "PH"),
+    ("zh", "CN"),
+    ("ko", "KR"),
+    ("ja", "JP"),
+    ("km", "KH"),
+    ("my", "MM"),
+    ("lo", "LA"),
+    ("sw", "KE"),
+    ("am", "ET"),
+    ("pt", "BR"),
+    ("es", "MX"),
+    ("hi", "IN"),
+    ("ur", "PK"),
+    ("bn", "BD"),
+    ("ne", "NP"),
+];
+
+/// (language, currency) pairs where the currency is likely the advert's own: euros in a
+/// Spanish or Portuguese advert are Spain or Portugal, not Mexico or Brazil.
+static OWN_CURRENCY: &[(&str, &str)] = &[
+    ("es", "EUR"),
+    ("pt", "EUR"),
+    ("zh", "HKD"),
+    ("zh", "TWD"),
+    ("zh", "SGD"),
+    ("ms", "SGD"),
+];
+
+/// The applicant's market for a claim (research §3.2): the currency's country for a
+/// local currency, else the advert language's market, else [`UNKNOWN_ORIGIN_MARKET`].
+pub fn origin_market(currency: &str, lang: Option<&str>) -> &'static str {
+    if let Some(&(_, country)) = CURRENCY_HOME.iter().find(|(c, _)| *c == currency) {
+        return country;
+    }
+    if let Some(lang) = lang {
+        let own = OWN_CURRENCY
+            .iter()
+            .any(|&(l, c)| l == lang && c == currency);
+        if !own {
+            if let Some(&(_, country)) = LANGUAGE_HOME.iter().find(|(l, _)| *l == lang) {
+                return country;
+            }
+        }
+    }
+    UNKNOWN_ORIGIN_MARKET
+}
+
+/// A pay claim set against the origin market's entry-level wage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayJudgement {
+    /// The claim.
+    pub claim: PayClaim,
+    /// Its high end in US dollars a month.
+    pub monthly_usd: f64,
+    /// The market it was judged in (ISO country code).
+    pub market: &'static str,
+    /// The market's name as used in a sentence.
+    pub market_name: &'static str,
+    /// The market's entry-level wage in US dollars a month.
+    pub benchmark_monthly_usd: f64,
+    /// `monthly_usd / benchmark_monthly_usd`.
+    pub multiple: f64,
+    /// The benchmark row used.
+    pub benchmark: WageBenchmark,
+}
+
+/// Judges a claim against its origin market ([`origin_market`]); `None` when the claim has
+/// no period, the tables lack a rate, or a Spanish advert writes a bare `$` (Mexican and
+/// Colombian adverts price in pesos with `$`: dollars or pesos, it can't tell). A market
+/// without a benchmark row falls back to [`UNKNOWN_ORIGIN_MARKET`].
+pub fn judge(claim: &PayClaim, lang: Option<&str>, tables: &PayTables) -> Option<PayJudgement> {
+    if claim.bare_dollar && lang == Some("es") {
+        return None;
+    }
+    let monthly_usd = claim.monthly_usd(tables)?;
+    let market = origin_market(claim.currency, lang);
+    let benchmark = *tables
+        .benchmark(market)
+        .or_else(|| tables.benchmark(UNKNOWN_ORIGIN_MARKET))?;
+    let benchmark_monthly_usd =
+        benchmark.monthly_local * tables.usd_per_unit(benchmark.currency)?;
+    if !monthly_usd.is_finite() || benchmark_monthly_usd.is_nan() || benchmark_monthly_usd <= 0.0 {
+        return None;
+    }
+    Some(PayJudgement {
+        claim: claim.clone(),
+        monthly_usd,
+        market: benchmark.country,
+        market_name: benchmark.country_name,
+        benchmark_monthly_usd,
+        multiple: monthly_usd / benchmark_monthly_usd,
+        benchmark,
+    })
+}
+
+impl PayJudgement {
+    /// One sentence for people, quoting the claim as written, e.g. "1500만원 per month ≈
+    /// 7.2× an entry-level wage in South Korea (KRW 2.1M/month, 2025)".
+    pub fn describe(&self, original_text: &str) -> String {
+        let c = &self.claim;
+        let quote = match original_text.trim() {
+            "" if c.low < c.high => format!("{} {}–{}", c.currency, amount(c.low), amount(c.high)),
+            "" => format!("{} {}", c.currency, amount(c.high)),
+            q => q.to_string(),
+        };
+        let mut s = quote;
+        if let Some(p) = c.period {
+            s.push_str(" per ");
+            s.push_str(p.name());
+            let how = match p {
+                Period::Month => None,
+                Period::Hour => Some("at 173 hours"),
+                Period::Day => Some("at 26 working days"),
+                Period::Week => Some("at 4.33 weeks"),
+                Period::Year => Some("over 12 months"),
+            };
+            if let Some(how) = how {
+                s.push_str(&format!(" (≈ US${}/month {how})", amount(self.monthly_usd)));
+            }
+        }
+        let b = &self.benchmark;
+        let year = b
+            .as_of
+            .get(..4)
+            .filter(|y| y.bytes().all(|d| d.is_ascii_digit()))
+            .unwrap_or(b.as_of);
+        let local = if b.currency == "USD" {
+            format!("US${}", amount(b.monthly_local))
+        } else if b.currency == c.currency {
+            format!("{} {}", b.currency, amount(b.monthly_local))
+        } else {
+            format!(
+                "{} {} ≈ US${}",
+                b.currency,
+                amount(b.monthly_local),
+                amount(self.benchmark_monthly_usd)
+            )
+        };
+        s.push_str(&format!(
+            " ≈ {:.1}× an entry-level wage in {} ({local}/month, {year})",
+            self.multiple, self.market_name
+        ));
+        s
+    }
+}
+
+/// "2.1M", "10,400", "3.5".
+fn amount(x: f64) -> String {
+    if x >= 1e6 {
+        let m = format!("{:.1}", x / 1e6);
+        format!("{}M", m.strip_suffix(".0").unwrap_or(&m))
+    } else if x >= 100.0 {
+        let digits = format!("{:.0}", x.round());
+        let mut out = String::with_capacity(digits.len() + 4);
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(d);
+        }
+        out
+    } else {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+// ------------------------------------------------------------------------------------
+// Parser tokens (all lowercase: the text is normalised)
+
+/// A currency as written, before the words and script around it settle ambiguous ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cur {
+    Iso(&'static str),
+    /// A bare `$`: US dollars unless a word after the amount names the currency.
+    Dollar,
+    /// `¥`: yuan or yen, by the words and script around it.
+    Yen,
+    /// "peso(s)": Philippine pesos, or Mexican pesos after a bare `$`.
+    Peso,
+}
+
+/// How a currency prefix may sit before the digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attach {
+    /// Attached or after one space ("$800", "usd 800").
+    Spaced,
+    /// Attached only, and only for amounts of 100 or more ("p30,000", "k6,800"): single
+    /// letters are too common in other text.
+    Tight,
+}
+
+use Cur::{Dollar, Iso, Peso, Yen};
+
+/// Currency marks written before the amount.
+static PREFIXES: &[(&str, Cur, Attach)] = &[
+    ("$", Dollar, Attach::Spaced),
+    ("us$", Iso("USD"), Attach::Spaced),
+    ("usd", Iso("USD"), Attach::Spaced),
+    ("usdt", Iso("USD"), Attach::Spaced),
+    ("r$", Iso("BRL"), Attach::Spaced),
+    ("s$", Iso("SGD"), Attach::Spaced),
+    ("a$", Iso("AUD"), Attach::Spaced),
+    ("c$", Iso("CAD"), Attach::Spaced),
+    ("hk$", Iso("HKD"), Attach::Spaced),
+    ("nt$", Iso("TWD"), Attach::Spaced),
+    ("€", Iso("EUR"), Attach::Spaced),
+    ("eur", Iso("EUR"), Attach::Spaced),
+    ("£", Iso("GBP"), Attach::Spaced),
+    ("gbp", Iso("GBP"), Attach::Spaced),
+    ("₱", Iso("PHP"), Attach::Spaced),
+    ("php", Iso("PHP"), Attach::Spaced),
+    ("p", Iso("PHP"), Attach::Tight),
+    ("฿", Iso("THB"), Attach::Spaced),
+    ("thb", Iso("THB"), Attach::Spaced),
+    ("₫", Iso("VND"), Attach::Spaced),
+    ("vnd", Iso("VND"), Attach::Spaced),
+    ("vnđ", Iso("VND"), Attach::Spaced),
+    ("₩", Iso("KRW"), Attach::Spaced),
+    ("krw", Iso("KRW"), Attach::Spaced),
+    ("¥", Yen, Attach::Spaced),
+    ("rmb", Iso("CNY"), Attach::Spaced),
+    ("cny", Iso("CNY"), Attach::Spaced),
+    ("jpy", Iso("JPY"), Attach::Spaced),
+    ("rp", Iso("IDR"), Attach::Spaced),
+    ("rp.", Iso("IDR"), Attach::Spaced),
+    ("idr", Iso("IDR"), Attach::Spaced),
+    ("rm", Iso("MYR"), Attach::Spaced),
+    ("myr", Iso("MYR"), Attach::Spaced),
+    ("ksh", Iso("KES"), Attach::Spaced),
+    ("kshs", Iso("KES"), Attach::Spaced),
+    ("ksh.", Iso("KES"), Attach::Spaced),
+    ("kes", Iso("KES"), Attach::Spaced),
+    ("sh", Iso("KES"), Attach::Spaced),
+    ("ugx", Iso("UGX"), Attach::Spaced),
+    ("ush", Iso("UGX"), Attach::Spaced),
+    ("tsh", Iso("TZS"), Attach::Spaced),
+    ("tzs", Iso("TZS"), Attach::Spaced),
+    ("br", Iso("ETB"), Attach::Spaced),
+    ("etb", Iso("ETB"), Attach::Spaced),
+    ("birr", Iso("ETB"), Attach::Spaced),
+    ("mmk", Iso("MMK"), Attach::Spaced),
+    ("k", Iso("MMK"), Attach::Tight),
+    ("₹", Iso("INR"), Attach::Spaced),
+    ("rs", Iso("INR"), Attach::Spaced),
+    ("rs.", Iso("INR"), Attach::Spaced),
+    ("inr", Iso("INR"), Attach::Spaced),
+    ("brl", Iso("BRL"), Attach::Spaced),
+    ("៛", Iso("KHR"), Attach::Spaced),
+    ("khr", Iso("KHR"), Attach::Spaced),
+    ("₭", Iso("LAK"), Attach::Spaced),
+    ("lak", Iso("LAK"), Attach::Spaced),
+    ("aed", Iso("AED"), Attach::Spaced),
+    ("dhs", Iso("AED"), Attach::Spaced),
+    ("sar", Iso("SAR"), Attach::Spaced),
+    ("qar", Iso("QAR"), Attach::Spaced),
+    ("ngn", Iso("NGN"), Attach::Spaced),
+    ("₦", Iso("NGN"), Attach::Spaced),
+    ("mxn", Iso("MXN"), Attach::Spaced),
+    ("cop", Iso("COP"), Attach::Spaced),
+    ("sgd", Iso("SGD"), Attach::Spaced),
+    ("aud", Iso("AUD"), Attach::Spaced),
+    ("cad", Iso("CAD"), Attach::Spaced),
+    ("hkd", Iso("HKD"), Attach::Spaced),
+    ("twd", Iso("TWD"), Attach::Spaced),
+    ("chf", Iso("CHF"), Attach::Spaced),
+    ("pkr", Iso("PKR"), Attach::Spaced),
+    ("bdt", Iso("BDT"), Attach::Spaced),
+    ("৳", Iso("BDT"), Attach::Spaced),
+    ("npr", Iso("NPR"), Attach::Spaced),
+    ("lkr", Iso("LKR"), Attach::Spaced),
+    ("xof", Iso("XOF"), Attach::Spaced),
+    ("fcfa", Iso("XOF"), Attach::Spaced),
+    ("ghs", Iso("GHS"), Attach::Spaced),
+    ("zar", Iso("ZAR"), Attach::Spaced),
+    ("egp", Iso("EGP"), Attach::Spaced),
+];
+
+/// Currency marks written after the amount (and after any magnitude word).
+static SUFFIXES: &[(&str, Cur)] = &[
+    ("$", Dollar),
+    ("usd", Iso("USD")),
+    ("usdt", Iso("USD")),
+    ("dollars", Iso("USD")),
+    ("dollar", Iso("USD")),
+    ("dólares", Iso("USD")),
+    ("dolares", Iso("USD")),
+    ("dolar", Iso("USD")),
+    ("dolyar", Iso("USD")),
+    ("đô la", Iso("USD")),
+    ("đô", Iso("USD")),
+    ("美金", Iso("USD")),
+    ("美元", Iso("USD")),
+    ("美刀", Iso("USD")),
+    ("달러", Iso("USD")),
+    ("ドル", Iso("USD")),
+    ("ดอลลาร์", Iso("USD")),
+    ("€", Iso("EUR")),
+    ("eur", Iso("EUR")),
+    ("euro", Iso("EUR")),
+    ("euros", Iso("EUR")),
+    ("£", Iso("GBP")),
+    ("gbp", Iso("GBP")),
+    ("₱", Iso("PHP")),
+    ("php", Iso("PHP")),
+    ("peso", Peso),
+    ("pesos", Peso),
+    ("piso", Iso("PHP")),
+    ("฿", Iso("THB")),
+    ("thb", Iso("THB")),
+    ("baht", Iso("THB")),
+    ("บาท", Iso("THB")),
+    ("泰铢", Iso("THB")),
+    ("₫", Iso("VND")),
+    ("vnd", Iso("VND")),
+    ("vnđ", Iso("VND")),
+    ("đ", Iso("VND")),
+    ("đồng", Iso("VND")),
+    ("dong", Iso("VND")),
+    ("越南盾", Iso("VND")),
+    ("₩", Iso("KRW")),
+    ("krw", Iso("KRW")),
+    ("won", Iso("KRW")),
+    ("원", Iso("KRW")),
+    ("韩元", Iso("KRW")),
+    ("¥", Yen),
+    ("元", Iso("CNY")),
+    ("块", Iso("CNY")),
+    ("人民币", Iso("CNY")),
+    ("rmb", Iso("CNY")),
+    ("cny", Iso("CNY")),
+    ("yuan", Iso("CNY")),
+    ("円", Iso("JPY")),
+    ("日元", Iso("JPY")),
+    ("jpy", Iso("JPY")),
+    ("yen", Iso("JPY")),
+    ("idr", Iso("IDR")),
+    ("rupiah", Iso("IDR")),
+    ("印尼盾", Iso("IDR")),
+    ("myr", Iso("MYR")),
+    ("ringgit", Iso("MYR")),
+    ("令吉", Iso("MYR")),
+    ("kes", Iso("KES")),
+    ("ksh", Iso("KES")),
+    ("shillings", Iso("KES")),
+    ("ugx", Iso("UGX")),
+    ("tzs", Iso("TZS")),
+    ("birr", Iso("ETB")),
+    ("br", Iso("ETB")),
+    ("etb", Iso("ETB")),
+    ("ብር", Iso("ETB")),
+    ("mmk", Iso("MMK")),
+    ("kyat", Iso("MMK")),
+    ("kyats", Iso("MMK")),
+    ("ကျပ်", Iso("MMK")),
+    ("₹", Iso("INR")),
+    ("inr", Iso("INR")),
+    ("rs", Iso("INR")),
+    ("rupees", Iso("INR")),
+    ("rupee", Iso("INR")),
+    ("brl", Iso("BRL")),
+    ("real", Iso("BRL")),
+    ("reais", Iso("BRL")),
+    ("៛", Iso("KHR")),
+    ("riel", Iso("KHR")),
+    ("riels", Iso("KHR")),
+    ("khr", Iso("KHR")),
+    ("រៀល", Iso("KHR")),
+    ("₭", Iso("LAK")),
+    ("kip", Iso("LAK")),
+    ("lak", Iso("LAK")),
+    ("ກີບ", Iso("LAK")),
+    ("aed", Iso("AED")),
+    ("dirham", Iso("AED")),
+    ("dirhams", Iso("AED")),
+    ("sar", Iso("SAR")),
+    ("riyal", Iso("SAR")),
+    ("riyals", Iso("SAR")),
+    ("qar", Iso("QAR")),
+    ("ngn", Iso("NGN")),
+    ("₦", Iso("NGN")),
+    ("naira", Iso("NGN")),
+    ("mxn", Iso("MXN")),
+    ("cop", Iso("COP")),
+    ("sgd", Iso("SGD")),
+    ("aud", Iso("AUD")),
+    ("cad", Iso("CAD")),
+    ("hkd", Iso("HKD")),
+    ("twd", Iso("TWD")),
+    ("chf", Iso("CHF")),
+    ("pkr", Iso("PKR")),
+    ("bdt", Iso("BDT")),
+    ("taka", Iso("BDT")),
+    ("npr", Iso("NPR")),
+    ("lkr", Iso("LKR")),
+    ("xof", Iso("XOF")),
+    ("fcfa", Iso("XOF")),
+    ("ghs", Iso("GHS")),
+    ("cedis", Iso("GHS")),
+    ("zar", Iso("ZAR")),
+    ("egp", Iso("EGP")),
+];
+
+/// The currency a magnitude word implies when no currency is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Implied {
+    Nothing,
+    Iso(&'static str),
+    /// "k" means thousand đồng in Vietnamese text ("500k/ngày") and thousand yuan in
+    /// Chinese text ("月薪8k-12k"); elsewhere it names no currency.
+    ByScript,
+    /// 万/千: yuan, or yen in Japanese text.
+    Cjk,
+}
+
+/// How a magnitude may follow the digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MagKind {
+    /// A letter attached to the digits ("1.5k", "$2m").
+    Tight,
+    /// A word, attached or after one space ("15 triệu", "12jt").
+    Word,
+    /// CJK and Hangul units, which chain ("5천만" = 5 × 1000 × 10000).
+    Cjk,
+}
+
+/// (token, factor, implied currency, kind, implied period).
+type Magnitude = (&'static str, f64, Implied, MagKind, Option<Period>);
+
+/// Magnitude words. "mil" is the Spanish/Portuguese thousand, not English slang for a million.
+static MAGNITUDES: &[Magnitude] = &[
+    ("k", 1e3, Implied::ByScript, MagKind::Tight, None),
+    ("m", 1e6, Implied::Nothing, MagKind::Tight, None),
+    ("thousand", 1e3, Implied::Nothing, MagKind::Word, None),
+    ("million", 1e6, Implied::Nothing, MagKind::Word, None),
+    ("millions", 1e6, Implied::Nothing, MagKind::Word, None),
+    ("mil", 1e3, Implied::Nothing, MagKind::Word, None),
+    ("triệu", 1e6, Implied::Iso("VND"), MagKind::Word, None),
+    ("tr", 1e6, Implied::Iso("VND"), MagKind::Word, None),
+    ("tỷ", 1e9, Implied::Iso("VND"), MagKind::Word, None),
+    ("tỉ", 1e9, Implied::Iso("VND"), MagKind::Word, None),
+    ("nghìn", 1e3, Implied::Iso("VND"), MagKind::Word, None),
+    ("ngàn", 1e3, Implied::Iso("VND"), MagKind::Word, None),
+    ("juta", 1e6, Implied::Iso("IDR"), MagKind::Word, None),
+    ("jt", 1e6, Implied::Iso("IDR"), MagKind::Word, None),
+    ("ribu", 1e3, Implied::Iso("IDR"), MagKind::Word, None),
+    ("rb", 1e3, Implied::Iso("IDR"), MagKind::Word, None),
+    ("lakh", 1e5, Implied::Iso("INR"), MagKind::Word, None),
+    ("lakhs", 1e5, Implied::Iso("INR"), MagKind::Word, None),
+    ("lac", 1e5, Implied::Iso("INR"), MagKind::Word, None),
+    ("lacs", 1e5, Implied::Iso("INR"), MagKind::Word, None),
+    ("crore", 1e7, Implied::Iso("INR"), MagKind::Word, None),
+    ("crores", 1e7, Implied::Iso("INR"), MagKind::Word, None),
+    (
+        "lpa",
+        1e5,
+        Implied::Iso("INR"),
+        MagKind::Word,
+        Some(Period::Year),
+    ),
+    ("พัน", 1e3, Implied::Iso("THB"), MagKind::Word, None),
+    ("หมื่น", 1e4, Implied::Iso("THB"), MagKind::Word, None),
+    ("แสน", 1e5, Implied::Iso("THB"), MagKind::Word, None),
+    ("ล้าน", 1e6, Implied::Iso("THB"), MagKind::Word, None),
+    ("သိန်း", 1e5, Implied::Iso("MMK"), MagKind::Word, None),
+    ("百", 1e2, Implied::Cjk, MagKind::Cjk, None),
+    ("千", 1e3, Implied::Cjk, MagKind::Cjk, None),
+    ("万", 1e4, Implied::Cjk, MagKind::Cjk, None),
+    ("萬", 1e4, Implied::Cjk, MagKind::Cjk, None),
+    ("亿", 1e8, Implied::Cjk, MagKind::Cjk, None),
+    ("億", 1e8, Implied::Cjk, MagKind::Cjk, None),
+    ("백", 1e2, Implied::Iso("KRW"), MagKind::Cjk, None),
+    ("천", 1e3, Implied::Iso("KRW"), MagKind::Cjk, None),
+    ("만", 1e4, Implied::Iso("KRW"), MagKind::Cjk, None),
+    ("억", 1e8, Implied::Iso("KRW"), MagKind::Cjk, None),
+];
+
+/// Amounts written without digits: (words, low, high, currency).
+static WORD_AMOUNTS: &[(&str, f64, f64, &str)] = &[
+    // "belasan juta" = eleven to nineteen million rupiah (research §3.1, Suara 2025).
+    ("belasan juta", 11e6, 19e6, "IDR"),
+    // "月入过万" = a monthly income over ten thousand yuan (research §3.1, 51haodu).
+    ("过万", 1e4, 1e4, "CNY"),
+    ("破万", 1e4, 1e4, "CNY"),
+    ("上万", 1e4, 1e4, "CNY"),
+];
+
+/// Where a period marker may sit relative to the amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// After the amount ("$800 a day").
+    After,
+    /// Before it, as a label ("月薪3万", "daily wage $50").
+    Before,
+    Both,
+}
+
+use Period::{Day, Hour, Month, Week, Year};
+use Side::{After, Before, Both};
+
+/// Period markers. Day, hour and week words are only read AFTER an amount unless they are
+/// salary labels: "work 8 hours a day, salary $800" must not make $800 a day rate.
+static PERIOD_MARKERS: &[(&str, Period, Side)] = &[
+    // English
+    ("/month", Month, After),
+    ("/mo", Month, After),
+    ("/mth", Month, After),
+    ("per month", Month, Both),
+    ("per mth", Month, After),
+    ("a month", Month, Both),
+    ("each month", Month, Both),
+    ("every month", Month, Both),
+    ("monthly", Month, Both),
+    ("p.m.", Month, After),
+    ("pm", Month, After),
+    ("1 month", Month, After),
+    ("/day", Day, After),
+    ("per day", Day, After),
+    ("a day", Day, After),
+    ("each day", Day, After),
+    ("every day", Day, After),
+    ("daily", Day, After),
+    ("daily wage", Day, Before),
+    ("daily pay", Day, Before),
+    ("daily salary", Day, Before),
+    ("daily rate", Day, Before),
+    ("day rate", Day, Before),
+    ("/week", Week, After),
+    ("/wk", Week, After),
+    ("per week", Week, After),
+    ("per wk", Week, After),
+    ("a week", Week, After),
+    ("each week", Week, After),
+    ("every week", Week, After),
+    ("weekly", Week, Both),
+    ("/hour", Hour, After),
+    ("/hr", Hour, After),
+    ("/h", Hour, After),
+    ("per hour", Hour, After),
+    ("per hr", Hour, After),
+    ("an hour", Hour, After),
+    ("p/h", Hour, After),
+    ("hourly", Hour, Both),
+    ("/year", Year, After),
+    ("/yr", Year, After),
+    ("/annum", Year, After),
+    ("per year", Year, After),
+    ("a year", Year, After),
+    ("per annum", Year, Both),
+    ("p.a.", Year, After),
+    ("yearly", Year, Both),
+    ("annually", Year, After),
+    ("annual", Year, Before),
+    // Vietnamese
+    ("/tháng", Month, After),
+    ("mỗi tháng", Month, Both),
+    ("một tháng", Month, Both),
+    ("hàng tháng", Month, Both),
+    ("1 tháng", Month, After),
+    ("lương tháng", Month, Before),
+    ("/ngày", Day, After),
+    ("mỗi ngày", Day, After),
+    ("một ngày", Day, After),
+    ("1 ngày", Day, After),
+    ("lương ngày", Day, Before),
+    ("/tuần", Week, After),
+    ("mỗi tuần", Week, After),
+    ("lương tuần", Week, Before),
+    ("/giờ", Hour, After),
+    ("mỗi giờ", Hour, After),
+    ("/năm", Year, After),
+    ("mỗi năm", Year, After),
+    ("lương năm", Year, Before),
+    // Indonesian and Malay
+    ("per bulan", Month, Both),
+    ("perbulan", Month, Both),
+    ("/bulan", Month, After),
+    ("/bln", Month, After),
+    ("sebulan", Month, Both),
+    ("bulanan", Month, Both),
+    ("1 bulan", Month, After),
+    ("per hari", Day, After),
+    ("perhari", Day, After),
+    ("/hari", Day, After),
+    ("sehari", Day, After),
+    ("harian", Day, Before),
+    ("per minggu", Week, After),
+    ("seminggu", Week, After),
+    ("mingguan", Week, Before),
+    ("per jam", Hour, After),
+    ("/jam", Hour, After),
+    ("per tahun", Year, After),
+    ("setahun", Year, After),
+    ("tahunan", Year, Before),
+    // Tagalog
+    ("buwanang", Month, Both),
+    ("kada buwan", Month, Both),
+    ("bawat buwan", Month, Both),
+    ("isang buwan", Month, Both),
+    ("/buwan", Month, After),
+    ("kada araw", Day, After),
+    ("bawat araw", Day, After),
+    ("/araw", Day, After),
+    ("arawang", Day, Before),
+    ("kada linggo", Week, After),
+    ("lingguhan", Week, Before),
+    ("kada oras", Hour, After),
+    // Swahili
+    ("kwa mwezi", Month, Both),
+    ("kila mwezi", Month, Both),
+    ("kwa siku", Day, After),
+    ("kila siku", Day, After),
+    ("kwa wiki", Week, After),
+    ("kila wiki", Week, After),
+    ("kwa saa", Hour, After),
+    ("kwa mwaka", Year, After),
+    // Amharic
+    ("በወር", Month, Both),
+    ("በቀን", Day, After),
+    // Spanish
+    ("por mes", Month, Both),
+    ("al mes", Month, Both),
+    ("/mes", Month, After),
+    ("mensual", Month, Both),
+    ("mensuales", Month, Both),
+    ("por día", Day, After),
+    ("por dia", Day, After),
+    ("al día", Day, After),
+    ("/día", Day, After),
+    ("/dia", Day, After),
+    ("diarios", Day, After),
+    ("diario", Day, After),
+    ("por semana", Week, After),
+    ("a la semana", Week, After),
+    ("semanal", Week, Both),
+    ("por hora", Hour, After),
+    ("la hora", Hour, After),
+    ("/hora", Hour, After),
+    ("por año", Year, After),
+    ("al año", Year, After),
+    ("anual", Year, Both),
+    // Portuguese
+    ("por mês", Month, Both),
+    ("ao mês", Month, Both),
+    ("/mês", Month, After),
+    ("mensal", Month, Both),
+    ("mensais", Month, Both),
+    ("por ano", Year, After),
+    ("ao ano", Year, After),
+    // French
+    ("par mois", Month, Both),
+    ("/mois", Month, After),
+    ("mensuel", Month, Both),
+    ("mensuelle", Month, Both),
+    ("par jour", Day, After),
+    ("/jour", Day, After),
+    ("par semaine", Week, After),
+    ("par heure", Hour, After),
+    ("de l'heure", Hour, After),
+    ("/heure", Hour, After),
+    ("par an", Year, After),
+    ("annuel", Year, Both),
+    // Chinese
+    ("月薪", Month, Before),
+    ("月入", Month, Before),
+    ("月收入", Month, Before),
+    ("月工资", Month, Before),
+    ("/月", Month, After),
+    ("每月", Month, Both),
+    ("每个月", Month, Both),
+    ("一个月", Month, Both),
+    ("日薪", Day, Before),
+    ("/天", Day, After),
+    ("/日", Day, After),
+    ("每天", Day, After),
+    ("一天", Day, After),
+    ("周薪", Week, Before),
+    ("/周", Week, After),
+    ("每周", Week, After),
+    ("时薪", Hour, Before),
+    ("/小时", Hour, After),
+    ("/时", Hour, After),
+    ("每小时", Hour, After),
+    ("年薪", Year, Before),
+    ("/年", Year, After),
+    ("每年", Year, After),
+    // Japanese
+    ("月給", Month, Before),
+    ("月収", Month, Before),
+    ("日給", Day, Before),
+    ("週給", Week, Before),
+    ("時給", Hour, Before),
+    ("年収", Year, Before),
+    ("年俸", Year, Before),
+    // Korean
+    ("월급", Month, Before),
+    ("월", Month, Before),
+    ("/월", Month, After),
+    ("매월", Month, Both),
+    ("한달", Month, Both),
+    ("한 달", Month, Both),
+    ("일당", Day, Before),
+    ("/일", Day, After),
+    ("주급", Week, Before),
+    ("시급", Hour, Before),
+    ("/시간", Hour, After),
+    ("연봉", Year, Before),
+    ("/년", Year, After),
+    // Thai
+    ("เดือนละ", Month, Before),
+    ("ต่อเดือน", Month, Both),
+    ("/เดือน", Month, After),
+    ("เงินเดือน", Month, Before),
+    ("รายเดือน", Month, Both),
+    ("วันละ", Day, Before),
+    ("ต่อวัน", Day, After),
+    ("/วัน", Day, After),
+    ("รายวัน", Day, Before),
+    ("ชั่วโมงละ", Hour, Before),
+    ("ต่อชั่วโมง", Hour, After),
+    ("ต่อสัปดาห์", Week, After),
+    ("ต่อปี", Year, After),
+    // German
+    ("pro monat", Month, Both),
+    ("im monat", Month, Both),
+    ("/monat", Month, After),
+    ("monatlich", Month, Both),
+    ("pro tag", Day, After),
+    ("pro woche", Week, After),
+    ("pro stunde", Hour, After),
+    ("/std", Hour, After),
+    ("pro jahr", Year, After),
+    ("jährlich", Year, After),
+    // Hindi
+    ("प्रति माह", Month, Both),
+    ("/माह", Month, After),
+];
+
+/// "up to" words written just before the amount.
+static UP_TO_BEFORE: &[&str] = &[
+    "up to",
+    "upto",
+    "as much as",
+    "maximum",
+    "max.",
+    "max",
+    "lên đến",
+    "lên tới",
+    "tới",
+    "hingga",
+    "sampai",
+    "hanggang sa",
+    "hanggang",
+    "hasta",
+    "até",
+    "jusqu'à",
+    "jusqu'a",
+    "jusqu’à",
+    "hadi",
+    "最高可达",
+    "最高",
+    "高达",
+    "最多",
+    "可达",
+    "最大",
+    "최대",
+    "최고",
+    "สูงสุด",
+    "สูงถึง",
+];
+
+/// "up to" words written just after the amount.
+static UP_TO_AFTER: &[&str] = &["まで", "까지"];
+
+/// Words that join two amounts into a range ("800-1,000", "15 đến 20 triệu").
+static RANGE_JOINERS: &[&str] = &[
+    "-",
+    "–",
+    "—",
+    "~",
+    "〜",
+    "to",
+    "hanggang",
+    "hanggang sa",
+    "đến",
+    "tới",
+    "hingga",
+    "sampai",
+    "s/d",
+    "a",
+    "à",
+    "até",
+    "至",
+    "到",
+    "hadi",
+    "ถึง",
+];
+
+/// Longest-first copies of the token tables, so "us$" wins over "$" and "kshs" over "sh".
+static PREFIX_TOKENS: LazyLock<Vec<(&str, Cur, Attach)>> =
+    LazyLock::new(|| longest_first(PREFIXES));
+static SUFFIX_TOKENS: LazyLock<Vec<(&str, Cur)>> = LazyLock::new(|| longest_first(SUFFIXES));
+static MAGNITUDE_TOKENS: LazyLock<Vec<Magnitude>> = LazyLock::new(|| longest_first(MAGNITUDES));
+
+fn longest_first<T: Copy + Token>(table: &[T]) -> Vec<T> {
+    let mut v = table.to_vec();
+    v.sort_by_key(|t| std::cmp::Reverse(t.text().len()));
+    v
+}
+
+trait Token {
+    fn text(&self) -> &'static str;
+}
+impl<A, B> Token for (&'static str, A, B) {
+    fn text(&self) -> &'static str {
+        self.0
+    }
+}
+impl<A> Token for (&'static str, A) {
+    fn text(&self) -> &'static str {
+        self.0
+    }
+}
+impl<A, B, C, D> Token for (&'static str, A, B, C, D) {
+    fn text(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// Every period marker in one automaton; "/x" markers also match as "/ x".
+struct PeriodMarkers {
+    automaton: AhoCorasick,
+    /// (marker, period, side) per automaton pattern.
+    info: Vec<(&'static str, Period, Side)>,
+}
+
+static PERIODS: LazyLock<PeriodMarkers> = LazyLock::new(|| {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut info = Vec::new();
+    for &(marker, period, side) in PERIOD_MARKERS {
+        patterns.push(marker.to_string());
+        info.push((marker, period, side));
+        if let Some(rest) = marker.strip_prefix('/') {
+            patterns.push(format!("/ {rest}"));
+            info.push((marker, period, side));
+        }
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&patterns)
+        .expect("period markers build an automaton");
+    PeriodMarkers { automaton, info }
+});
+
+// ------------------------------------------------------------------------------------
+// Parser
+
+/// How far (bytes) a period marker may sit from the amount.
+const WINDOW: usize = 40;
+
+/// Finds the pay claims in normalised text and appends them to `out` in text order.
+/// A claim needs a currency (written, or implied by a word such as "triệu", "juta", "万",
+/// "lakh"); bare numbers, years, phone numbers and percentages are not claims.
+pub fn find_pay_claims(text: &str, out: &mut Vec<PayClaim>) {
+    // Most fields have no digits at all: skip them unless a word amount could be there.
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_digit()) && !text.contains("belasan") {
+        return;
+    }
+    let script = Script::of(text);
+    let atoms = join_ranges(text, find_atoms(text, script));
+    let mut floor = 0;
+    for atom in &atoms {
+        floor = floor.min(atom.start);
+        let Some(currency) = atom.currency else {
+            floor = atom.end;
+            continue;
+        };
+        let (mut start, mut end, mut up_to) = (atom.start, atom.end, false);
+        if let Some(s) = up_to_before(text, floor, start) {
+            start = s;
+            up_to = true;
+        }
+        if let Some(e) = up_to_after(text, end) {
+            end = e;
+            up_to = true;
+        }
+        let mut used_to = end;
+        let period = if atom.period.is_some() {
+            atom.period
+        } else if let Some((p, e)) = period_after(text, end) {
+            used_to = e;
+            Some(p)
+        } else {
+            period_before(text, floor, start)
+        };
+        out.push(PayClaim {
+            start,
+            end,
+            low: atom.low,
+            high: atom.high,
+            currency,
+            period,
+            up_to,
+            bare_dollar: atom.bare_dollar,
+        });
+        floor = used_to;
+    }
+}
+
+/// Scripts present in the text, for currencies that depend on them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Script {
+    vietnamese: bool,
+    kana: bool,
+    han: bool,
+}
+
+impl Script {
+    fn of(text: &str) -> Script {
+        let mut s = Script::default();
+        if text.is_ascii() {
+            return s;
+        }
+        for c in text.chars() {
+            match c as u32 {
+                0x3040..=0x30FF => s.kana = true,
+                0x3400..=0x4DBF | 0x4E00..=0x9FFF => s.han = true,
+                // ă đ ơ ư and the Latin Extended Additional block are Vietnamese letters.
+                0x0103 | 0x0111 | 0x01A1 | 0x01B0 | 0x1EA0..=0x1EF9 => s.vietnamese = true,
+                _ => {}
+            }
+        }
+        s
+    }
+}
+
+/// An amount or range with what the text says about it.
+#[derive(Debug, Clone, Copy)]
+struct Atom {
+    start: usize,
+    end: usize,
+    low: f64,
+    high: f64,
+    /// The number before its magnitude word.
+    raw: f64,
+    /// The magnitude applied (1 when none).
+    factor: f64,
+    has_factor: bool,
+    currency: Option<&'static str>,
+    /// The currency is written, not implied by a magnitude word.
+    explicit: bool,
+    /// A period implied by the magnitude ("lpa").
+    period: Option<Period>,
+    /// A word amount ("belasan juta"): never part of a range.
+    word: bool,
+    /// The currency is a bare `$`.
+    bare_dollar: bool,
+}
+
+fn find_atoms(text: &str, script: Script) -> Vec<Atom> {
+    let mut atoms = Vec::new();
+    let (mut i, mut floor) = (0, 0);
+    let bytes = text.as_bytes();
+    while i < bytes.len() {
+        // ASCII other than digits and the 'b' of "belasan juta" starts nothing.
+        if bytes[i] < 0x80 && !bytes[i].is_ascii_digit() && bytes[i] != b'b' {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        if digit_value(c).is_some() {
+            match number_atom(text, i, floor, script) {
+                Ok(atom) => {
+                    i = atom.end;
+                    atoms.push(atom);
+                }
+                Err(skip) => i = skip,
+            }
+            floor = i;
+            continue;
+        }
+        if let Some(atom) = word_atom(text, i) {
+            i = atom.end;
+            floor = i;
+            atoms.push(atom);
+            continue;
+        }
+        i += c.len_utf8();
+    }
+    atoms
+}
+
+/// A word amount starting at `i`.
+fn word_atom(text: &str, i: usize) -> Option<Atom> {
+    let rest = &text[i..];
+    let &(words, low, high, currency) = WORD_AMOUNTS.iter().find(|(w, ..)| has_prefix(rest, w))?;
+    let mut end = i + words.len();
+    if words.is_ascii() && (!boundary_before(text, i) || !boundary_after(text, end)) {
+        return None;
+    }
+    if let Some((e, Iso(c))) = match_suffix(text, end) {
+        if c == currency {
+            end = e;
+        }
+    }
+    Some(Atom {
+        start: i,
+        end,
+        low,
+        high,
+        raw: low,
+        factor: 1.0,
+        has_factor: false,
+        currency: Some(currency),
+        explicit: true,
+        period: None,
+        word: true,
+        bare_dollar: false,
+    })
+}
+
+/// The amount whose digits start at `start`, or where to resume scanning.
+fn number_atom(
+    text: &str,
+    start: usize,
+    floor: usize,
+    script: Script,
+) -> std::result::Result<Atom, usize> {
+    let skip = numeric_token_end(text, start);
+    let (num_end, raw) = scan_number(text, start).ok_or(skip)?;
+    let prefix = match_prefix(text, floor, start);
+    if prefix.is_none() && !free_before(text, start) {
+        return Err(skip);
+    }
+    if text[num_end..]
+        .strip_prefix(' ')
+        .unwrap_or(&text[num_end..])
+        .starts_with('%')
+    {
+        return Err(skip);
+    }
+    let mag = match_magnitudes(text, num_end);
+    let suffix = match_suffix(text, mag.end);
+    let (cur, end) = match (prefix.map(|p| p.1), suffix) {
+        (Some(Dollar), Some((e, Peso))) => (Some(Iso("MXN")), e),
+        (Some(Dollar | Yen), Some((e, s))) => (Some(s), e),
+        (Some(p), Some((e, s))) if resolve_peso(p) == resolve_peso(s) => (Some(p), e),
+        (Some(p), _) => (Some(p), mag.end),
+        (None, Some((e, s))) => (Some(s), e),
+        (None, None) => (None, mag.end),
+    };
+    // Digits glued to letters ("24h", "5kg", "3rd") are not money, unless a period follows.
+    if let Some(c) = text[end..].chars().next() {
+        if is_latin_word_char(c)
+            && !PERIOD_MARKERS
+                .iter()
+                .any(|(m, ..)| has_prefix(&text[end..], m))
+        {
+            return Err(skip.max(end));
+        }
+    }
+    let value = raw * mag.factor;
+    if value <= 0.0 || !value.is_finite() {
+        return Err(skip.max(end));
+    }
+    if prefix.is_some_and(|p| p.2 == Attach::Tight) && value < 100.0 {
+        return Err(skip.max(end));
+    }
+    let currency = match cur {
+        Some(c) => Some(resolve(c, mag.implied == Implied::Cjk, script)),
+        None => match mag.implied {
+            Implied::Nothing => None,
+            Implied::Iso(c) => Some(c),
+            Implied::ByScript if script.vietnamese => Some("VND"),
+            Implied::ByScript if script.han && !script.kana => Some("CNY"),
+            Implied::ByScript => None,
+            Implied::Cjk => Some(if script.kana { "JPY" } else { "CNY" }),
+        },
+    };
+    Ok(Atom {
+        start: prefix.map_or(start, |p| p.0),
+        end,
+        low: value,
+        high: value,
+        raw,
+        factor: mag.factor,
+        has_factor: mag.count > 0,
+        currency,
+        explicit: cur.is_some(),
+        period: mag.period,
+        word: false,
+        bare_dollar: cur == Some(Dollar),
+    })
+}
+
+fn resolve_peso(c: Cur) -> Cur {
+    if c == Peso { Iso("PHP") } else { c }
+}
+
+/// The ISO code for a written currency.
+fn resolve(c: Cur, cjk_magnitude: bool, script: Script) -> &'static str {
+    match c {
+        Iso(code) => code,
+        Dollar => "USD",
+        Peso => "PHP",
+        // ¥ is yen in Japanese text, yuan in Chinese text or with 万/千; with no CJK
+        // around it, yen (Latin-script adverts quoting ¥ are mostly about Japan).
+        Yen if script.kana => "JPY",
+        Yen if cjk_magnitude || script.han => "CNY",
+        Yen => "JPY",
+    }
+}
+
+/// The value of a decimal digit in the scripts adverts use.
+fn digit_value(c: char) -> Option<u32> {
+    let base = match c {
+        '0'..='9' => '0',
+        '\u{0660}'..='\u{0669}' => '\u{0660}', // Arabic-Indic
+        '\u{06F0}'..='\u{06F9}' => '\u{06F0}', // Extended Arabic-Indic
+        '\u{0966}'..='\u{096F}' => '\u{0966}', // Devanagari
+        '\u{09E6}'..='\u{09EF}' => '\u{09E6}', // Bengali
+        '\u{0E50}'..='\u{0E59}' => '\u{0E50}', // Thai
+        '\u{0ED0}'..='\u{0ED9}' => '\u{0ED0}', // Lao
+        '\u{1040}'..='\u{1049}' => '\u{1040}', // Myanmar
+        '\u{17E0}'..='\u{17E9}' => '\u{17E0}', // Khmer
+        _ => return None,
+    };
+    Some(c as u32 - base as u32)
+}
+
+/// Reads a digit run at `i`: (end, value, number of digits, first digit).
+fn read_digits(text: &str, i: usize) -> (usize, f64, usize, u32) {
+    let (mut end, mut value, mut n, mut first) = (i, 0.0, 0, 0);
+    for c in text[i..].chars() {
+        let Some(d) = digit_value(c) else { break };
+        if n == 0 {
+            first = d;
+        }
+        value = value * 10.0 + f64::from(d);
+        n += 1;
+        end += c.len_utf8();
+    }
+    (end, value, n, first)
+}
+
+/// Where the numeric token at `i` ends (digits and separators between digits), so a
+/// rejected number (a phone number, "covid19") is skipped whole.
+fn numeric_token_end(text: &str, i: usize) -> usize {
+    let mut end = read_digits(text, i).0;
+    while let Some(sep @ (',' | '.')) = text[end..].chars().next() {
+        let (e, _, n, _) = read_digits(text, end + sep.len_utf8());
+        if n == 0 {
+            break;
+        }
+        end = e;
+    }
+    end
+}
+
+/// Parses the number at `i`: "2,500", "2.500" and "2 500" (a separator before exactly
+/// three digits groups thousands), "1.5", "2,5" (decimals), "7,5000" (a misplaced
+/// thousands comma, as printed in a research source). Returns (end, value).
+fn scan_number(text: &str, i: usize) -> Option<(usize, f64)> {
+    let (mut end, mut value, first_len, first) = read_digits(text, i);
+    // "0912 345 678" and "007" are phone numbers and codes, not amounts.
+    if first_len == 0 || first_len > 15 || (first == 0 && first_len > 1) {
+        return None;
+    }
+    let mut group: Option<char> = None;
+    let mut digits = first_len;
+    while let Some(sep @ (',' | '.' | ' ')) = text[end..].chars().next() {
+        let (g_end, g_value, g_len, _) = read_digits(text, end + 1);
+        if g_len == 0 {
+            break;
+        }
+        if g_len == 3 && group.map_or(first_len <= 3, |g| g == sep) {
+            value = value * 1e3 + g_value;
+            digits += 3;
+            group = Some(sep);
+            end = g_end;
+            continue;
+        }
+        if sep == ',' && g_len >= 4 && group.is_none() && first_len <= 3 && g_len <= 6 {
+            value = value * 10f64.powi(g_len as i32) + g_value;
+            end = g_end;
+            break;
+        }
+        let decimal = sep != ' ' && group != Some(sep) && (sep == '.' || g_len <= 2);
+        if decimal {
+            // Whole digits over a power of ten, so "12.21" is 12.21 and not 12.2099….
+            let (mut frac, mut scale) = (0.0, 1.0);
+            for c in text[end + 1..g_end].chars().take(6) {
+                frac = frac * 10.0 + f64::from(digit_value(c).unwrap_or(0));
+                scale *= 10.0;
+            }
+            value += frac / scale;
+            end = g_end;
+        }
+        break;
+    }
+    (digits <= 15).then_some((end, value))
+}
+
+/// Whether digits at `start` may begin an amount without a currency mark before them:
+/// not glued to a word ("covid19"), a phone prefix ("+84") or another number ("9:30").
+fn free_before(text: &str, start: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    let Some(p) = before.next() else { return true };
+    if is_latin_word_char(p) || matches!(p, '+' | '#' | '@' | '_' | '&') {
+        return false;
+    }
+    !(matches!(p, '.' | ',' | ':' | '/') && before.next().and_then(digit_value).is_some())
+}
+
+/// A currency mark ending just before `start` (attached or one space before), not
+/// reaching back before `floor`: (mark start, currency, attachment).
+fn match_prefix(text: &str, floor: usize, start: usize) -> Option<(usize, Cur, Attach)> {
+    let before = &text[floor..start];
+    let spaced = before.strip_suffix(' ');
+    for &(token, cur, attach) in PREFIX_TOKENS.iter() {
+        let token_start = if has_suffix(before, token) {
+            start - token.len()
+        } else if attach == Attach::Spaced && spaced.is_some_and(|b| has_suffix(b, token)) {
+            start - 1 - token.len()
+        } else {
+            continue;
+        };
+        if starts_latin(token) && !boundary_before(text, token_start) {
+            continue;
+        }
+        return Some((token_start, cur, attach));
+    }
+    None
+}
+
+/// A currency mark at `pos` (attached or after one space): (end, currency).
+fn match_suffix(text: &str, pos: usize) -> Option<(usize, Cur)> {
+    let rest = &text[pos..];
+    let spaced = rest.strip_prefix(' ');
+    for &(token, cur) in SUFFIX_TOKENS.iter() {
+        let end = if has_prefix(rest, token) {
+            pos + token.len()
+        } else if spaced.is_some_and(|r| has_prefix(r, token)) {
+            pos + 1 + token.len()
+        } else {
+            continue;
+        };
+        if ends_latin(token) && !boundary_after(text, end) {
+            continue;
+        }
+        return Some((end, cur));
+    }
+    None
+}
+
+/// Magnitude words after a number.
+struct Magnitudes {
+    end: usize,
+    factor: f64,
+    count: usize,
+    implied: Implied,
+    period: Option<Period>,
+}
+
+fn match_magnitudes(text: &str, pos: usize) -> Magnitudes {
+    let mut m = Magnitudes {
+        end: pos,
+        factor: 1.0,
+        count: 0,
+        implied: Implied::Nothing,
+        period: None,
+    };
+    while m.count < 3 {
+        let rest = &text[m.end..];
+        let found = MAGNITUDE_TOKENS
+            .iter()
+            .find_map(|&(token, factor, implied, kind, period)| {
+                if m.count > 0 && kind != MagKind::Cjk {
+                    return None;
+                }
+                let end = if has_prefix(rest, token) {
+                    m.end + token.len()
+                } else if m.count == 0
+                    && kind != MagKind::Tight
+                    && has_prefix(rest.strip_prefix(' ')?, token)
+                {
+                    m.end + 1 + token.len()
+                } else {
+                    return None;
+                };
+                if ends_latin(token) && !boundary_after(text, end) {
+                    return None;
+                }
+                Some((end, factor, implied, kind, period))
+            });
+        let Some((end, factor, implied, kind, period)) = found else {
+            break;
+        };
+        m.end = end;
+        m.factor *= factor;
+        m.count += 1;
+        if m.implied == Implied::Nothing {
+            m.implied = implied;
+        }
+        m.period = m.period.or(period);
+        if kind != MagKind::Cjk {
+            break;
+        }
+    }
+    m
+}
+
+/// Joins neighbouring amounts into ranges ("800-1,000 usd", "3-5万", "từ 15 đến 20 triệu"),
+/// sharing the currency and magnitude written on one side.
+fn join_ranges(text: &str, atoms: Vec<Atom>) -> Vec<Atom> {
+    let mut out: Vec<Atom> = Vec::with_capacity(atoms.len());
+    let mut atoms = atoms.into_iter().peekable();
+    while let Some(a) = atoms.next() {
+        if let Some(joined) = atoms.peek().and_then(|b| join(text, &a, b)) {
+            atoms.next();
+            out.push(joined);
+        } else {
+            out.push(a);
+        }
+    }
+    out
+}
+
+fn join(text: &str, a: &Atom, b: &Atom) -> Option<Atom> {
+    if a.word || b.word || b.start < a.end {
+        return None;
+    }
+    let between = &text[a.end..b.start];
+    if between.len() > 16 || !RANGE_JOINERS.contains(&between.trim_matches(' ')) {
+        return None;
+    }
+    let currency = match (a.currency, b.currency) {
+        (Some(x), Some(y)) if x != y => match (a.explicit, b.explicit) {
+            (true, false) => Some(x),
+            (false, true) => Some(y),
+            _ => return None,
+        },
+        (x, y) => x.or(y),
+    };
+    let (mut low, mut high) = (a.low, b.high);
+    // "3-5万": the magnitude written once covers both ends when that keeps low <= high.
+    if b.has_factor && !a.has_factor && a.raw * b.factor <= b.high {
+        low = a.raw * b.factor;
+    }
+    if a.has_factor && !b.has_factor && b.raw < a.low {
+        high = b.raw * a.factor;
+    }
+    if low > high || low.is_nan() || high.is_nan() {
+        return None;
+    }
+    Some(Atom {
+        start: a.start,
+        end: b.end,
+        low,
+        high,
+        raw: a.raw,
+        factor: a.factor,
+        has_factor: a.has_factor || b.has_factor,
+        currency,
+        explicit: a.explicit || b.explicit,
+        period: a.period.or(b.period),
+        word: false,
+        bare_dollar: (a.currency.is_none() || a.bare_dollar)
+            && (b.currency.is_none() || b.bare_dollar),
+    })
+}
+
+/// An "up to" word just before `start` (only spaces or a colon between), not before
+/// `floor`: where it starts.
+fn up_to_before(text: &str, floor: usize, start: usize) -> Option<usize> {
+    let before = &text[floor..start];
+    let trimmed = before.trim_end_matches([' ', ':']);
+    if before.len() - trimmed.len() > 3 {
+        return None;
+    }
+    UP_TO_BEFORE.iter().find_map(|m| {
+        let s = floor + trimmed.strip_suffix(m)?.len();
+        (!starts_latin(m) || boundary_before(text, s)).then_some(s)
+    })
+}
+
+/// An "up to" word just after `end` ("50万円まで"): where it ends.
+fn up_to_after(text: &str, end: usize) -> Option<usize> {
+    let rest = &text[end..];
+    let rest_spaced = rest.strip_prefix(' ').unwrap_or(rest);
+    let skipped = rest.len() - rest_spaced.len();
+    UP_TO_AFTER
+        .iter()
+        .find(|m| rest_spaced.starts_with(**m))
+        .map(|m| end + skipped + m.len())
+}
+
+/// Ends a period window: sentence and clause punctuation.
+fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '!' | '?' | ';' | '\n' | '|' | '•' | '。' | '、' | '(' | ')'
+    )
+}
+
+/// The period marker nearest after an amount: (period, marker end). The window stops at
+/// the next number or clause, so a marker belonging to something else is not taken.
+fn period_after(text: &str, from: usize) -> Option<(Period, usize)> {
+    // "rp 5.000.000,-" and "15,000/-": the dash closes the price, it is not a clause.
+    let from = if [",-", ".-", "/-"]
+        .iter()
+        .any(|d| text[from..].starts_with(d))
+    {
+        from + 2
+    } else {
+        from
+    };
+    let mut end = from;
+    for (off, c) in text[from..].char_indices() {
+        let p = from + off;
+        if p >= from + WINDOW || is_clause_break(c) {
+            break;
+        }
+        if digit_value(c).is_some()
+            && !PERIOD_MARKERS
+                .iter()
+                .any(|(m, ..)| has_prefix(&text[p..], m))
+        {
+            break;
+        }
+        end = p + c.len_utf8();
+        if c == '.' && text[end..].chars().next().is_none_or(|n| n == ' ') {
+            break;
+        }
+    }
+    let window = &text[from..end];
+    let markers = &*PERIODS;
+    let mut best: Option<(usize, usize, Period)> = None;
+    for m in markers.automaton.find_overlapping_iter(window) {
+        let (marker, period, side) = markers.info[m.pattern().as_usize()];
+        let (s, e) = (from + m.start(), from + m.end());
+        if side == Before || !marker_boundaries(text, s, e, marker) {
+            continue;
+        }
+        if best.is_none_or(|(bs, be, _)| s < bs || (s == bs && e > be)) {
+            best = Some((s, e, period));
+        }
+    }
+    best.map(|(_, e, p)| (p, e))
+}
+
+/// The period label nearest before an amount ("月薪", "monthly salary"), not before
+/// `floor` nor across a number or clause break.
+fn period_before(text: &str, floor: usize, to: usize) -> Option<Period> {
+    let mut start = to.saturating_sub(WINDOW).max(floor);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut window_start = start;
+    for (off, c) in text[start..to].char_indices() {
+        if is_clause_break(c) || c == '.' || digit_value(c).is_some() {
+            window_start = start + off + c.len_utf8();
+        }
+    }
+    let window = &text[window_start..to];
+    let markers = &*PERIODS;
+    let mut best: Option<(usize, usize, Period)> = None;
+    for m in markers.automaton.find_overlapping_iter(window) {
+        let (marker, period, side) = markers.info[m.pattern().as_usize()];
+        let (s, e) = (window_start + m.start(), window_start + m.end());
+        if side == After || !marker_boundaries(text, s, e, marker) {
+            continue;
+        }
+        // "3月" is March and "1월" January, not a month's pay.
+        if text[..s]
+            .chars()
+            .next_back()
+            .and_then(digit_value)
+            .is_some()
+        {
+            continue;
+        }
+        if best.is_none_or(|(bs, be, _)| e > be || (e == be && s < bs)) {
+            best = Some((s, e, period));
+        }
+    }
+    best.map(|(_, _, p)| p)
+}
+
+fn marker_boundaries(text: &str, s: usize, e: usize, marker: &str) -> bool {
+    (!starts_latin(marker) || boundary_before(text, s))
+        && (!ends_latin(marker) || boundary_after(text, e))
+}
+
+/// `s.starts_with(p)`, testing the first byte inline: most calls fail there, and this
+/// runs for every token at every number.
+fn has_prefix(s: &str, p: &str) -> bool {
+    s.as_bytes().first() == p.as_bytes().first() && s.starts_with(p)
+}
+
+/// `s.ends_with(p)`, testing the last byte inline.
+fn has_suffix(s: &str, p: &str) -> bool {
+    s.as_bytes().last() == p.as_bytes().last() && s.ends_with(p)
+}
+
+/// A letter or digit of a Latin-script word (ASCII, Latin-1, Latin Extended, Vietnamese).
+fn is_latin_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || (c.is_alphabetic() && ((c as u32) < 0x0250 || (0x1E00..=0x1EFF).contains(&(c as u32))))
+}
+
+fn starts_latin(token: &str) -> bool {
+    token.chars().next().is_some_and(is_latin_word_char)
+}
+
+fn ends_latin(token: &str) -> bool {
+    token.chars().next_back().is_some_and(is_latin_word_char)
+}
+
+/// No Latin word character just before `i`.
+fn boundary_before(text: &str, i: usize) -> bool {
+    !text[..i]
+        .chars()
+        .next_back()
+        .is_some_and(is_latin_word_char)
+}
+
+/// No Latin word character at `i`.
+fn boundary_after(text: &str, i: usize) -> bool {
+    !text[i..].chars().next().is_some_and(is_latin_word_char)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(text: &str) -> Vec<PayClaim> {
+        let mut out = Vec::new();
+        find_pay_claims(text, &mut out);
+        out
+    }
+
+    /// Asserts the text holds exactly one claim with these values, quoting `quote`.
+    #[track_caller]
+    fn check(
+        text: &str,
+        quote: &str,
+        low: f64,
+        high: f64,
+        currency: &str,
+        period: Option<Period>,
+    ) -> PayClaim {
+        let found = claims(text);
+        assert_eq!(found.len(), 1, "{text:?}: {found:?}");
+        let c = found.into_iter().next().expect("one claim");
+        assert_eq!(&text[c.start..c.end], quote, "{text:?}: {c:?}");
+        assert!(
+            (c.low - low).abs() < 1e-6 * low.max(1.0),
+            "{text:?}: low {} != {low}",
+            c.low
+        );
+        assert!(
+            (c.high - high).abs() < 1e-6 * high.max(1.0),
+            "{text:?}: high {} != {high}",
+            c.high
+        );
+        assert_eq!(c.currency, currency, "{text:?}");
+        assert_eq!(c.period, period, "{text:?}");
+        c
+    }
+
+    #[test]
+    fn research_table_phrasings() {
+        check("$2,500/month", "$2,500", 2500.0, 2500.0, "USD", Some(Month));
+        check("usd 800 weekly", "usd 800", 800.0, 800.0, "USD", Some(Week));
+        check("50k thb", "50k thb", 50_000.0, 50_000.0, "THB", None);
+        check("3000元/月", "3000元", 3000.0, 3000.0, "CNY", Some(Month));
+        check("1500만원", "1500만원", 15e6, 15e6, "KRW", None);
+        check(
+            "15 triệu đồng/tháng",
+            "15 triệu đồng",
+            15e6,
+            15e6,
+            "VND",
+            Some(Month),
+        );
+        check(
+            "rp12 juta per bulan",
+            "rp12 juta",
+            12e6,
+            12e6,
+            "IDR",
+            Some(Month),
+        );
+        check(
+            "p30,000-p50,000 monthly",
+            "p30,000-p50,000",
+            30_000.0,
+            50_000.0,
+            "PHP",
+            Some(Month),
+        );
+        check(
+            "rm5,000-rm8,000 or more",
+            "rm5,000-rm8,000",
+            5000.0,
+            8000.0,
+            "MYR",
+            None,
+        );
+        check("月薪3万", "3万", 30_000.0, 30_000.0, "CNY", Some(Month));
+        check(
+            "ksh150,000",
+            "ksh150,000",
+            150_000.0,
+            150_000.0,
+            "KES",
+            None,
+        );
+        check("60,000 br", "60,000 br", 60_000.0, 60_000.0, "ETB", None);
+        check("$800 kila mwezi", "$800", 800.0, 800.0, "USD", Some(Month));
+        check(
+            "1.000 usd/tháng chưa tính phần trăm",
+            "1.000 usd",
+            1000.0,
+            1000.0,
+            "USD",
+            Some(Month),
+        );
+        let c = check("up to $3,000", "up to $3,000", 3000.0, 3000.0, "USD", None);
+        assert!(c.up_to);
+        check(
+            "php 40,000 buwanang sahod",
+            "php 40,000",
+            40_000.0,
+            40_000.0,
+            "PHP",
+            Some(Month),
+        );
+        check(
+            "buwanang sahod: php 40,000",
+            "php 40,000",
+            40_000.0,
+            40_000.0,
+            "PHP",
+            Some(Month),
+        );
+        check(
+            "usd 1,000–1,200 per month",
+            "usd 1,000–1,200",
+            1000.0,
+            1200.0,
+            "USD",
+            Some(Month),
+        );
+        check(
+            "us$1,100 a month",
+            "us$1,100",
+            1100.0,
+            1100.0,
+            "USD",
+            Some(Month),
+        );
+        check(
+            "lương 20 triệu đồng/tháng",
+            "20 triệu đồng",
+            20e6,
+            20e6,
+            "VND",
+            Some(Month),
+        );
+    }
+
+    #[test]
+    fn ranges() {
+        check(
+            "$1,000 to $1,500 per month",
+            "$1,000 to $1,500",
+            1000.0,
+            1500.0,
+            "USD",
+            Some(Month),
+        );
+        check(
+            "800 – 1.000 usd/tháng",
+            "800 – 1.000 usd",
+            800.0,
+            1000.0,
+            "USD",
+            Some(Month),
+        );
+        check("800-1,000 usd", "800-1,000 usd", 800.0, 1000.0, "USD", None);
+        check(
+            "sahod 30,000 hanggang 50,000 pesos kada buwan",
+            "30,000 hanggang 50,000 pesos",
+            30_000.0,
+            50_000.0,
+            "PHP",
+            Some(Month),
+        );
+        check(
+            "lương từ 15 đến 20 triệu mỗi tháng",
+            "15 đến 20 triệu",
+            15e6,
+            20e6,
+            "VND",
+            Some(Month),
+        );
+        check(
+            "15-20 triệu/tháng",
+            "15-20 triệu",
+            15e6,
+            20e6,
+            "VND",
+            Some(Month),
+        );
+        check("3-5万/月", "3-5万", 30_000.0, 50_000.0, "CNY", Some(Month));
+        check(
+            "月薪8k-12k,包吃住",
+            "8k-12k",
+            8000.0,
+            12_000.0,
+            "CNY",
+            Some(Month),
+        );
+        check(
+            "$900-1.2k a week",
+            "$900-1.2k",
+            900.0,
+            1200.0,
+            "USD",
+            Some(Week),
+        );
+        check(
+            "2-3k usd monthly",
+            "2-3k usd",
+            2000.0,
+            3000.0,
+            "USD",
+            Some(Month),
+        );
+        check("5-7 lpa", "5-7 lpa", 5e5, 7e5, "INR", Some(Year));
+    }
+
+    #[test]
+    fn up_to_words() {
+        for (text, quote, amount, currency) in [
+            (
+                "lương lên đến 30 triệu/tháng",
+                "lên đến 30 triệu",
+                30e6,
+                "VND",
+            ),
+            (
+                "gaji hingga rp 20 juta sebulan",
+                "hingga rp 20 juta",
+                20e6,
+                "IDR",
+            ),
+            ("月薪最高5万", "最高5万", 50_000.0, "CNY"),
+            (
+                "up to rm15,000 per month",
+                "up to rm15,000",
+                15_000.0,
+                "MYR",
+            ),
+            ("hasta $3,000 al mes", "hasta $3,000", 3000.0, "USD"),
+        ] {
+            let c = check(text, quote, amount, amount, currency, Some(Month));
+            assert!(c.up_to, "{text}");
+        }
+        let c = check("高达3万元", "高达3万元", 30_000.0, 30_000.0, "CNY", None);
+        assert!(c.up_to);
+        let c = check(
+            "月給50万円まで",
+            "50万円まで",
+            500_000.0,
+            500_000.0,
+            "JPY",
+            Some(Month),
+        );
+        assert!(c.up_to);
+        assert!(!claims("$2,500/month")[0].up_to);
+    }
+
+    #[test]
+    fn languages_and_periods() {
+        check("$20 an hour", "$20", 20.0, 20.0, "USD", Some(Hour));
+        check("$15/hr", "$15", 15.0, 15.0, "USD", Some(Hour));
+        check(
+            "salary: $50,000 p.a.",
+            "$50,000",
+            50_000.0,
+            50_000.0,
+            "USD",
+            Some(Year),
+        );
+        check("$1.5k a week", "$1.5k", 1500.0, 1500.0, "USD", Some(Week));
+        check("時給1,200円", "1,200円", 1200.0, 1200.0, "JPY", Some(Hour));
+        check(
+            "月給30万円",
+            "30万円",
+            300_000.0,
+            300_000.0,
+            "JPY",
+            Some(Month),
+        );
+        check(
+            "시급 10,030원",
+            "10,030원",
+            10_030.0,
+            10_030.0,
+            "KRW",
+            Some(Hour),
+        );
+        check("연봉 5천만원", "5천만원", 5e7, 5e7, "KRW", Some(Year));
+        check(
+            "월 1500만원 보장",
+            "1500만원",
+            15e6,
+            15e6,
+            "KRW",
+            Some(Month),
+        );
+        check("日薪500元", "500元", 500.0, 500.0, "CNY", Some(Day));
+        check("工资¥8000/月", "¥8000", 8000.0, 8000.0, "CNY", Some(Month));
+        check(
+            "¥250,000 per month",
+            "¥250,000",
+            250_000.0,
+            250_000.0,
+            "JPY",
+            Some(Month),
+        );
+        check(
+            "月薪3000美金",
+            "3000美金",
+            3000.0,
+            3000.0,
+            "USD",
+            Some(Month),
+        );
+        check("วันละ 500 บาท", "500 บาท", 500.0, 500.0, "THB", Some(Day));
+        check(
+            "เงินเดือน 30,000 บาท",
+            "30,000 บาท",
+            30_000.0,
+            30_000.0,
+            "THB",
+            Some(Month),
+        );
+        check(
+            "฿15,000/เดือน",
+            "฿15,000",
+            15_000.0,
+            15_000.0,
+            "THB",
+            Some(Month),
+        );
+        check(
+            "thb 7,5000 per month",
+            "thb 7,5000",
+            75_000.0,
+            75_000.0,
+            "THB",
+            Some(Month),
+        );
+        check(
+            "₹25,000 per month",
+            "₹25,000",
+            25_000.0,
+            25_000.0,
+            "INR",
+            Some(Month),
+        );
+        check(
+            "rs. 15,000/- per month",
+            "rs. 15,000",
+            15_000.0,
+            15_000.0,
+            "INR",
+            Some(Month),
+        );
+        check("3 lakh per annum", "3 lakh", 3e5, 3e5, "INR", Some(Year));
+        check(
+            "r$ 1.518 por mês",
+            "r$ 1.518",
+            1518.0,
+            1518.0,
+            "BRL",
+            Some(Month),
+        );
+        check("$15 por hora", "$15", 15.0, 15.0, "USD", Some(Hour));
+        check(
+            "$5,000 pesos al mes",
+            "$5,000 pesos",
+            5000.0,
+            5000.0,
+            "MXN",
+            Some(Month),
+        );
+        check(
+            "2 500 € par mois",
+            "2 500 €",
+            2500.0,
+            2500.0,
+            "EUR",
+            Some(Month),
+        );
+        check(
+            "ksh 30,000 kwa mwezi",
+            "ksh 30,000",
+            30_000.0,
+            30_000.0,
+            "KES",
+            Some(Month),
+        );
+        check(
+            "sh150,000 kila mwezi",
+            "sh150,000",
+            150_000.0,
+            150_000.0,
+            "KES",
+            Some(Month),
+        );
+        check(
+            "60,000 ብር በወር",
+            "60,000 ብር",
+            60_000.0,
+            60_000.0,
+            "ETB",
+            Some(Month),
+        );
+        check("k6,800 per day", "k6,800", 6800.0, 6800.0, "MMK", Some(Day));
+        check("၆၈၀၀ ကျပ်", "၆၈၀၀ ကျပ်", 6800.0, 6800.0, "MMK", None);
+        check("2,500,000 ກີບ", "2,500,000 ກີບ", 2.5e6, 2.5e6, "LAK", None);
+        check(
+            "៛800,000 a month",
+            "៛800,000",
+            800_000.0,
+            800_000.0,
+            "KHR",
+            Some(Month),
+        );
+        check(
+            "₦150,000 monthly",
+            "₦150,000",
+            150_000.0,
+            150_000.0,
+            "NGN",
+            Some(Month),
+        );
+        check(
+            "ugx 500,000 per month",
+            "ugx 500,000",
+            500_000.0,
+            500_000.0,
+            "UGX",
+            Some(Month),
+        );
+        check(
+            "aed 3,000 per month",
+            "aed 3,000",
+            3000.0,
+            3000.0,
+            "AED",
+            Some(Month),
+        );
+        check(
+            "usdt 1500/month",
+            "usdt 1500",
+            1500.0,
+            1500.0,
+            "USD",
+            Some(Month),
+        );
+        check(
+            "lương 1000 đô/tháng",
+            "1000 đô",
+            1000.0,
+            1000.0,
+            "USD",
+            Some(Month),
+        );
+        check(
+            "lương 500k/ngày",
+            "500k",
+            500_000.0,
+            500_000.0,
+            "VND",
+            Some(Day),
+        );
+        check("15tr/tháng", "15tr", 15e6, 15e6, "VND", Some(Month));
+        check("gaji 12jt/bulan", "12jt", 12e6, 12e6, "IDR", Some(Month));
+        check(
+            "rp 5.000.000,- per hari",
+            "rp 5.000.000",
+            5e6,
+            5e6,
+            "IDR",
+            Some(Day),
+        );
+        check(
+            "gaji belasan juta rupiah per bulan",
+            "belasan juta rupiah",
+            11e6,
+            19e6,
+            "IDR",
+            Some(Month),
+        );
+        check("月入过万", "过万", 1e4, 1e4, "CNY", Some(Month));
+        check(
+            "monthly salary of $2,500",
+            "$2,500",
+            2500.0,
+            2500.0,
+            "USD",
+            Some(Month),
+        );
+        check("daily wage: $40", "$40", 40.0, 40.0, "USD", Some(Day));
+        check("gaji 2,5 juta", "2,5 juta", 2.5e6, 2.5e6, "IDR", None);
+        check("₱695/day", "₱695", 695.0, 695.0, "PHP", Some(Day));
+        check("£12.21 per hour", "£12.21", 12.21, 12.21, "GBP", Some(Hour));
+        assert_eq!(
+            claims("£12.21 per hour")[0].low,
+            12.21,
+            "decimals parse exactly"
+        );
+        check(
+            "€2.500 brutto monatlich",
+            "€2.500",
+            2500.0,
+            2500.0,
+            "EUR",
+            Some(Month),
+        );
+        check(
+            "時給1,100円~1,500円",
+            "1,100円~1,500円",
+            1100.0,
+            1500.0,
+            "JPY",
+            Some(Hour),
+        );
+        check(
+            "ksh.25,000/= per month",
+            "ksh.25,000",
+            25_000.0,
+            25_000.0,
+            "KES",
+            Some(Month),
+        );
+    }
+
+    #[test]
+    fn several_claims_keep_their_own_periods() {
+        let found = claims("$20/hour or $3,000 per month, plus a $500 bonus");
+        let got: Vec<_> = found.iter().map(|c| (c.high, c.period)).collect();
+        assert_eq!(
+            got,
+            vec![(20.0, Some(Hour)), (3000.0, Some(Month)), (500.0, None)]
+        );
+        let found = claims("$800; $1,200; $1,500 + 3% + p25,000 bonus");
+        let got: Vec<_> = found.iter().map(|c| (c.high, c.currency)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (800.0, "USD"),
+                (1200.0, "USD"),
+                (1500.0, "USD"),
+                (25_000.0, "PHP")
+            ]
+        );
+    }
+
+    #[test]
+    fn day_words_before_an_amount_are_not_its_period() {
+        check(
+            "work 8 hours a day, salary $800",
+            "$800",
+            800.0,
+            800.0,
+            "USD",
+            None,
+        );
+        check(
+            "làm 3 tiếng mỗi ngày, lương 15 triệu",
+            "15 triệu",
+            15e6,
+            15e6,
+            "VND",
+            None,
+        );
+        check(
+            "2025年3月 月薪8000元",
+            "8000元",
+            8000.0,
+            8000.0,
+            "CNY",
+            Some(Month),
+        );
+        check(
+            "$800, accommodation provided, daily meals",
+            "$800",
+            800.0,
+            800.0,
+            "USD",
+            None,
+        );
+    }
+
+    #[test]
+    fn non_claims() {
+        for text in [
+            "founded in 2023, we have 50 employees",
+            "call 0912 345 678 now",
+            "whatsapp +84 912 345 678",
+            "3% commission on every sale",
+            "usd 3% fee",
+            "age 18-35, 2-3 years experience",
+            "salary 3000/month",
+            "35000-73000",
+            "covid19 rules apply",
+            "open 24h, 5kg parcels, the 3rd floor",
+            "room 101, step 3, top5, k9 unit, p2 level",
+            "from 9:30 to 17:00",
+            "15.07.2024",
+            "500k followers",
+            "",
+        ] {
+            assert_eq!(claims(text), vec![], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn appends_without_clearing() {
+        let mut out = claims("$100 per day");
+        find_pay_claims("rm5,000", &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1].currency, "MYR");
+    }
+
+    // --- tables and judgement
+
+    #[test]
+    fn embedded_tables_parse_and_cover_the_parser() {
+        let t = PayTables::embedded();
+        assert!(t.fx().len() >= 30);
+        let mut codes: Vec<&str> = vec!["USD", "PHP", "MXN", "CNY", "JPY", "VND"];
+        codes.extend(
+            PREFIXES
+                .iter()
+                .filter_map(|p| if let Iso(c) = p.1 { Some(c) } else { None }),
+        );
+        codes.extend(
+            SUFFIXES
+                .iter()
+                .filter_map(|p| if let Iso(c) = p.1 { Some(c) } else { None }),
+        );
+        codes.extend(MAGNITUDES.iter().filter_map(|m| {
+            if let Implied::Iso(c) = m.2 {
+                Some(c)
+            } else {
+                None
+            }
+        }));
+        codes.extend(WORD_AMOUNTS.iter().map(|w| w.3));
+        for c in codes {
+            assert!(t.usd_per_unit(c).is_some(), "no exchange rate for {c}");
+        }
+        for (cur, country) in CURRENCY_HOME {
+            assert!(t.usd_per_unit(cur).is_some(), "{cur}");
+            assert!(t.benchmark(country).is_some(), "no benchmark for {country}");
+        }
+        for (_, country) in LANGUAGE_HOME {
+            assert!(t.benchmark(country).is_some(), "no benchmark for {country}");
+        }
+        let us = t.benchmark("US").expect("unknown-origin row");
+        assert!((us.monthly_local - 7.25 * 40.0 * 52.0 / 12.0).abs() < 0.01);
+        let kr = t.benchmark("KR").expect("korea");
+        assert_eq!(kr.monthly_local, 10_030.0 * 209.0);
+    }
+
+    #[test]
+    fn table_errors_name_file_and_line() {
+        let err = PayTables::parse(
+            "USD\t1\t2025\tok\nEUR\tx\t2025\tbad\n",
+            "US\tUS\tUSD\t1\t2025\tb\ts\n",
+        )
+        .expect_err("bad rate");
+        assert!(err.to_string().contains("fx.tsv, line 2"), "{err}");
+        let err = PayTables::parse(
+            "USD\t1\t2025\tok\n",
+            "US\tUS\tUSD\t1\t2025\tb\ts\nTH\tThailand\tTHB\t1\tx\tb\ts\n",
+        )
+        .expect_err("no THB rate");
+        assert!(err.to_string().contains("wages.tsv, line 2"), "{err}");
+        assert!(
+            PayTables::parse("USD\t1\t2025\tok\n", "").is_err(),
+            "unknown-origin row required"
+        );
+    }
+
+    fn judged(text: &str, lang: Option<&str>) -> PayJudgement {
+        let found = claims(text);
+        assert_eq!(found.len(), 1, "{text:?}: {found:?}");
+        judge(&found[0], lang, PayTables::embedded()).expect("judged")
+    }
+
+    #[track_caller]
+    fn assert_near(x: f64, want: f64, tol: f64) {
+        assert!((x - want).abs() <= tol, "{x} is not {want} ± {tol}");
+    }
+
+    #[test]
+    fn judgements_against_the_origin_market() {
+        // 15,000,000 / 2,096,270 = 7.16 (same currency, so no exchange rate involved).
+        let j = judged("월 1500만원", Some("ko"));
+        assert_eq!(j.market, "KR");
+        assert_near(j.multiple, 7.16, 0.01);
+        // 500 × 4.333 / 1,256.67 = 1.72 for English with no origin market.
+        let j = judged("$500 a week", Some("en"));
+        assert_eq!(j.market, "US");
+        assert_near(j.multiple, 1.72, 0.01);
+        assert_near(judged("$500 a week", None).multiple, 1.72, 0.01);
+        // Research §3.2's worked multiples.
+        assert_near(judged("rm15,000/month", None).multiple, 8.82, 0.01);
+        assert_near(judged("rm8,000 per month", Some("en")).multiple, 4.71, 0.01);
+        assert_near(judged("月薪3万", Some("zh")).multiple, 11.15, 0.01);
+        assert_near(
+            judged("ksh150,000 per month", Some("en")).multiple,
+            9.31,
+            0.01,
+        );
+        assert_near(
+            judged("thb 75,000 per month", Some("en")).multiple,
+            7.21,
+            0.01,
+        );
+        assert_near(judged("p50,000 monthly", Some("tl")).multiple, 3.28, 0.01);
+        assert_near(
+            judged("rp12 juta per bulan", Some("id")).multiple,
+            2.22,
+            0.01,
+        );
+        // USD in a Vietnamese advert is judged in Vietnam: $1,000 / (7.7M × 0.0000383).
+        let j = judged("1.000 usd/tháng", Some("vi"));
+        assert_eq!(j.market, "VN");
+        assert_near(j.multiple, 1000.0 / (7.7e6 * 0.0000383), 0.01);
+        assert_eq!(judged("$800 kila mwezi", Some("sw")).market, "KE");
+        assert_eq!(judged("$1,800 monthly", Some("ur")).market, "PK");
+        // Euros in Spanish are Spain's own: the unknown-origin reference, not Mexico.
+        assert_eq!(judged("2.000 € al mes", Some("es")).market, "US");
+        assert_eq!(judged("$2,000 dólares al mes", Some("es")).market, "MX");
+        // A bare "$" in Spanish may be pesos: not judged.
+        let c = &claims("$15,000 al mes")[0];
+        assert!(c.bare_dollar);
+        assert!(judge(c, Some("es"), PayTables::embedded()).is_none());
+        assert!(judge(c, Some("en"), PayTables::embedded()).is_some());
+        assert!(!claims("$800-1,000 usd al mes")[0].bare_dollar);
+        assert_eq!(judged("2 500 € par mois", Some("fr")).market, "US");
+        // Day rates count 26 working days.
+        let j = judged("วันละ 400 บาท", Some("th"));
+        assert_near(j.multiple, 1.0, 1e-9);
+    }
+
+    #[test]
+    fn no_period_no_judgement() {
+        let c = &claims("1500만원")[0];
+        assert!(c.monthly_usd(PayTables::embedded()).is_none());
+        assert!(judge(c, Some("ko"), PayTables::embedded()).is_none());
+    }
+
+    #[test]
+    fn describe_reads_as_a_sentence() {
+        let j = judged("월 1500만원", Some("ko"));
+        assert_eq!(
+            j.describe("1500만원"),
+            "1500만원 per month ≈ 7.2× an entry-level wage in South Korea (KRW 2.1M/month, 2025)"
+        );
+        let j = judged("$500 a week", Some("en"));
+        assert_eq!(
+            j.describe("$500"),
+            "$500 per week (≈ US$2,167/month at 4.33 weeks) ≈ 1.7× an entry-level wage in \
+             the United States (unknown-origin reference) (US$1,257/month, 2009)"
+        );
+        let j = judged("1.000 usd/tháng", Some("vi"));
+        assert!(
+            j.describe("1.000 USD")
+                .contains("Vietnam (VND 7.7M ≈ US$295/month, 2024)"),
+            "{}",
+            j.describe("")
+        );
+        assert!(j.describe("").starts_with("USD 1,000 per month"));
+    }
+
+    // --- properties
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn noisy() -> impl Strategy<Value = String> {
+            let piece = prop::sample::select(vec![
+                "$",
+                "usd",
+                "₱",
+                "p",
+                "k",
+                "rm",
+                "ksh",
+                "br",
+                "đ",
+                "triệu",
+                "juta",
+                "万",
+                "元",
+                "만원",
+                "円",
+                "¥",
+                "up to",
+                "最高",
+                "-",
+                "–",
+                " to ",
+                "/month",
+                "/tháng",
+                "月薪",
+                "monthly",
+                "a day",
+                "%",
+                "+",
+                ".",
+                ",",
+                " ",
+                "  ",
+                "0",
+                "1",
+                "5",
+                "9",
+                "00",
+                "000",
+                ",000",
+                ".000",
+                "1.5",
+                "۵",
+                "๕",
+                "၅",
+                "lpa",
+                "lakh",
+                "belasan juta",
+                "过万",
+                "まで",
+                "까지",
+                "월",
+                "3月",
+                "é",
+                "\n",
+                "ư",
+                "ドル",
+                "x",
+            ]);
+            prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+        }
+
+        fn check_invariants(text: &str) {
+            let mut out = Vec::new();
+            find_pay_claims(text, &mut out);
+            let mut last = 0;
+            for c in &out {
+                assert!(c.start < c.end && c.end <= text.len(), "{c:?} in {text:?}");
+                assert!(
+                    text.is_char_boundary(c.start) && text.is_char_boundary(c.end),
+                    "{c:?} in {text:?}"
+                );
+                assert!(c.start >= last, "claims out of order in {text:?}");
+                last = c.end;
+                assert!(
+                    c.low.is_finite() && c.high.is_finite() && c.low > 0.0,
+                    "{c:?}"
+                );
+                assert!(c.low <= c.high, "{c:?}");
+                if let Some(j) = judge(c, Some("vi"), PayTables::embedded()) {
+                    assert!(j.multiple.is_finite() && j.multiple > 0.0);
+                    let _ = j.describe(&text[c.start..c.end]);
+                }
+            }
+        }
+
+        #[test]
+        fn regressions() {
+            for text in [
+                "belasan juta过万/month",
+                "belasan juta belasan juta",
+                "过万过万万",
+                "$1 - $2 - $3 - $4",
+            ] {
+                check_invariants(text);
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn never_panics_on_arbitrary_text(text in any::<String>()) {
+                check_invariants(&text);
+            }
+
+            #[test]
+            fn never_panics_on_money_like_text(text in noisy()) {
+                check_invariants(&text);
+            }
+
+            #[test]
+            fn never_panics_on_long_digit_runs(text in "[0-9., $k万-]{0,200}") {
+                check_invariants(&text);
+            }
+        }
+    }
+}

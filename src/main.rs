@@ -1,0 +1,21 @@
+//! The `lurescan` command: parses arguments and dispatches to one file per subcommand in
+//! `cli/`. Exit codes: 0 ok, 1 ran but some records were rejected, 2 usage or fatal
+//! error. A closed stdout (`lurescan score big.csv | head`) ends quietly with 0.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("lurescan: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

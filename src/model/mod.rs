@@ -1,0 +1,426 @@
+//! Stage 5: the model. A [`LureModel`] is everything needed to score: the text feature
+//! space (selected hash buckets, idf, weights), metadata weights, each lure family's
+//! expert prior and fitted adjustment (kept apart), the intercept, a calibration fitted on
+//! held-out folds, the prevalence the probabilities are shifted to, the verdict threshold,
+//! and provenance. Scoring is a sparse dot product; linfa is only needed to train.
+
+pub mod card;
+pub mod cv;
+pub mod priors;
+pub mod train;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::features::{AdFeatures, HASH_BITS, HASH_SEED, META_LEN, META_NAMES};
+use crate::lure::Family;
+
+pub use train::{LabelledAds, TrainParams, TrainReport, ValidTrainParams};
+
+/// The model format this build reads and writes.
+pub const FORMAT: &str = "lurescan-model/1";
+
+/// The default model, trained on EMSCAD's shared split (see `models/README.md`).
+pub static DEFAULT_MODEL_JSON: &str = include_str!("../../models/default.json");
+
+/// The selected text features: hash buckets with their idf and weight.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TextSpace {
+    /// Bits of the hash space the buckets come from.
+    pub hash_bits: u32,
+    /// Seed of the feature hash.
+    pub hash_seed: u64,
+    /// Selected buckets, sorted.
+    pub buckets: Vec<u32>,
+    /// Inverse document frequency per selected bucket.
+    pub idf: Vec<f32>,
+    /// Weight per selected bucket.
+    pub weights: Vec<f32>,
+    /// The most frequent n-gram seen in each selected bucket during training, so people
+    /// can read the weights (hashing itself keeps no names).
+    pub terms: Vec<String>,
+}
+
+impl TextSpace {
+    /// Calls `f(column, value)` for each selected term of an advert, with sublinear tf ×
+    /// idf values scaled to unit length (as TF-IDF with l2 norm).
+    pub fn for_each_value(
+        &self,
+        lookup: &BucketLookup,
+        terms: &[(u32, f32)],
+        mut f: impl FnMut(usize, f32),
+    ) {
+        // Two passes over the lookups rather than a buffer: no allocation per advert.
+        let value = |&(b, n): &(u32, f32)| {
+            lookup
+                .get(&b)
+                .map(|&col| (col as usize, (1.0 + n.ln()) * self.idf[col as usize]))
+        };
+        let norm: f32 = terms.iter().filter_map(value).map(|(_, v)| v * v).sum();
+        if norm > 0.0 {
+            let inv = norm.sqrt().recip();
+            for (col, v) in terms.iter().filter_map(value) {
+                f(col, v * inv);
+            }
+        }
+    }
+}
+
+/// Bucket → column, with a pass-through hasher (buckets are hashes already).
+pub type BucketLookup = HashMap<u32, u32, std::hash::BuildHasherDefault<IdentityHasher>>;
+
+/// A hasher for keys that are already well-mixed hashes.
+#[derive(Default, Clone, Copy)]
+pub struct IdentityHasher(u64);
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = u64::from(i);
+    }
+}
+
+/// A named metadata weight.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MetaWeight {
+    /// Feature name (see `features::META_NAMES`).
+    pub name: String,
+    /// Weight in log-odds.
+    pub weight: f32,
+}
+
+/// A lure family's weight: the expert prior and the data's adjustment, kept apart.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FamilyWeight {
+    /// The family.
+    pub family: Family,
+    /// Expert prior in log-odds (from `data/priors.tsv`).
+    pub prior: f32,
+    /// What the training data added (clamped so the sum keeps the prior's sign and at
+    /// least half its size).
+    pub fitted: f32,
+    /// Why the prior is what it is.
+    pub reason: String,
+}
+
+impl FamilyWeight {
+    /// The weight used in scoring.
+    pub fn total(&self) -> f32 {
+        self.prior + self.fitted
+    }
+}
+
+/// Platt scaling fitted on out-of-fold scores: calibrated logit = slope × raw + intercept.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Multiplies the raw logit.
+    pub slope: f64,
+    /// Added after.
+    pub intercept: f64,
+}
+
+/// Where a model came from and how well it did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The training file.
+    pub data_file: String,
+    /// SHA-256 of the training file's bytes, hex (check with `sha256sum`).
+    pub data_sha256: String,
+    /// Rows used.
+    pub rows: usize,
+    /// Positive rows.
+    pub positives: usize,
+    /// The command line that trained it.
+    pub command: String,
+    /// lurescan version that trained it.
+    pub version: String,
+    /// Training parameters, as JSON.
+    pub params: serde_json::Value,
+    /// Cross-validation report, as JSON.
+    pub cross_validation: serde_json::Value,
+}
+
+/// A trained lure model.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LureModel {
+    /// Format tag, [`FORMAT`].
+    pub format: String,
+    /// Text features.
+    pub text: TextSpace,
+    /// Metadata weights, in `META_NAMES` order.
+    pub meta: Vec<MetaWeight>,
+    /// Family weights, in `Family::ALL` order.
+    pub families: Vec<FamilyWeight>,
+    /// Intercept of the raw logit.
+    pub intercept: f64,
+    /// Calibration of the raw logit (at the training prevalence).
+    pub calibration: Calibration,
+    /// Share of positives the calibration saw.
+    pub training_prevalence: f64,
+    /// Prevalence the reported probabilities assume.
+    pub prevalence: f64,
+    /// Verdict threshold on the reported probability.
+    pub threshold: f64,
+    /// How the threshold was chosen.
+    pub threshold_rule: String,
+    /// Where the model came from.
+    pub provenance: Provenance,
+    #[serde(skip)]
+    lookup: BucketLookup,
+}
+
+/// The verdict on an advert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Probability at or above the model's threshold.
+    Lure,
+    /// Below it.
+    Ok,
+}
+
+impl Verdict {
+    /// "lure" or "ok".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Lure => "lure",
+            Verdict::Ok => "ok",
+        }
+    }
+}
+
+/// One family's part of a score.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FamilyContribution {
+    /// The family.
+    pub family: Family,
+    /// The expert prior's part (log-odds).
+    pub prior: f32,
+    /// The data's part (log-odds).
+    pub fitted: f32,
+}
+
+/// A score with its parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Score {
+    /// Probability that the advert is a lure, at the model's prevalence.
+    pub probability: f64,
+    /// The verdict at the model's threshold.
+    pub verdict: Verdict,
+    /// Raw logit (before calibration and prior shift).
+    pub raw_logit: f64,
+    /// Text features' part of the raw logit.
+    pub text_part: f64,
+    /// Metadata's part of the raw logit.
+    pub meta_part: f64,
+    /// Each counted family's part.
+    pub families: Vec<FamilyContribution>,
+}
+
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl LureModel {
+    /// The embedded default model.
+    pub fn embedded() -> Result<LureModel> {
+        LureModel::from_json(DEFAULT_MODEL_JSON, "embedded default model")
+    }
+
+    /// Loads a model file.
+    pub fn load(path: &Path) -> Result<LureModel> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        LureModel::from_json(&text, &path.display().to_string())
+    }
+
+    /// Parses and checks a model.
+    pub fn from_json(text: &str, source_name: &str) -> Result<LureModel> {
+        let bad = |reason: String| Error::Model {
+            source_name: source_name.to_string(),
+            reason,
+        };
+        let mut m: LureModel = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        if m.format != FORMAT {
+            return Err(bad(format!(
+                "format {:?}, this build reads {FORMAT:?}",
+                m.format
+            )));
+        }
+        if m.text.hash_bits != HASH_BITS || m.text.hash_seed != HASH_SEED {
+            return Err(bad("feature hash settings differ from this build's".into()));
+        }
+        let n = m.text.buckets.len();
+        if m.text.idf.len() != n || m.text.weights.len() != n || m.text.terms.len() != n {
+            return Err(bad("text buckets, idf and weights differ in length".into()));
+        }
+        if m.meta.len() != META_LEN || m.meta.iter().zip(META_NAMES).any(|(w, n)| w.name != n) {
+            return Err(bad("metadata features differ from this build's".into()));
+        }
+        if m.families.len() != Family::ALL.len()
+            || m.families
+                .iter()
+                .zip(Family::ALL)
+                .any(|(w, f)| w.family != f)
+        {
+            return Err(bad("lure families differ from this build's".into()));
+        }
+        for (name, p) in [
+            ("prevalence", m.prevalence),
+            ("training_prevalence", m.training_prevalence),
+            ("threshold", m.threshold),
+        ] {
+            if !(p > 0.0 && p < 1.0) {
+                return Err(bad(format!(
+                    "{name} must lie strictly between 0 and 1, is {p}"
+                )));
+            }
+        }
+        m.rebuild_lookup();
+        Ok(m)
+    }
+
+    /// Serialises the model as pretty JSON.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self).map_err(|source| Error::Json {
+            context: "writing model".into(),
+            source,
+        })
+    }
+
+    /// Writes the model to a file.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        std::fs::write(path, self.to_json()? + "\n").map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    pub(crate) fn rebuild_lookup(&mut self) {
+        self.lookup = self
+            .text
+            .buckets
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| (b, i as u32))
+            .collect();
+    }
+
+    /// Bucket → column lookup of the text space.
+    pub fn lookup(&self) -> &BucketLookup {
+        &self.lookup
+    }
+
+    /// Returns a copy whose probabilities assume another prevalence (the threshold moves
+    /// with it, so verdicts stay the same).
+    pub fn with_prevalence(&self, prevalence: f64) -> Result<LureModel> {
+        if !(prevalence > 0.0 && prevalence < 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "prevalence",
+                reason: format!("{prevalence} is not in (0, 1)"),
+            });
+        }
+        let mut m = self.clone();
+        let shift = logit(prevalence) - logit(self.prevalence);
+        m.threshold = sigmoid(logit(self.threshold) + shift);
+        m.prevalence = prevalence;
+        Ok(m)
+    }
+
+    /// The raw logit's parts: (text, meta, families).
+    fn parts(&self, f: &AdFeatures) -> (f64, f64, f64) {
+        let mut text = 0.0f64;
+        self.text.for_each_value(&self.lookup, &f.terms, |col, v| {
+            text += f64::from(v * self.text.weights[col])
+        });
+        let meta: f64 = f
+            .meta
+            .iter()
+            .zip(&self.meta)
+            .map(|(x, w)| f64::from(x * w.weight))
+            .sum();
+        let fam: f64 = f
+            .families
+            .iter()
+            .zip(&self.families)
+            .map(|(x, w)| f64::from(x * w.total()))
+            .sum();
+        (text, meta, fam)
+    }
+
+    /// The raw logit of an advert (before calibration).
+    pub fn raw_logit(&self, f: &AdFeatures) -> f64 {
+        let (t, m, fam) = self.parts(f);
+        self.intercept + t + m + fam
+    }
+
+    /// Probability at the model's prevalence for a raw logit.
+    pub fn probability_from_raw(&self, raw: f64) -> f64 {
+        let calibrated = self.calibration.slope * raw + self.calibration.intercept;
+        sigmoid(calibrated + logit(self.prevalence) - logit(self.training_prevalence))
+    }
+
+    /// The probability only (the bulk-scoring hot path).
+    pub fn probability(&self, f: &AdFeatures) -> f64 {
+        self.probability_from_raw(self.raw_logit(f))
+    }
+
+    /// The verdict for a probability.
+    pub fn verdict(&self, probability: f64) -> Verdict {
+        if probability >= self.threshold {
+            Verdict::Lure
+        } else {
+            Verdict::Ok
+        }
+    }
+
+    /// Scores an advert's features, with the parts of the score.
+    pub fn score(&self, f: &AdFeatures) -> Score {
+        let (text_part, meta_part, _) = self.parts(f);
+        let raw_logit = self.raw_logit(f);
+        let probability = self.probability_from_raw(raw_logit);
+        let families = Family::ALL
+            .iter()
+            .zip(&self.families)
+            .filter(|(fam, _)| f.families[fam.index()] > 0.0)
+            .map(|(&family, w)| FamilyContribution {
+                family,
+                prior: w.prior,
+                fitted: w.fitted,
+            })
+            .collect();
+        Score {
+            probability,
+            verdict: self.verdict(probability),
+            raw_logit,
+            text_part,
+            meta_part,
+            families,
+        }
+    }
+
+    /// Each selected text term's contribution to the raw logit, by bucket, largest first.
+    pub fn text_contributions(&self, f: &AdFeatures) -> Vec<(u32, f32)> {
+        let mut out = Vec::new();
+        self.text.for_each_value(&self.lookup, &f.terms, |col, v| {
+            out.push((self.text.buckets[col], v * self.text.weights[col]))
+        });
+        out.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        out
+    }
+}

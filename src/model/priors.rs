@@ -1,0 +1,109 @@
+//! The lure families' expert priors, kept as data (`data/priors.tsv`, embedded): one
+//! log-odds weight and a one-line reason per family.
+
+use crate::error::{Error, Result};
+use crate::lure::Family;
+
+static EMBEDDED_PRIORS: &str = include_str!("../../data/priors.tsv");
+
+/// One family's prior.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prior {
+    /// The family.
+    pub family: Family,
+    /// Log-odds added when the family is present.
+    pub weight: f32,
+    /// Why.
+    pub reason: String,
+}
+
+/// The embedded priors, one per family in [`Family::ALL`] order.
+pub fn embedded() -> Result<Vec<Prior>> {
+    parse(EMBEDDED_PRIORS, "data/priors.tsv")
+}
+
+/// Parses a priors table (`family<TAB>weight<TAB>reason`); every family must appear once.
+pub fn parse(text: &str, file: &str) -> Result<Vec<Prior>> {
+    let mut found: Vec<Option<Prior>> = vec![None; Family::ALL.len()];
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |reason: String| Error::Lexicon {
+            file: file.to_string(),
+            line: n + 1,
+            reason,
+        };
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 3 {
+            return Err(bad("expected family<TAB>weight<TAB>reason".into()));
+        }
+        let family =
+            Family::from_id(cols[0]).ok_or_else(|| bad(format!("unknown family {:?}", cols[0])))?;
+        let weight: f32 = cols[1]
+            .parse()
+            .map_err(|_| bad(format!("weight {:?} is not a number", cols[1])))?;
+        if !weight.is_finite() {
+            return Err(bad("weight must be finite".into()));
+        }
+        if found[family.index()]
+            .replace(Prior {
+                family,
+                weight,
+                reason: cols[2].to_string(),
+            })
+            .is_some()
+        {
+            return Err(bad(format!("family {family} appears twice")));
+        }
+    }
+    found
+        .into_iter()
+        .zip(Family::ALL)
+        .map(|(p, f)| {
+            p.ok_or_else(|| Error::Lexicon {
+                file: file.to_string(),
+                line: 0,
+                reason: format!("no prior for family {f}"),
+            })
+        })
+        .collect()
+}
+
+/// Clamps the data's adjustment so the total keeps the prior's sign and at least half its
+/// size: the data may add to a prior, or shrink it, but cannot flip it.
+pub fn clamp_adjustment(prior: f32, fitted: f32) -> f32 {
+    if prior > 0.0 {
+        fitted.max(-prior / 2.0)
+    } else if prior < 0.0 {
+        fitted.min(-prior / 2.0)
+    } else {
+        fitted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_priors_cover_every_family() {
+        let p = embedded().expect("valid priors");
+        assert_eq!(p.len(), Family::ALL.len());
+        assert!(p.iter().all(|x| !x.reason.is_empty()));
+        assert!(p[Family::Legitimacy.index()].weight < 0.0);
+    }
+
+    #[test]
+    fn data_cannot_flip_a_prior() {
+        assert_eq!(clamp_adjustment(2.0, -5.0), -1.0);
+        assert_eq!(clamp_adjustment(2.0, 0.7), 0.7);
+        assert_eq!(clamp_adjustment(-1.5, 3.0), 0.75);
+        assert_eq!(clamp_adjustment(-1.5, -1.0), -1.0);
+    }
+
+    #[test]
+    fn missing_family_is_an_error() {
+        assert!(parse("pay\t1\tx\n", "t").is_err());
+    }
+}

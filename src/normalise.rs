@@ -1,0 +1,1918 @@
+//! Stage 1: normalisation. Turns one original text field into a canonical form for
+//! matching and tokenising, keeping a byte map back to the original so that every
+//! piece of evidence can quote the advert exactly as written.
+//!
+//! What it does, in one left-to-right pass over the original:
+//! - HTML tags become a space (comments and inline tags such as `<b>` or `<span>` become
+//!   nothing, as on screen); character entities (`&amp;`, `&#39;`, `&#x2F;`, …) are
+//!   decoded once (so `&lt;b&gt;` becomes the text `<b>`, not a tag). A `<` or `&` that
+//!   starts no tag or entity stays as written.
+//! - EMSCAD placeholders (`#URL_<hex>#`, `#EMAIL_<hex>#`, `#PHONE_<hex>#`) become
+//!   ` #url# `, ` #email# `, ` #phone# `.
+//! - Unicode NFKC (fullwidth and mathematical letters become ASCII, ligatures split,
+//!   decomposed accents compose), then full Unicode lowercase. One exception: Thai and
+//!   Lao SARA AM (`ำ`) stay whole, as Thai is written.
+//! - Invisible characters (zero-width space/joiners, soft hyphen, bidi controls, variation
+//!   selectors) are dropped; emoji and pictographic symbols become a space.
+//! - Whitespace of any kind is folded to one ASCII space and trimmed at both ends.
+//!
+//! A second pass over the words then undoes the usual ways of dodging keyword filters:
+//! letters spaced out (`T e l e g r a m`, `W.h.a.t.s.A.p.p`), Cyrillic/Greek look-alikes
+//! mixed into a Latin word (`раssport` with Cyrillic `р`, `а`) and leetspeak inside a
+//! word (`p@ssp0rt`, `t3legram`).
+//!
+//! What it does not do: no stemming, stop words, spelling correction or transliteration
+//! (a word written wholly in Cyrillic stays Cyrillic), diacritics and all scripts are
+//! kept, and HTML is not parsed beyond tags and entities (the text inside `<script>` is
+//! kept). Originals longer than 4 GiB are cut there (spans are stored as `u32`).
+//!
+//! Every byte of the normalised text records the original byte range of the characters
+//! that produced it, so [`NormalisedText::original_span`] can quote evidence exactly.
+//!
+//! CONTRACT (owned by the normalise helper; keep these signatures):
+//! - `NormalisedText::new()` empty, reusable buffers.
+//! - `NormalisedText::normalise(&mut self, original: &str)` clears and refills.
+//! - `as_str()` the normalised text.
+//! - `original_span(start, end) -> (usize, usize)`: normalised byte range (on char
+//!   boundaries of the normalised text) to an original byte range on char boundaries
+//!   of the original, with `orig_start <= orig_end <= original.len()`.
+
+use std::mem;
+
+use unicode_normalization::char::{
+    canonical_combining_class, compose, decompose_compatible, is_combining_mark,
+};
+
+/// Originals are cut below this length, because spans are stored as `u32`.
+const MAX_ORIGINAL: usize = u32::MAX as usize;
+
+/// Longest run of decomposed characters composed together. Beyond it ("zalgo" text with
+/// hundreds of stacked marks) the run is cut, as the Unicode stream-safe format does, so
+/// that the cost stays linear in the input.
+const MAX_SEGMENT: usize = 32;
+
+/// Longest HTML tag recognised: a stray `<` in prose must not swallow a page of text.
+const MAX_TAG: usize = 2048;
+
+/// Normalised text plus its map back to the original bytes.
+#[derive(Debug, Default, Clone)]
+pub struct NormalisedText {
+    text: String,
+    /// Per normalised byte: start of the original range that produced it.
+    src_start: Vec<u32>,
+    /// Per normalised byte: end of the original range that produced it.
+    src_end: Vec<u32>,
+    /// Decomposed characters (with combining class) not yet composed: NFKC composes
+    /// across characters, so a starter waits here for the marks that may follow it.
+    seg: Vec<(char, u8)>,
+    /// Original range of the pending segment.
+    seg_start: u32,
+    seg_end: u32,
+    /// Scratch for a composed segment.
+    composed: Vec<char>,
+    /// Buffers of the second pass (kept to reuse their allocations).
+    rewrite: Rewrite,
+}
+
+impl NormalisedText {
+    /// An empty buffer, to be filled by [`NormalisedText::normalise`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Normalises `original` into this buffer (reusing its allocations).
+    pub fn normalise(&mut self, original: &str) {
+        let original = clip(original);
+        self.fold(original);
+        let Self {
+            text,
+            src_start,
+            src_end,
+            rewrite,
+            ..
+        } = self;
+        rewrite.run(original, text, src_start, src_end);
+    }
+
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Maps a normalised byte range back to the original byte range: the smallest range
+    /// covering every original character that produced bytes `start..end`. Out-of-range
+    /// arguments are clamped; an empty range maps to an empty original range.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let len = self.text.len();
+        let start = start.min(len);
+        let end = end.clamp(start, len);
+        if start == end {
+            let at = if start < len {
+                self.src_start.get(start)
+            } else {
+                self.src_end.last()
+            };
+            let at = at.copied().unwrap_or(0) as usize;
+            return (at, at);
+        }
+        let os = self.src_start.get(start).copied().unwrap_or(0) as usize;
+        let oe = self.src_end.get(end - 1).copied().unwrap_or(0) as usize;
+        (os, oe.max(os))
+    }
+
+    /// The first pass: HTML, placeholders, NFKC, lowercase, invisibles, emoji and
+    /// whitespace, written straight into `text` and its map.
+    fn fold(&mut self, original: &str) {
+        self.text.clear();
+        self.src_start.clear();
+        self.src_end.clear();
+        self.seg.clear();
+        let bytes = original.as_bytes();
+        let n = bytes.len();
+        // Once a search for `-->` has failed, every later one would too: remembering it
+        // keeps adversarial input ("<!--" repeated) linear.
+        let mut comment_ends = true;
+        let mut i = 0;
+        while i < n {
+            let b = bytes[i];
+            if PLAIN[b as usize] {
+                // Fast path: printable ASCII (single spaces included) is NFKC-stable and
+                // needs no segment, so a run of it is copied and lowercased in bulk. Its
+                // last character stays out if a combining mark or entity may follow.
+                let mut k = i + 1;
+                while k < n
+                    && (PLAIN[bytes[k] as usize] || (bytes[k] == b' ' && bytes[k - 1] != b' '))
+                {
+                    k += 1;
+                }
+                if k < n && (bytes[k] >= 0x80 || bytes[k] == b'&') {
+                    k -= 1;
+                }
+                if k > i {
+                    self.flush_segment();
+                    self.push_ascii_run(original, i, k);
+                    i = k;
+                    continue;
+                }
+            }
+            let at = i as u32;
+            if b >= 0x80 {
+                let Some(c) = original.get(i..).and_then(|s| s.chars().next()) else {
+                    break;
+                };
+                let len = c.len_utf8();
+                self.feed_char(c, at, (i + len) as u32);
+                i += len;
+                continue;
+            }
+            match b {
+                b'<' => {
+                    if let Some((end, spaced)) = tag_end(bytes, i, &mut comment_ends) {
+                        if spaced {
+                            self.flush_segment();
+                            self.push_space(at, end as u32);
+                        }
+                        i = end;
+                        continue;
+                    }
+                }
+                b'&' => {
+                    if let Some((c, end)) = entity(bytes, i) {
+                        self.feed_char(c, at, end as u32);
+                        i = end;
+                        continue;
+                    }
+                }
+                b'#' => {
+                    if let Some((name, end)) = placeholder(bytes, i) {
+                        self.push_placeholder(name, at, end as u32);
+                        i = end;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            match bytes.get(i + 1) {
+                Some(&next) if next >= 0x80 || next == b'&' => {
+                    self.feed_char(b as char, at, at + 1)
+                }
+                _ => {
+                    self.flush_segment();
+                    self.push_ascii(b, at, at + 1);
+                }
+            }
+            i += 1;
+        }
+        self.flush_segment();
+        if self.text.ends_with(' ') {
+            self.text.pop();
+            self.src_start.pop();
+            self.src_end.pop();
+        }
+    }
+
+    fn push_ascii_run(&mut self, original: &str, start: usize, end: usize) {
+        let Some(run) = original.get(start..end) else {
+            return;
+        };
+        let from = self.text.len();
+        self.text.push_str(run);
+        if let Some(added) = self.text.get_mut(from..) {
+            added.make_ascii_lowercase();
+        }
+        self.src_start.extend(start as u32..end as u32);
+        self.src_end.extend(start as u32 + 1..end as u32 + 1);
+    }
+
+    fn push_char(&mut self, c: char, start: u32, end: u32) {
+        self.text.push(c);
+        for _ in 0..c.len_utf8() {
+            self.src_start.push(start);
+            self.src_end.push(end);
+        }
+    }
+
+    /// Appends a caseless letter. Thai and Lao SARA AM stay one character (NFKC would
+    /// split "ำ" into nikhahit + sara aa, which Thai text and lexicons never write), and a
+    /// split one typed as two characters is joined.
+    fn push_letter(&mut self, c: char, start: u32, end: u32) {
+        let nikhahit = match c {
+            '\u{e32}' => '\u{e4d}',
+            '\u{eb2}' => '\u{ecd}',
+            _ => return self.push_char(c, start, end),
+        };
+        if self.text.ends_with(nikhahit) {
+            let at = self.text.len() - nikhahit.len_utf8();
+            let first = self.src_start.get(at).copied().unwrap_or(start);
+            self.text.truncate(at);
+            self.src_start.truncate(at);
+            self.src_end.truncate(at);
+            let am = if c == '\u{e32}' { '\u{e33}' } else { '\u{eb3}' };
+            self.push_char(am, first, end);
+        } else {
+            self.push_char(c, start, end);
+        }
+    }
+
+    /// Appends a space, merging it into a space just before (whitespace folding); a
+    /// space at the very start is dropped (trimming).
+    fn push_space(&mut self, start: u32, end: u32) {
+        if self.text.ends_with(' ') {
+            if let Some(last) = self.src_end.last_mut() {
+                *last = (*last).max(end);
+            }
+        } else if !self.text.is_empty() {
+            self.push_char(' ', start, end);
+        }
+    }
+
+    fn push_ascii(&mut self, b: u8, start: u32, end: u32) {
+        if b <= b' ' || b == 0x7f {
+            self.push_space(start, end);
+        } else {
+            self.push_char(b.to_ascii_lowercase() as char, start, end);
+        }
+    }
+
+    fn push_placeholder(&mut self, name: &str, start: u32, end: u32) {
+        self.flush_segment();
+        self.push_space(start, end);
+        for c in name.chars() {
+            self.push_char(c, start, end);
+        }
+        self.push_space(start, end);
+    }
+
+    /// Takes one original (or entity-decoded) character through invisibles, emoji and
+    /// whitespace, and its decomposition into the composition segment.
+    fn feed_char(&mut self, c: char, start: u32, end: u32) {
+        if c.is_ascii() {
+            self.flush_segment();
+            if c <= ' ' || c == '\x7f' {
+                self.push_space(start, end);
+            } else {
+                // No canonical composition has an ASCII second character, so the segment
+                // before is complete; this one may still take combining marks.
+                self.seg.push((c, 0));
+                self.seg_start = start;
+                self.seg_end = end;
+            }
+            return;
+        }
+        if is_inert(c) {
+            self.flush_segment();
+            self.push_letter(c, start, end);
+            return;
+        }
+        match class_of(c) {
+            CharClass::Invisible => {}
+            CharClass::Space => {
+                self.flush_segment();
+                self.push_space(start, end);
+            }
+            CharClass::Letter(l) => self.feed_char(l, start, end),
+            CharClass::Text => decompose_compatible(c, |d| self.feed_decomposed(d, start, end)),
+        }
+    }
+
+    fn feed_decomposed(&mut self, d: char, start: u32, end: u32) {
+        let ccc = canonical_combining_class(d);
+        let complete = ccc == 0 && !self.seg.is_empty() && !self.joins_segment(d);
+        if complete || self.seg.len() >= MAX_SEGMENT {
+            self.flush_segment();
+        }
+        if self.seg.is_empty() {
+            self.seg_start = start;
+        }
+        self.seg.push((d, ccc));
+        self.seg_end = end;
+    }
+
+    /// Whether starter `d` composes with the pending segment (Hangul jamo, a few Indic
+    /// vowel signs); otherwise the segment is complete.
+    fn joins_segment(&mut self, d: char) -> bool {
+        if d.is_ascii() {
+            return false;
+        }
+        let tail = match self.seg[..] {
+            [(c, 0)] => Some(c),
+            _ => {
+                let mut out = mem::take(&mut self.composed);
+                let tail = compose_segment(&mut self.seg, &mut out);
+                self.composed = out;
+                tail
+            }
+        };
+        tail.is_some_and(|t| compose(t, d).is_some())
+    }
+
+    #[inline]
+    fn flush_segment(&mut self) {
+        if !self.seg.is_empty() {
+            self.flush_segment_now();
+        }
+    }
+
+    /// Composes the pending segment and emits it; each output character maps to the
+    /// whole segment's original range.
+    fn flush_segment_now(&mut self) {
+        let (start, end) = (self.seg_start, self.seg_end);
+        match self.seg[..] {
+            [] => {}
+            [(c, _)] => {
+                self.seg.clear();
+                self.emit(c, start, end);
+            }
+            _ => {
+                let mut out = mem::take(&mut self.composed);
+                compose_segment(&mut self.seg, &mut out);
+                self.seg.clear();
+                for &c in &out {
+                    self.emit(c, start, end);
+                }
+                self.composed = out;
+            }
+        }
+    }
+
+    /// Lowercases one NFKC character into the output.
+    fn emit(&mut self, c: char, start: u32, end: u32) {
+        if c.is_ascii() {
+            self.push_ascii(c as u8, start, end);
+        } else if c.is_whitespace() || c.is_control() {
+            self.push_space(start, end);
+        } else if c == '\u{130}' {
+            // Turkish dotted capital I: full lowercase adds a combining dot ("i̇"), which
+            // would keep "İstanbul" from matching "istanbul".
+            self.push_char('i', start, end);
+        } else if is_caseless(c) {
+            self.push_letter(c, start, end);
+        } else {
+            for l in c.to_lowercase() {
+                self.push_char(l, start, end);
+            }
+        }
+    }
+}
+
+/// Whether `c` is in a block without letter case (Hebrew to Tibetan, Myanmar, jamo,
+/// Khmer, CJK, Hangul): lowercasing it is a table search that changes nothing.
+fn is_caseless(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x590..=0xFFF
+            | 0x1000..=0x109F
+            | 0x1100..=0x11FF
+            | 0x1780..=0x17FF
+            | 0x2E80..=0x9FFF
+            | 0xAC00..=0xD7AF
+    )
+}
+
+/// Normalises `s` the same way as [`NormalisedText::normalise`] (used for lexicon
+/// patterns, so that they match normalised adverts).
+pub fn normalise_str(s: &str) -> String {
+    let mut n = NormalisedText::new();
+    n.normalise(s);
+    n.text
+}
+
+/// `s` cut at a char boundary so that every byte offset fits a `u32`.
+fn clip(s: &str) -> &str {
+    if s.len() <= MAX_ORIGINAL {
+        return s;
+    }
+    let mut end = MAX_ORIGINAL;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+/// Printable ASCII that the first pass copies as it is (lowercased): everything but
+/// controls, space (folded) and the starts of tags, entities and placeholders.
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        t[b] = !matches!(b as u8, b'<' | b'&' | b'#');
+        b += 1;
+    }
+    t
+};
+
+/// One character of a word being rewritten, and the original range that produced it.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    c: char,
+    start: u32,
+    end: u32,
+    /// The original character was a capital (Cyrillic `Н` looks like `H`, lowercase `н`
+    /// less so; Greek `Η` like `H`, `η` like `n`).
+    upper: bool,
+}
+
+/// Canonically orders and composes a segment of decomposed characters into `out`.
+/// Returns the last starter if nothing follows it (so a further starter might compose
+/// with it).
+fn compose_segment(seg: &mut [(char, u8)], out: &mut Vec<char>) -> Option<char> {
+    // Canonical ordering: a stable sort of each run of marks by combining class
+    // (insertion sort: segments are at most MAX_SEGMENT long).
+    for i in 1..seg.len() {
+        let mut j = i;
+        while j > 0 && seg[j].1 != 0 && seg[j - 1].1 > seg[j].1 {
+            seg.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    // Canonical composition (UAX #15): a mark composes with the last starter unless a
+    // character of equal or higher class (or a starter) stands between them.
+    out.clear();
+    let mut starter: Option<usize> = None;
+    let mut last_ccc: Option<u8> = None;
+    for &(c, ccc) in seg.iter() {
+        if let Some(k) = starter {
+            let blocked = last_ccc.is_some_and(|l| l >= ccc);
+            if !blocked {
+                if let Some(composed) = compose(out[k], c) {
+                    out[k] = composed;
+                    continue;
+                }
+            }
+        }
+        if ccc == 0 {
+            starter = Some(out.len());
+            last_ccc = None;
+        } else if starter.is_some() {
+            last_ccc = Some(ccc);
+        }
+        out.push(c);
+    }
+    match (starter, last_ccc) {
+        (Some(k), None) => out.get(k).copied(),
+        _ => None,
+    }
+}
+
+/// Whether `c` is untouched by NFKC and lowercase and composes with nothing on either
+/// side (CJK ideographs, Thai consonants and vowels that are no marks), so it can skip
+/// the segment machinery. Thai and Lao SARA AM are kept whole on purpose (see
+/// `push_letter`).
+fn is_inert(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xE01..=0xE30 | 0xE32 | 0xE33 | 0xEB3 | 0xE40..=0xE46
+    )
+}
+
+/// What the first pass does with one non-ASCII character.
+enum CharClass {
+    /// Dropped.
+    Invisible,
+    /// Becomes a space (whitespace, controls, emoji, pictographs).
+    Space,
+    /// Stands for this ASCII letter (negative circled/squared letters, which NFKC keeps).
+    Letter(char),
+    /// Goes through NFKC.
+    Text,
+}
+
+fn class_of(c: char) -> CharClass {
+    let cp = c as u32;
+    match cp {
+        // Soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul fillers,
+        // Khmer inherent vowels, Mongolian selectors, zero-width space/joiners, bidi
+        // marks/embeddings/isolates, word joiner and invisible operators, keycap
+        // enclosure, variation selectors, BOM, interlinear annotation, musical format
+        // controls, tags and variation selectors supplement. Variation selectors are
+        // dropped rather than spaced: after an emoji the emoji is already a space, and
+        // after a letter a space would split the word.
+        0xAD
+        | 0x34F
+        | 0x61C
+        | 0x115F
+        | 0x1160
+        | 0x17B4
+        | 0x17B5
+        | 0x180B..=0x180F
+        | 0x200B..=0x200F
+        | 0x202A..=0x202E
+        | 0x2060..=0x206F
+        | 0x20E3
+        | 0x3164
+        | 0xFE00..=0xFE0F
+        | 0xFEFF
+        | 0xFFA0
+        | 0xFFF9..=0xFFFB
+        | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF => CharClass::Invisible,
+        // Negative circled and negative squared Latin capitals (🅐, 🅰): letters in disguise.
+        0x1F150..=0x1F169 => CharClass::Letter(char::from(b'A' + (cp - 0x1F150) as u8)),
+        0x1F170..=0x1F189 => CharClass::Letter(char::from(b'A' + (cp - 0x1F170) as u8)),
+        // Enclosed alphanumerics/ideographs that NFKC turns into letters (🄰 → A) are
+        // text; the rest of the block (regional indicators, 🆗) is pictographic.
+        0x1F100..=0x1F1E5 | 0x1F200..=0x1F2FF => {
+            if has_compat_decomposition(c) {
+                CharClass::Text
+            } else {
+                CharClass::Space
+            }
+        }
+        // Emoji and pictographs, arrows, technical symbols (⌚ ⏰), geometric shapes
+        // (► ●), bullets, trademark signs (NFKC would glue "tm" to the word before).
+        0x1F000..=0x1FAFF
+        | 0x2600..=0x27BF
+        | 0x2B00..=0x2BFF
+        | 0x2190..=0x21FF
+        | 0x2300..=0x23FF
+        | 0x25A0..=0x25FF
+        | 0x2022
+        | 0x2023
+        | 0x2043
+        | 0x2120
+        | 0x2122
+        | 0x2139
+        | 0x3030
+        | 0x303D
+        | 0xA9
+        | 0xAE => CharClass::Space,
+        _ if c.is_whitespace() || c.is_control() => CharClass::Space,
+        _ => CharClass::Text,
+    }
+}
+
+fn has_compat_decomposition(c: char) -> bool {
+    let mut changed = false;
+    decompose_compatible(c, |d| changed |= d != c);
+    changed
+}
+
+/// The HTML tag, comment or declaration starting at `bytes[i]` (a `<`), if one does:
+/// the index one past it, and whether it renders as a space. Comments and inline
+/// formatting tags render as nothing, so "Tele<b>gram</b>" or "Tele<!---->gram" read
+/// "Telegram" as on screen; every other tag (`<br>`, `<p>`, `</li>`, …) is a space.
+fn tag_end(bytes: &[u8], i: usize, comment_ends: &mut bool) -> Option<(usize, bool)> {
+    let rest = bytes.get(i + 1..)?;
+    let (body, spaced) = match *rest.first()? {
+        b'!' if rest.starts_with(b"!--") => {
+            if !*comment_ends {
+                return None;
+            }
+            let from = i + 4;
+            let tail = bytes.get(from..)?;
+            return match tail.windows(3).position(|w| w == b"-->") {
+                Some(p) => Some((from + p + 3, false)),
+                None => {
+                    *comment_ends = false;
+                    None
+                }
+            };
+        }
+        // <!DOCTYPE …>, <![CDATA[ …
+        b'!' if rest
+            .get(1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'[') =>
+        {
+            (i + 2, true)
+        }
+        b'?' => (i + 2, true),
+        b'/' => tag_name(bytes, i + 2)?,
+        b if b.is_ascii_alphabetic() => tag_name(bytes, i + 1)?,
+        _ => return None,
+    };
+    let limit = bytes.len().min(i + MAX_TAG);
+    for (k, &b) in bytes.get(body..limit)?.iter().enumerate() {
+        match b {
+            b'>' => return Some((body + k + 1, spaced)),
+            b'<' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Inline formatting tags: they render as nothing, not as a break.
+const INLINE_TAGS: [&[u8]; 29] = [
+    b"a", b"abbr", b"b", b"bdi", b"bdo", b"big", b"cite", b"code", b"del", b"dfn", b"em", b"font",
+    b"i", b"ins", b"kbd", b"mark", b"q", b"s", b"samp", b"small", b"span", b"strike", b"strong",
+    b"sub", b"sup", b"tt", b"u", b"var", b"wbr",
+];
+
+/// The tag name starting at `p`: the index of what follows it, if that can continue a
+/// tag (space, `>`, `/>`), and whether the tag renders as a space (not an inline one).
+/// Names may hold `:` (Word's `<o:p>`), so `<https://…>` and `<name@mail.com>` are told
+/// apart by what follows the name.
+fn tag_name(bytes: &[u8], p: usize) -> Option<(usize, bool)> {
+    if !bytes.get(p)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let mut q = p + 1;
+    while bytes
+        .get(q)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'-' | b'_' | b'.'))
+    {
+        q += 1;
+    }
+    match *bytes.get(q)? {
+        b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => {}
+        b'/' if bytes.get(q + 1) == Some(&b'>') => {}
+        _ => return None,
+    }
+    let name = bytes.get(p..q)?;
+    let inline = INLINE_TAGS.iter().any(|t| name.eq_ignore_ascii_case(t));
+    Some((q, !inline))
+}
+
+/// The character and end index of the HTML entity starting at `bytes[i]` (a `&`).
+fn entity(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+    let rest = bytes.get(i + 1..)?;
+    if rest.first() == Some(&b'#') {
+        let hex = matches!(rest.get(1), Some(b'x' | b'X'));
+        let (radix, from, max) = if hex { (16, 2, 6) } else { (10, 1, 7) };
+        let digits = rest
+            .get(from..)?
+            .iter()
+            .take_while(|b| {
+                if hex {
+                    b.is_ascii_hexdigit()
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+            .count();
+        if digits == 0 || digits > max || rest.get(from + digits) != Some(&b';') {
+            return None;
+        }
+        let mut v: u32 = 0;
+        for &b in rest.get(from..from + digits)? {
+            v = v * radix + char::from(b).to_digit(radix)?;
+        }
+        return Some((numeric_char(v)?, i + 1 + from + digits + 1));
+    }
+    let len = rest
+        .iter()
+        .take(12)
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let name = rest.get(..len)?;
+    if rest.get(len) == Some(&b';') {
+        return named_entity(name).map(|c| (c, i + 1 + len + 1));
+    }
+    // HTML still accepts these few without the semicolon, and scraped adverts use them.
+    let legacy = matches!(name, b"amp" | b"lt" | b"gt" | b"quot" | b"nbsp");
+    if legacy && rest.get(len) != Some(&b'=') {
+        return named_entity(name).map(|c| (c, i + 1 + len));
+    }
+    None
+}
+
+/// A numeric character reference's character: 128–159 are read as Windows-1252, as
+/// browsers do (`&#146;` is a right quote); NUL, surrogates and out-of-range are refused.
+fn numeric_char(v: u32) -> Option<char> {
+    const CP1252: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match v {
+        0 => None,
+        0x80..=0x9F => CP1252.get((v - 0x80) as usize).copied(),
+        _ => char::from_u32(v),
+    }
+}
+
+fn named_entity(name: &[u8]) -> Option<char> {
+    Some(match name {
+        b"amp" => '&',
+        b"lt" => '<',
+        b"gt" => '>',
+        b"quot" => '"',
+        b"apos" => '\'',
+        b"nbsp" => '\u{a0}',
+        b"ensp" => '\u{2002}',
+        b"emsp" => '\u{2003}',
+        b"thinsp" => '\u{2009}',
+        b"zwnj" => '\u{200c}',
+        b"zwj" => '\u{200d}',
+        b"lrm" => '\u{200e}',
+        b"rlm" => '\u{200f}',
+        b"shy" => '\u{ad}',
+        b"copy" => '©',
+        b"reg" => '®',
+        b"trade" => '™',
+        b"hellip" => '…',
+        b"mdash" => '—',
+        b"ndash" => '–',
+        b"minus" => '−',
+        b"lsquo" => '‘',
+        b"rsquo" => '’',
+        b"sbquo" => '‚',
+        b"ldquo" => '“',
+        b"rdquo" => '”',
+        b"bdquo" => '„',
+        b"laquo" => '«',
+        b"raquo" => '»',
+        b"lsaquo" => '‹',
+        b"rsaquo" => '›',
+        b"bull" => '•',
+        b"middot" => '·',
+        b"deg" => '°',
+        b"plusmn" => '±',
+        b"times" => '×',
+        b"divide" => '÷',
+        b"micro" => 'µ',
+        b"para" => '¶',
+        b"sect" => '§',
+        b"cent" => '¢',
+        b"pound" => '£',
+        b"yen" => '¥',
+        b"euro" => '€',
+        b"curren" => '¤',
+        b"iexcl" => '¡',
+        b"iquest" => '¿',
+        b"frac12" => '½',
+        b"frac14" => '¼',
+        b"frac34" => '¾',
+        b"sup1" => '¹',
+        b"sup2" => '²',
+        b"sup3" => '³',
+        b"ordf" => 'ª',
+        b"ordm" => 'º',
+        b"not" => '¬',
+        b"macr" => '¯',
+        b"acute" => '´',
+        b"cedil" => '¸',
+        b"uml" => '¨',
+        b"brvbar" => '¦',
+        b"dagger" => '†',
+        b"Dagger" => '‡',
+        b"permil" => '‰',
+        b"prime" => '′',
+        b"Prime" => '″',
+        b"larr" => '←',
+        b"rarr" => '→',
+        b"uarr" => '↑',
+        b"darr" => '↓',
+        b"harr" => '↔',
+        b"rArr" => '⇒',
+        b"le" => '≤',
+        b"ge" => '≥',
+        b"ne" => '≠',
+        b"asymp" => '≈',
+        b"infin" => '∞',
+        b"hearts" => '♥',
+        b"fnof" => 'ƒ',
+        b"circ" => 'ˆ',
+        b"tilde" => '˜',
+        b"AElig" => 'Æ',
+        b"aelig" => 'æ',
+        b"Aacute" => 'Á',
+        b"aacute" => 'á',
+        b"Acirc" => 'Â',
+        b"acirc" => 'â',
+        b"Agrave" => 'À',
+        b"agrave" => 'à',
+        b"Aring" => 'Å',
+        b"aring" => 'å',
+        b"Atilde" => 'Ã',
+        b"atilde" => 'ã',
+        b"Auml" => 'Ä',
+        b"auml" => 'ä',
+        b"Ccedil" => 'Ç',
+        b"ccedil" => 'ç',
+        b"Eacute" => 'É',
+        b"eacute" => 'é',
+        b"Ecirc" => 'Ê',
+        b"ecirc" => 'ê',
+        b"Egrave" => 'È',
+        b"egrave" => 'è',
+        b"Euml" => 'Ë',
+        b"euml" => 'ë',
+        b"Iacute" => 'Í',
+        b"iacute" => 'í',
+        b"Icirc" => 'Î',
+        b"icirc" => 'î',
+        b"Igrave" => 'Ì',
+        b"igrave" => 'ì',
+        b"Iuml" => 'Ï',
+        b"iuml" => 'ï',
+        b"Ntilde" => 'Ñ',
+        b"ntilde" => 'ñ',
+        b"Oacute" => 'Ó',
+        b"oacute" => 'ó',
+        b"Ocirc" => 'Ô',
+        b"ocirc" => 'ô',
+        b"Ograve" => 'Ò',
+        b"ograve" => 'ò',
+        b"Oslash" => 'Ø',
+        b"oslash" => 'ø',
+        b"Otilde" => 'Õ',
+        b"otilde" => 'õ',
+        b"Ouml" => 'Ö',
+        b"ouml" => 'ö',
+        b"OElig" => 'Œ',
+        b"oelig" => 'œ',
+        b"Scaron" => 'Š',
+        b"scaron" => 'š',
+        b"szlig" => 'ß',
+        b"Uacute" => 'Ú',
+        b"uacute" => 'ú',
+        b"Ucirc" => 'Û',
+        b"ucirc" => 'û',
+        b"Ugrave" => 'Ù',
+        b"ugrave" => 'ù',
+        b"Uuml" => 'Ü',
+        b"uuml" => 'ü',
+        b"Yacute" => 'Ý',
+        b"yacute" => 'ý',
+        b"Yuml" => 'Ÿ',
+        b"yuml" => 'ÿ',
+        b"ETH" => 'Ð',
+        b"eth" => 'ð',
+        b"THORN" => 'Þ',
+        b"thorn" => 'þ',
+        _ => return None,
+    })
+}
+
+/// The normalised form and end index of the EMSCAD placeholder starting at `bytes[i]`
+/// (a `#`), such as `#URL_0b3e…#`.
+fn placeholder(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
+    const KINDS: [(&[u8], &str); 3] = [
+        (b"URL_", "#url#"),
+        (b"EMAIL_", "#email#"),
+        (b"PHONE_", "#phone#"),
+    ];
+    let rest = bytes.get(i + 1..)?;
+    for (prefix, name) in KINDS {
+        let Some(head) = rest.get(..prefix.len()) else {
+            continue;
+        };
+        if !head.eq_ignore_ascii_case(prefix) {
+            continue;
+        }
+        let from = prefix.len();
+        let hex = rest
+            .get(from..)?
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count();
+        if hex > 0 && rest.get(from + hex) == Some(&b'#') {
+            return Some((name, i + 1 + from + hex + 1));
+        }
+    }
+    None
+}
+
+/// The second pass: undoes spaced-out letters, look-alike letters from other scripts and
+/// leetspeak, word by word. Most words need nothing, so the text is only copied (in bulk,
+/// into `out`, then swapped in) once some word changes.
+#[derive(Debug, Default, Clone)]
+struct Rewrite {
+    /// The word being rewritten.
+    word: Vec<Unit>,
+    out: Out,
+}
+
+/// The rewritten text and its map.
+#[derive(Debug, Default, Clone)]
+struct Out {
+    text: String,
+    src_start: Vec<u32>,
+    src_end: Vec<u32>,
+}
+
+/// The first pass output the second pass reads.
+struct Source<'a> {
+    original: &'a str,
+    text: &'a str,
+    src_start: &'a [u32],
+    src_end: &'a [u32],
+}
+
+impl Source<'_> {
+    /// The character at byte `p` of the text as a [`Unit`], and its length.
+    fn unit(&self, p: usize) -> Option<(Unit, usize)> {
+        if p >= self.text.len() {
+            return None;
+        }
+        let (c, len) = char_at(self.text, p);
+        let start = *self.src_start.get(p)?;
+        let end = *self.src_end.get(p)?;
+        let upper = self
+            .original
+            .get(start as usize..)
+            .and_then(|s| s.chars().next())
+            .is_some_and(char::is_uppercase);
+        Some((
+            Unit {
+                c,
+                start,
+                end,
+                upper,
+            },
+            len,
+        ))
+    }
+}
+
+impl Rewrite {
+    fn run(
+        &mut self,
+        original: &str,
+        text: &mut String,
+        src_start: &mut Vec<u32>,
+        src_end: &mut Vec<u32>,
+    ) {
+        let src = Source {
+            original,
+            text,
+            src_start,
+            src_end,
+        };
+        let bytes = src.text.as_bytes();
+        let n = bytes.len();
+        // `Some(k)`: `out` holds the rewritten text up to byte `k` of the source.
+        let mut copied: Option<usize> = None;
+        let mut i = 0;
+        while i < n {
+            let (c, len) = char_at(src.text, i);
+            if !in_word(c) {
+                i += len;
+                continue;
+            }
+            let start = i;
+            let (mut ascii_letters, mut symbols, mut non_ascii, mut chars) = (0, false, false, 0);
+            while i < n {
+                let (c, len) = char_at(src.text, i);
+                if c.is_ascii_alphabetic() {
+                    ascii_letters += 1;
+                } else if !in_word(c) {
+                    break;
+                } else if c.is_ascii() {
+                    symbols = true;
+                } else {
+                    non_ascii = true;
+                }
+                chars += 1;
+                i += len;
+            }
+            let end = i;
+            if chars == 1 {
+                // One-character words change only by collapsing into a spaced-out word.
+                match collapse_spaced(&src, start, &mut self.word) {
+                    Ok(next) => {
+                        fix_word(&mut self.word, false);
+                        self.out.replace(&src, &mut copied, start, next, &self.word);
+                        i = next;
+                    }
+                    Err(scanned) => i = scanned.max(end),
+                }
+                continue;
+            }
+            // Only words mixing scripts or holding digits/symbols can change.
+            if (non_ascii && ascii_letters > 0) || (symbols && ascii_letters >= 2) {
+                self.word.clear();
+                let mut p = start;
+                while let Some((u, len)) = src.unit(p).filter(|_| p < end) {
+                    self.word.push(u);
+                    p += len;
+                }
+                // "name@mail.com": the `@` of an address is no leetspeak.
+                let before_domain = bytes.get(end) == Some(&b'.')
+                    && src
+                        .unit(end + 1)
+                        .is_some_and(|(u, _)| u.c.is_alphanumeric());
+                if fix_word(&mut self.word, before_domain) {
+                    self.out.replace(&src, &mut copied, start, end, &self.word);
+                }
+            }
+        }
+        if let Some(k) = copied {
+            self.out.copy(&src, k, n);
+            mem::swap(text, &mut self.out.text);
+            mem::swap(src_start, &mut self.out.src_start);
+            mem::swap(src_end, &mut self.out.src_end);
+        }
+    }
+}
+
+impl Out {
+    /// Copies source bytes `from..to` unchanged.
+    fn copy(&mut self, src: &Source<'_>, from: usize, to: usize) {
+        self.text.push_str(src.text.get(from..to).unwrap_or(""));
+        self.src_start
+            .extend_from_slice(src.src_start.get(from..to).unwrap_or(&[]));
+        self.src_end
+            .extend_from_slice(src.src_end.get(from..to).unwrap_or(&[]));
+    }
+
+    /// Writes `word` in place of source bytes `start..end`.
+    fn replace(
+        &mut self,
+        src: &Source<'_>,
+        copied: &mut Option<usize>,
+        start: usize,
+        end: usize,
+        word: &[Unit],
+    ) {
+        let from = copied.unwrap_or_else(|| {
+            self.text.clear();
+            self.src_start.clear();
+            self.src_end.clear();
+            0
+        });
+        self.copy(src, from, start);
+        for u in word {
+            self.text.push(u.c);
+            for _ in 0..u.c.len_utf8() {
+                self.src_start.push(u.start);
+                self.src_end.push(u.end);
+            }
+        }
+        *copied = Some(end);
+    }
+}
+
+/// The character at byte `i` of `text` and its length (U+FFFD and 1 off a boundary,
+/// which the callers never ask for).
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    match text.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => (b as char, 1),
+        _ => match text.get(i..).and_then(|s| s.chars().next()) {
+            Some(c) => (c, c.len_utf8()),
+            None => ('\u{fffd}', 1),
+        },
+    }
+}
+
+/// Characters of a word for the second pass: letters, digits, marks, and the symbols
+/// leetspeak uses inside words.
+fn in_word(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || matches!(c, '@' | '$' | '!')
+    } else {
+        is_letter_digit_or_mark(c)
+    }
+}
+
+/// Whether `c` is a letter, digit or combining mark (`char::is_alphanumeric` plus marks,
+/// so that words in scripts with vowel signs stay whole). Common scripts are answered by
+/// a range check: the general tables are a binary search, and were most of the cost of
+/// normalising Chinese or Thai text.
+pub fn is_letter_digit_or_mark(c: char) -> bool {
+    match c as u32 {
+        0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
+        0..=0x7F
+        | 0xD7
+        | 0xF7
+        | 0x482
+        | 0x2000..=0x206F
+        | 0x3000..=0x3004
+        | 0x3008..=0x3020
+        | 0x30FB => false,
+        0xC0..=0x24F
+        | 0x300..=0x36F
+        | 0x400..=0x52F
+        | 0xE01..=0xE3A
+        | 0xE40..=0xE4E
+        | 0xE50..=0xE59
+        | 0x1E00..=0x1EFF
+        | 0x3041..=0x3096
+        | 0x3099..=0x309A
+        | 0x309D..=0x309F
+        | 0x30A1..=0x30FA
+        | 0x30FC..=0x30FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7A3 => true,
+        _ => c.is_alphanumeric() || is_combining_mark(c),
+    }
+}
+
+/// If a run of at least four single letters separated by the same separator starts at
+/// the one-character word at byte `i` ("t e l e g r a m", "w.h.a.t.s.a.p.p"), puts the
+/// letters in `word` and returns `Ok` with the byte index just past them. Otherwise
+/// returns `Err` with the end of the one-character words scanned: they cannot change, and
+/// not scanning them again keeps "a 1 a 1 a 1 …" linear.
+fn collapse_spaced(src: &Source<'_>, i: usize, word: &mut Vec<Unit>) -> Result<usize, usize> {
+    let Some((first, first_len)) = src.unit(i) else {
+        return Err(i + 1);
+    };
+    let sep = src.unit(i + first_len).map(|(u, len)| (u.c, len));
+    let Some((sep, sep_len)) = sep.filter(|&(c, _)| is_spaced_letter(&first) && is_separator(c))
+    else {
+        return Err(i + first_len);
+    };
+    word.clear();
+    word.push(first);
+    // The run so far, and where it ends if cut after its last letter.
+    let (mut end, mut kept, mut kept_end) = (i + first_len, 1, i + first_len);
+    while let Some((u, len)) = src
+        .unit(end + sep_len)
+        .filter(|_| src.unit(end).is_some_and(|(s, _)| s.c == sep))
+    {
+        // A trailing "!" or "$" is punctuation after the run, not a letter glued to it.
+        let single = src
+            .unit(end + sep_len + len)
+            .is_none_or(|(next, _)| !next.c.is_alphanumeric());
+        if !single || !is_spaced_element(&u) {
+            break;
+        }
+        word.push(u);
+        end += sep_len + len;
+        if is_spaced_letter(&u) {
+            (kept, kept_end) = (word.len(), end);
+        }
+    }
+    word.truncate(kept);
+    let count = word.len();
+    let ascii = word.iter().filter(|u| u.c.is_ascii_lowercase()).count();
+    let letters = word.iter().filter(|u| is_spaced_letter(u)).count();
+    // Mostly letters, and some of them Latin: "1 3 5 7" or Russian one-letter words
+    // ("а в с к") stay as they are.
+    if count < 4 || ascii == 0 || letters * 2 <= count {
+        return Err(end);
+    }
+    Ok(kept_end)
+}
+
+fn is_spaced_letter(u: &Unit) -> bool {
+    u.c.is_ascii_lowercase() || (!u.c.is_ascii() && latin_lookalike(u.c, u.upper).is_some())
+}
+
+fn is_spaced_element(u: &Unit) -> bool {
+    is_spaced_letter(u) || leet_letter(u.c).is_some()
+}
+
+fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        matches!(
+            c,
+            ' ' | '.' | '-' | '_' | '*' | '|' | '/' | '\\' | '~' | '+' | '=' | ':'
+        )
+    } else {
+        !in_word(c)
+    }
+}
+
+/// Undoes look-alike letters and leetspeak in one word (a maximal run of word chars);
+/// returns whether it changed. `before_domain`: the word is followed by ".letters", as
+/// in an e-mail address.
+fn fix_word(w: &mut [Unit], before_domain: bool) -> bool {
+    let (mut latin, mut other, mut symbols) = (0usize, 0usize, false);
+    for u in w.iter() {
+        if u.c.is_ascii_alphabetic() {
+            latin += 1;
+        } else if u.c.is_ascii() {
+            symbols = true;
+        } else {
+            match script(u.c) {
+                Script::Latin => latin += 1,
+                Script::Cyrillic | Script::Greek => other += 1,
+                Script::Other => {}
+            }
+        }
+    }
+    let mut changed = false;
+    if latin > 0 && other > 0 {
+        changed |= unmix(w);
+    }
+    if symbols {
+        changed |= unleet(w, before_domain);
+    }
+    changed
+}
+
+#[derive(PartialEq, Eq)]
+enum Script {
+    Latin,
+    Cyrillic,
+    Greek,
+    Other,
+}
+
+fn script(c: char) -> Script {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x1E00..=0x1EFF => {
+            Script::Latin
+        }
+        0x400..=0x52F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrillic,
+        0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
+        _ => Script::Other,
+    }
+}
+
+/// Makes a word that mixes Latin with Cyrillic/Greek letters single-script: Latin if
+/// every Cyrillic/Greek letter has a Latin look-alike ("раssport"), else Cyrillic if every
+/// Latin letter has a Cyrillic one (a Latin "o" in "работа"); returns whether it did. A
+/// word where neither works ("passпорт") is left alone.
+fn unmix(w: &mut [Unit]) -> bool {
+    let foreign = |u: &Unit| matches!(script(u.c), Script::Cyrillic | Script::Greek);
+    let to_latin = w
+        .iter()
+        .filter(|u| foreign(u))
+        .all(|u| latin_lookalike(u.c, u.upper).is_some());
+    let to_cyrillic = w.iter().all(|u| script(u.c) != Script::Greek)
+        && w.iter()
+            .filter(|u| script(u.c) == Script::Latin)
+            .all(|u| cyrillic_lookalike(u.c, u.upper).is_some());
+    let map: fn(char, bool) -> Option<char> = if to_latin {
+        latin_lookalike
+    } else if to_cyrillic {
+        cyrillic_lookalike
+    } else {
+        return false;
+    };
+    for u in w.iter_mut() {
+        if let Some(c) = map(u.c, u.upper) {
+            u.c = c;
+        }
+    }
+    true
+}
+
+/// The Latin letter a (lowercased) Cyrillic or Greek letter is passed off as; `upper`
+/// says whether it was written as a capital.
+fn latin_lookalike(c: char, upper: bool) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ε' => 'e',
+        'һ' | 'н' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' | 'ϳ' => 'j',
+        'к' | 'κ' => 'k',
+        'ӏ' => {
+            if upper {
+                'i'
+            } else {
+                'l'
+            }
+        }
+        'м' => 'm',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'у' | 'ү' | 'γ' => 'y',
+        'ԝ' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'ζ' if upper => 'z',
+        'η' => {
+            if upper {
+                'h'
+            } else {
+                'n'
+            }
+        }
+        'μ' => {
+            if upper {
+                'm'
+            } else {
+                'u'
+            }
+        }
+        'ν' => {
+            if upper {
+                'n'
+            } else {
+                'v'
+            }
+        }
+        'υ' => {
+            if upper {
+                'y'
+            } else {
+                'u'
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The Cyrillic letter a (lowercased) Latin letter stands in for inside a Cyrillic word.
+fn cyrillic_lookalike(c: char, upper: bool) -> Option<char> {
+    Some(match c {
+        'a' => 'а',
+        'c' => 'с',
+        'e' => 'е',
+        'i' => 'і',
+        'k' => 'к',
+        'o' => 'о',
+        'p' => 'р',
+        'x' => 'х',
+        'y' => 'у',
+        'b' if upper => 'в',
+        'h' if upper => 'н',
+        'm' if upper => 'м',
+        't' if upper => 'т',
+        _ => return None,
+    })
+}
+
+/// The letter a leetspeak character stands for.
+fn leet_letter(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '!' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        _ => return None,
+    })
+}
+
+/// Maps leetspeak inside a word ("p@ssp0rt", "t3legram", "ca$h") to letters; returns
+/// whether it did. The word must have two ASCII letters, no two digits in a row
+/// ("covid19", "2500") and no digit that is not leet ("b2b"). Symbols count only between
+/// letters ("$500", "@handle", "now!" stay). Digits count only with two letters before
+/// or after them, no currency before and no unit after, so that amounts and codes the pay
+/// parser and lexicons read survive ("rm3k", "usd5k", "rp5jt", "h1b", "g4s", "mp3").
+fn unleet(w: &mut [Unit], before_domain: bool) -> bool {
+    let mut prev_digit = false;
+    for u in w.iter() {
+        let digit = u.c.is_ascii_digit();
+        if digit && prev_digit {
+            return false;
+        }
+        prev_digit = digit;
+    }
+    let Some(first) = w.iter().position(|u| u.c.is_alphabetic()) else {
+        return false;
+    };
+    let Some(last) = w.iter().rposition(|u| u.c.is_alphabetic()) else {
+        return false;
+    };
+    let Some(core) = w.get_mut(first..=last) else {
+        return false;
+    };
+    let mut letters = 0;
+    for u in core.iter() {
+        match u.c {
+            'a'..='z' => letters += 1,
+            '@' if before_domain => return false,
+            '2' | '6' | '8' | '9' => return false,
+            _ => {}
+        }
+    }
+    if letters < 2 {
+        return false;
+    }
+    let digits_leet = match (
+        core.iter().position(|u| u.c.is_ascii_digit()),
+        core.iter().rposition(|u| u.c.is_ascii_digit()),
+    ) {
+        (Some(fd), Some(ld)) => {
+            let before = core.get(..fd).unwrap_or(&[]);
+            let after = core.get(ld + 1..).unwrap_or(&[]);
+            let before = before
+                .iter()
+                .rposition(|u| u.c.is_alphabetic())
+                .map_or(&[][..], |k| &before[..=k]);
+            let letters = |s: &[Unit]| s.iter().filter(|u| u.c.is_ascii_alphabetic()).count();
+            (letters(before) >= 2 || letters(after) >= 2)
+                && !spells_any(before, CURRENCIES)
+                && !spells_any(after, UNITS)
+        }
+        _ => false,
+    };
+    // A leet character counts when it is a digit passing the test above, or in a run of
+    // symbols with a letter or counted digit on both sides ("p@$$port").
+    let side = |u: Option<&Unit>| {
+        u.is_some_and(|u| u.c.is_alphabetic() || (digits_leet && u.c.is_ascii_digit()))
+    };
+    let mut changed = false;
+    let mut k = 0;
+    while k < core.len() {
+        let c = core[k].c;
+        if c.is_ascii_digit() {
+            if digits_leet {
+                if let Some(l) = leet_letter(c) {
+                    core[k].c = l;
+                    changed = true;
+                }
+            }
+            k += 1;
+        } else if matches!(c, '@' | '$' | '!') {
+            let mut r = k + 1;
+            while core.get(r).is_some_and(|u| matches!(u.c, '@' | '$' | '!')) {
+                r += 1;
+            }
+            let bounded = k > 0 && side(core.get(k - 1)) && side(core.get(r));
+            if bounded {
+                for u in core.get_mut(k..r).unwrap_or(&mut []) {
+                    if let Some(l) = leet_letter(u.c) {
+                        u.c = l;
+                    }
+                }
+                changed = true;
+            }
+            k = r;
+        } else {
+            k += 1;
+        }
+    }
+    changed
+}
+
+/// Currency codes and symbols' letters written before an amount ("rm3k", "usd5k").
+const CURRENCIES: &[&str] = &[
+    "aed", "aud", "bdt", "brl", "cad", "cny", "egp", "eur", "gbp", "ghs", "hk", "hkd", "idr",
+    "inr", "jpy", "kes", "khr", "krw", "kwd", "lak", "lkr", "mmk", "mxn", "myr", "ngn", "npr",
+    "nzd", "php", "pkr", "qar", "rm", "rmb", "rp", "rs", "s", "sar", "sgd", "thb", "us", "usd",
+    "vnd", "zar",
+];
+
+/// Magnitudes and units written after a number ("5jt", "3tr", "2hrs").
+const UNITS: &[&str] = &[
+    "am", "bn", "cr", "gb", "hr", "hrs", "jt", "juta", "kg", "km", "lac", "lakh", "lakhs", "mb",
+    "mn", "nd", "pm", "rb", "rd", "ribu", "st", "th", "tr", "yr", "yrs",
+];
+
+/// Whether the letters of `units` spell one of `words` exactly.
+fn spells_any(units: &[Unit], words: &[&str]) -> bool {
+    words
+        .iter()
+        .any(|w| w.len() == units.len() && w.chars().zip(units).all(|(c, u)| u.c == c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn norm(s: &str) -> String {
+        normalise_str(s)
+    }
+
+    /// The original text behind the first occurrence of `needle` in the normalised text.
+    fn quote<'a>(original: &'a str, needle: &str) -> &'a str {
+        let mut n = NormalisedText::new();
+        n.normalise(original);
+        let start = n
+            .as_str()
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in {:?}", n.as_str()));
+        let (os, oe) = n.original_span(start, start + needle.len());
+        &original[os..oe]
+    }
+
+    #[test]
+    fn ascii_lowercased_and_spaces_folded() {
+        assert_eq!(
+            norm("  Hello,\tWORLD!\r\n\n  Apply  NOW  "),
+            "hello, world! apply now"
+        );
+        assert_eq!(norm(""), "");
+        assert_eq!(norm(" \n\t "), "");
+        assert_eq!(quote("  Hello,\tWORLD!", "world"), "WORLD");
+    }
+
+    #[test]
+    fn html_tags_become_spaces() {
+        assert_eq!(
+            norm("Apply<br>now<p class=\"x\">Salary</p><li>A</li>"),
+            "apply now salary a"
+        );
+        assert_eq!(norm("<br/>x<br />y</li >z"), "x y z");
+        assert_eq!(norm("a <!-- hidden --> b<hr>c"), "a b c");
+        // Comments and inline tags render as nothing: no space inside a word.
+        assert_eq!(
+            norm("Tele<!-- x -->gram <B>Tele</B>gram <span class=\"x\">now</span>!"),
+            "telegram telegram now!"
+        );
+        assert_eq!(quote("Write on Tele<b>gram</b>", "telegram"), "Tele<b>gram");
+        assert_eq!(norm("<o:p>word</o:p>"), "word");
+        assert_eq!(quote("Apply<br>NOW", "now"), "NOW");
+    }
+
+    #[test]
+    fn lone_angle_brackets_and_ampersands_stay() {
+        assert_eq!(norm("salary <5000 & more"), "salary <5000 & more");
+        assert_eq!(
+            norm("mail <hr@example.com> now"),
+            "mail <hr@example.com> now"
+        );
+        assert_eq!(norm("see <https://t.me/x> now"), "see <https://t.me/x> now");
+        assert_eq!(norm("AT&T R&D a<b"), "at&t r&d a<b");
+        assert_eq!(norm("<!-- never closed"), "<!-- never closed");
+    }
+
+    #[test]
+    fn entities_decoded_once() {
+        assert_eq!(
+            norm("Tom &amp; Jerry&#39;s &quot;job&quot;"),
+            "tom & jerry's \"job\""
+        );
+        assert_eq!(norm("&lt;b&gt;bold&lt;/b&gt;"), "<b>bold</b>");
+        assert_eq!(norm("caf&eacute; &#233; &#xE9; &#XE9;"), "café é é é");
+        assert_eq!(norm("a&nbsp;b&nbsp c"), "a b c");
+        assert_eq!(norm("it&#146;s"), "it’s");
+        assert_eq!(
+            norm("&amp;lt; &bogus; &#0; &#xD800;"),
+            "&lt; &bogus; &#0; &#xd800;"
+        );
+        assert_eq!(quote("&lt;b&gt;", "<b>"), "&lt;b&gt;");
+        assert_eq!(quote("x &lt;b&gt; y", "b"), "b");
+        assert_eq!(quote("caf&eacute;", "é"), "&eacute;");
+    }
+
+    #[test]
+    fn placeholders() {
+        let url = "#URL_0b3e6b3e8f5f4f1e4d5b9a0c1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1#";
+        let original = format!("Visit {url} or mail#EMAIL_ab12#, call #PHONE_ff#.");
+        assert_eq!(
+            norm(&original),
+            "visit #url# or mail #email# , call #phone# ."
+        );
+        assert_eq!(quote(&original, "#url#"), url);
+        assert_eq!(quote(&original, "#email#"), "#EMAIL_ab12#");
+        assert_eq!(
+            norm("#URL_# #URL_xyz# #hashtag"),
+            "#url_# #url_xyz# #hashtag"
+        );
+    }
+
+    #[test]
+    fn nfkc_fullwidth_and_friends() {
+        assert_eq!(norm("ＷｈａｔｓＡｐｐ"), "whatsapp");
+        assert_eq!(
+            quote("Add ＷｈａｔｓＡｐｐ now", "whatsapp"),
+            "ＷｈａｔｓＡｐｐ"
+        );
+        assert_eq!(quote("ＷｈａｔｓＡｐｐ", "a"), "ａ");
+        assert_eq!(norm("𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦 ⓣⓔⓛ ﬁne ５０００"), "telegram tel fine 5000");
+        assert_eq!(norm("🅣🅔🅛🅔🅖🅡🅐🅜"), "telegram");
+    }
+
+    #[test]
+    fn nfkc_composes_across_characters() {
+        // "e" + combining acute composes; the result maps to both original characters.
+        assert_eq!(norm("Cafe\u{301} x"), "café x");
+        assert_eq!(quote("Cafe\u{301} x", "é"), "e\u{301}");
+        // Marks are put in canonical order before composing.
+        assert_eq!(norm("a\u{301}\u{323}"), "ạ\u{301}");
+        // Conjoining jamo compose into a syllable.
+        assert_eq!(norm("\u{1100}\u{1161}\u{11a8}"), "각");
+        // Zalgo text is cut into bounded segments, not composed quadratically.
+        let zalgo: String = std::iter::once('a')
+            .chain(std::iter::repeat_n('\u{301}', 1000))
+            .collect();
+        assert_eq!(norm(&zalgo).chars().count(), 1000);
+    }
+
+    #[test]
+    fn unicode_lowercase_keeps_diacritics_and_scripts() {
+        assert_eq!(norm("LƯƠNG CAO Việc Làm"), "lương cao việc làm");
+        assert_eq!(norm("İSTANBUL ΣΟΦΙΑ"), "istanbul σοφια");
+        assert_eq!(norm("Работа в Москве"), "работа в москве");
+    }
+
+    #[test]
+    fn invisible_characters_removed() {
+        assert_eq!(
+            norm("Tele\u{200b}gram what\u{200d}s\u{2060}app pass\u{ad}port \u{feff}x"),
+            "telegram whatsapp passport x"
+        );
+        assert_eq!(quote("Tele\u{200b}gram", "telegram"), "Tele\u{200b}gram");
+        assert_eq!(norm("T\u{fe0f}elegram"), "telegram");
+    }
+
+    #[test]
+    fn emoji_become_spaces() {
+        assert_eq!(norm("Great pay💰💰apply now🔥!"), "great pay apply now !");
+        assert_eq!(
+            norm("👨\u{200d}👩\u{200d}👧 family ❤️ job ✈️visa"),
+            "family job visa"
+        );
+        assert_eq!(norm("🇹🇭 Thailand"), "thailand");
+    }
+
+    #[test]
+    fn whitespace_kinds_folded() {
+        assert_eq!(
+            norm("ab\u{a0}cd\u{3000}ef\u{2003}\u{2028}gh\u{85}ij"),
+            "ab cd ef gh ij"
+        );
+        // Single letters separated by whitespace of any kind are spaced-out words.
+        assert_eq!(norm("a\u{a0}b\u{3000}c\u{2003}\u{2028}d"), "abcd");
+    }
+
+    #[test]
+    fn spaced_letters_collapse() {
+        assert_eq!(
+            norm("Contact us on T e l e g r a m now"),
+            "contact us on telegram now"
+        );
+        assert_eq!(
+            quote("Contact us on T e l e g r a m now", "telegram"),
+            "T e l e g r a m"
+        );
+        assert_eq!(norm("W.h.a.t.s.A.p.p"), "whatsapp");
+        assert_eq!(norm("t-e-l-e-g-r-a-m"), "telegram");
+        assert_eq!(norm("T🔹e🔹l🔹e🔹g🔹r🔹a🔹m"), "telegram");
+        assert_eq!(
+            quote("T🔹e🔹l🔹e🔹g🔹r🔹a🔹m", "telegram"),
+            "T🔹e🔹l🔹e🔹g🔹r🔹a🔹m"
+        );
+        assert_eq!(norm("message T e l e g r a m!"), "message telegram!");
+        assert_eq!(norm("W h @ t s A p p"), "whatsapp");
+        // Too short, mixed separators, or not letters: left alone.
+        assert_eq!(norm("U.S.A. a b c"), "u.s.a. a b c");
+        assert_eq!(norm("1 3 5 7 9"), "1 3 5 7 9");
+        assert_eq!(norm("1.2.3.4"), "1.2.3.4");
+        assert_eq!(norm("a. b. c. d."), "a. b. c. d.");
+    }
+
+    #[test]
+    fn homoglyphs_in_latin_words() {
+        // "раssport" with Cyrillic р and а.
+        assert_eq!(norm("\u{440}\u{430}ssport"), "passport");
+        assert_eq!(
+            quote("Send your \u{440}\u{430}ssport", "passport"),
+            "\u{440}\u{430}ssport"
+        );
+        // "Теlеgrам" with Cyrillic Т, е, е, а, м.
+        assert_eq!(norm("\u{422}\u{435}l\u{435}gr\u{430}\u{43c}"), "telegram");
+        // Greek capitals: "ΗΕLLO" with Greek Η, Ε.
+        assert_eq!(norm("\u{397}\u{395}LLO"), "hello");
+        // Pure Cyrillic and Greek words stay; a Latin "o" in a Russian word becomes Cyrillic.
+        assert_eq!(norm("работа в Москве"), "работа в москве");
+        assert_eq!(norm("ναι"), "ναι");
+        assert_eq!(norm("раб\u{6f}та"), "работа");
+        // Neither direction works: left as written.
+        assert_eq!(norm("passпорт"), "passпорт");
+    }
+
+    #[test]
+    fn leetspeak_inside_words() {
+        assert_eq!(
+            norm("p@ssp0rt t3legram wh@tsapp ca$h"),
+            "passport telegram whatsapp cash"
+        );
+        assert_eq!(quote("Send p@ssp0rt!", "passport"), "p@ssp0rt");
+        assert_eq!(
+            norm("$500 2500 covid19 24/7 b2b 1st now! @recruiter"),
+            "$500 2500 covid19 24/7 b2b 1st now! @recruiter"
+        );
+        assert_eq!(norm("Mail j0hn@gmail.com"), "mail j0hn@gmail.com");
+        // Amounts and codes the pay parser and lexicons read are no leetspeak.
+        assert_eq!(
+            norm("RM3k USD5k Rp5jt S$4k us$500 h1b mp3 4x4 web3 g4s"),
+            "rm3k usd5k rp5jt s$4k us$500 h1b mp3 4x4 web3 g4s"
+        );
+        assert_eq!(
+            norm("p@$$port m1ssion l0an fr3e v1sa"),
+            "passport mission loan free visa"
+        );
+        assert_eq!(norm("р@ssport"), "passport");
+        assert_eq!(norm("p&#64;ssp&#48;rt"), "passport");
+    }
+
+    #[test]
+    fn thai_and_chinese_unchanged_but_spacing() {
+        assert_eq!(norm("งานดี  รายได้สูง\n"), "งานดี รายได้สูง");
+        assert_eq!(norm("高薪工作\u{3000}包吃住"), "高薪工作 包吃住");
+        assert_eq!(quote("高薪工作\u{3000}包吃住", "包吃"), "包吃");
+        // SARA AM stays whole (NFKC would split it), and a split one is joined.
+        assert_eq!(
+            norm("ทำงาน ท\u{e4d}\u{e32}งาน ເຮັດວຽກ ຄຳ"),
+            "ทำงาน ทำงาน ເຮັດວຽກ ຄຳ"
+        );
+        assert_eq!(quote("ท\u{e4d}\u{e32}งาน", "ทำ"), "ท\u{e4d}\u{e32}");
+        assert_eq!(
+            norm("မြန်မာ ភាសាខ្មែរ 한국어 日本語のテキスト"),
+            "မြန်မာ ភាសាខ្មែរ 한국어 日本語のテキスト"
+        );
+    }
+
+    #[test]
+    fn letter_ranges_agree_with_unicode_tables() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                is_letter_digit_or_mark(c),
+                c.is_alphanumeric() || is_combining_mark(c),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn inert_and_caseless_blocks_agree_with_nfkc_and_lowercase() {
+        use unicode_normalization::UnicodeNormalization;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if is_inert(c) && !matches!(c, '\u{e33}' | '\u{eb3}') {
+                assert_eq!(
+                    std::iter::once(c).nfkc().collect::<String>(),
+                    c.to_string(),
+                    "{c:?}"
+                );
+                assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            }
+            if is_inert(c) || is_caseless(c) {
+                assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn original_span_edges() {
+        let mut n = NormalisedText::new();
+        n.normalise("  AB  ");
+        assert_eq!(n.as_str(), "ab");
+        assert_eq!(n.original_span(0, 2), (2, 4));
+        assert_eq!(n.original_span(1, 1), (3, 3));
+        assert_eq!(n.original_span(2, 2), (4, 4));
+        assert_eq!(n.original_span(5, 9), (4, 4));
+        n.normalise("");
+        assert_eq!(n.original_span(0, 0), (0, 0));
+        // Buffers are reused: a second text leaves nothing of the first.
+        n.normalise("Longer text here");
+        n.normalise("x");
+        assert_eq!(n.as_str(), "x");
+        assert_eq!(n.original_span(0, 1), (0, 1));
+    }
+
+    /// Checks the span invariants for every normalised character.
+    fn check_spans(original: &str) -> Result<(), TestCaseError> {
+        let mut n = NormalisedText::new();
+        n.normalise(original);
+        let text = n.as_str();
+        prop_assert!(!text.starts_with(' ') && !text.ends_with(' ') && !text.contains("  "));
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let mut prev = (0, 0);
+        for w in bounds.windows(2) {
+            let (os, oe) = n.original_span(w[0], w[1]);
+            prop_assert!(
+                os <= oe && oe <= original.len(),
+                "{:?} -> {:?}",
+                w,
+                (os, oe)
+            );
+            prop_assert!(original.is_char_boundary(os) && original.is_char_boundary(oe));
+            prop_assert!(os >= prev.0 && oe >= prev.1, "not monotone at {:?}", w);
+            prev = (os, oe);
+        }
+        for (k, &a) in bounds.iter().enumerate() {
+            for &b in bounds.iter().skip(k).step_by(7) {
+                let (os, oe) = n.original_span(a, b);
+                prop_assert!(os <= oe && oe <= original.len());
+                prop_assert!(original.is_char_boundary(os) && original.is_char_boundary(oe));
+            }
+        }
+        Ok(())
+    }
+
+    fn messy_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[a-zA-Z0-9 .,!?@$'-]{0,8}",
+            Just("<br>".to_string()),
+            Just("<p class=\"a\">".to_string()),
+            Just("</li>".to_string()),
+            Just("<".to_string()),
+            Just("&".to_string()),
+            Just("&amp;".to_string()),
+            Just("&#x1F600;".to_string()),
+            Just("&#769;".to_string()),
+            Just("&nbsp".to_string()),
+            Just("<!--".to_string()),
+            Just("-->".to_string()),
+            Just("#URL_abc123#".to_string()),
+            Just("#PHONE_".to_string()),
+            Just("#".to_string()),
+            prop::sample::select(vec![
+                "😀",
+                "👨\u{200d}👩",
+                "❤\u{fe0f}",
+                "🔹",
+                "🇹",
+                "🅰",
+                "🄰",
+                "1\u{fe0f}\u{20e3}"
+            ])
+            .prop_map(String::from),
+            "[\u{4e00}-\u{4e20}\u{3040}-\u{3060}\u{0e01}-\u{0e3a}\u{ac00}-\u{ac10}]{1,4}",
+            "[\u{0300}-\u{036f}\u{1161}-\u{1175}\u{11a8}-\u{11c2}]{1,3}",
+            "[\u{200b}-\u{200f}\u{ad}\u{feff}\u{2060}]",
+            "[\u{430}-\u{44f}\u{3b1}-\u{3c9}]{1,4}",
+            "[\u{ff01}-\u{ff5e}\u{1d400}-\u{1d433}\u{fb00}-\u{fb06}\u{a0}\u{3000}\u{130}]{1,3}",
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn spans_valid_for_any_string(s in any::<String>()) {
+            check_spans(&s)?;
+        }
+
+        #[test]
+        fn spans_valid_for_messy_text(s in messy_text()) {
+            check_spans(&s)?;
+        }
+
+        #[test]
+        fn plain_lowercase_words_unchanged(s in "[a-z]{2,8}( [a-z]{2,8}){0,10}") {
+            prop_assert_eq!(norm(&s), s);
+        }
+
+        #[test]
+        fn no_uppercase_ascii_or_invisibles(s in messy_text()) {
+            let n = norm(&s);
+            prop_assert!(!n.bytes().any(|b| b.is_ascii_uppercase()));
+            let invisible = ['\u{200b}', '\u{200d}', '\u{ad}', '\u{feff}', '\u{fe0f}'];
+            prop_assert!(!n.contains(invisible), "{:?}", n);
+        }
+    }
+
+    /// Normalises ~10 MB made of `advert` repeated (as ~2 KB adverts), five times;
+    /// returns the best MB/s (the machine may be shared).
+    fn measure(advert: &str) -> f64 {
+        let mut corpus = String::new();
+        while corpus.len() < 2_000 {
+            corpus.push_str(advert);
+        }
+        let reps = 10_000_000 / corpus.len() + 1;
+        let mut n = NormalisedText::new();
+        let mut best = f64::INFINITY;
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            for _ in 0..reps {
+                n.normalise(std::hint::black_box(&corpus));
+                std::hint::black_box(n.as_str());
+            }
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        (reps * corpus.len()) as f64 / 1e6 / best
+    }
+
+    /// Throughput sanity check, not a test:
+    /// `cargo test --release --lib normalise::tests::throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn throughput() {
+        let english = "<p>We are hiring a Customer Service Representative for our growing team in \
+            Bangkok &amp; Kuala Lumpur. Salary: $2,500 - $3,500 per month, plus commission!</p>\
+            <ul><li>Free accommodation and visa support</li><li>No experience needed &ndash; we \
+            provide full training.</li></ul> Contact us on #URL_0b3e6b3e8f5f4f1e4d5b9a0c1e2f3a4b# \
+            or send your CV to #EMAIL_ab12cd34#. Requirements: fluent English, basic computer \
+            skills, willing to relocate. Working hours 9am-6pm, 5 days a week. ";
+        let mixed = "Tuyển nhân viên CSKH làm việc tại Campuchia, lương 1500$ 💰💰 bao ăn ở! \
+            高薪招聘客服，包吃住，月薪8000元以上。 รับสมัครพนักงานแอดมิน รายได้ดี ไม่ต้องมีประสบการณ์ \
+            Liên hệ T e l e g r a m: @tuyendung ＷｈａｔｓＡｐｐ +855 12 345 678. ";
+        eprintln!("mostly-ASCII English adverts: {:.0} MB/s", measure(english));
+        eprintln!(
+            "Vietnamese/Chinese/Thai adverts: {:.0} MB/s",
+            measure(mixed)
+        );
+    }
+}

@@ -1,0 +1,363 @@
+//! Stage 2: tokens. Splits normalised text into word tokens (space-delimited scripts)
+//! and character bigrams (scripts written without spaces), each with its byte span
+//! in the normalised text.
+//!
+//! Words are runs of letters, digits and combining marks (so Devanagari or Vietnamese
+//! words stay whole); apostrophes, hyphens and other punctuation split them. Digits with
+//! internal `,`/`.` separators ("2,500", "1.000.000", "3.5") form one number. The EMSCAD
+//! placeholders `#url#`, `#email#`, `#phone#` are tokens of their own. Han, kana, Thai,
+//! Lao, Khmer and Myanmar are written without spaces between words: each run of them
+//! gives overlapping character bigrams (a lone character gives itself). Hangul is written
+//! with spaces and gives words.
+//!
+//! What it does not do: no dictionary word segmentation, stemming or stop words, and it
+//! does not normalise (run [`crate::normalise`] first). It allocates nothing.
+//!
+//! CONTRACT (owned by the normalise helper; keep these signatures):
+//! `for_each_token(text, |tok| ...)` calls back once per token, in text order,
+//! allocation-free.
+
+use unicode_normalization::char::is_combining_mark;
+
+use crate::normalise::is_letter_digit_or_mark;
+
+/// What kind of token this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A word in a space-delimited script (letters, possibly with digits).
+    Word,
+    /// A number (digits with internal separators).
+    Number,
+    /// An EMSCAD placeholder such as `#url#`, `#email#`, `#phone#`.
+    Placeholder,
+    /// Two adjacent characters of a script written without spaces (or a lone one).
+    Bigram,
+}
+
+/// One token: a slice of the normalised text and its byte span there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The token text (a slice of the normalised text).
+    pub text: &'a str,
+    /// Byte offset of the token in the normalised text.
+    pub start: usize,
+    /// Byte offset one past the token's end in the normalised text.
+    pub end: usize,
+    /// What kind of token it is.
+    pub kind: TokenKind,
+}
+
+/// The placeholders [`crate::normalise`] writes for EMSCAD's anonymised links, addresses
+/// and phone numbers.
+const PLACEHOLDERS: [&[u8]; 3] = [b"#url#", b"#email#", b"#phone#"];
+
+/// Calls `f` for each token of `text` in order (by start offset).
+pub fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(text, i);
+        if c == '#' {
+            if let Some(p) = PLACEHOLDERS
+                .iter()
+                .find(|p| bytes.get(i..i + p.len()) == Some(**p))
+            {
+                emit(text, i, i + p.len(), TokenKind::Placeholder, &mut f);
+                i += p.len();
+                continue;
+            }
+        }
+        i = if is_unspaced(c) {
+            bigrams(text, i, &mut f)
+        } else if is_word_char(c) {
+            word(text, i, &mut f)
+        } else {
+            i + len
+        };
+    }
+}
+
+/// Whether `c` belongs to a script written without spaces between words (Han, kana,
+/// Thai, Lao, Khmer, Myanmar). Punctuation of those blocks (`。` is elsewhere, but `・`,
+/// `ฯ`, `။` are inside) separates runs.
+pub fn is_unspaced(c: char) -> bool {
+    let in_block = matches!(c as u32,
+        0x0E00..=0x0EFF // Thai, Lao
+        | 0x1000..=0x109F | 0xA9E0..=0xA9FF | 0xAA60..=0xAA7F // Myanmar
+        | 0x1780..=0x17FF | 0x19E0..=0x19FF // Khmer
+        | 0x3005..=0x3007 // 々 〆 〇
+        | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F | 0x1B000..=0x1B16F // kana
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF // Han
+    );
+    in_block && is_letter_digit_or_mark(c)
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_letter_digit_or_mark(c)
+    }
+}
+
+/// The character at byte `i` and its length; a non-boundary `i` (never passed by this
+/// module) reads as one byte of U+FFFD rather than panicking.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    match text.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => (b as char, 1),
+        _ => match text.get(i..).and_then(|s| s.chars().next()) {
+            Some(c) => (c, c.len_utf8()),
+            None => ('\u{fffd}', 1),
+        },
+    }
+}
+
+fn emit<'a>(
+    text: &'a str,
+    start: usize,
+    end: usize,
+    kind: TokenKind,
+    f: &mut impl FnMut(Token<'a>),
+) {
+    if let Some(t) = text.get(start..end) {
+        f(Token {
+            text: t,
+            start,
+            end,
+            kind,
+        });
+    }
+}
+
+/// Emits the word or number starting at `start`; returns its end.
+fn word<'a>(text: &'a str, start: usize, f: &mut impl FnMut(Token<'a>)) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    let mut numeric = true;
+    while i < bytes.len() {
+        let (c, len) = char_at(text, i);
+        if is_word_char(c) && !is_unspaced(c) {
+            numeric &= c.is_numeric();
+            i += len;
+        } else if numeric
+            && matches!(c, ',' | '.')
+            && i > start
+            && bytes.get(i - 1).is_some_and(u8::is_ascii_digit)
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+        {
+            // "2,500", "1.000": a separator between digits keeps the number whole.
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let kind = if numeric {
+        TokenKind::Number
+    } else {
+        TokenKind::Word
+    };
+    emit(text, start, i, kind, f);
+    i
+}
+
+/// Emits the overlapping bigrams of the unspaced run starting at `start` (or its only
+/// character); returns the run's end.
+fn bigrams<'a>(text: &'a str, start: usize, f: &mut impl FnMut(Token<'a>)) -> usize {
+    let (_, first_len) = char_at(text, start);
+    let mut prev = start;
+    let mut i = start + first_len;
+    while i < text.len() {
+        let (c, len) = char_at(text, i);
+        // A stray combining mark after the run stays with it rather than forming a word.
+        if !(is_unspaced(c) || (c >= '\u{300}' && is_combining_mark(c))) {
+            break;
+        }
+        emit(text, prev, i + len, TokenKind::Bigram, f);
+        prev = i;
+        i += len;
+    }
+    if prev == start {
+        emit(text, start, i, TokenKind::Bigram, f);
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn toks(text: &str) -> Vec<(&str, TokenKind)> {
+        let mut v = Vec::new();
+        for_each_token(text, |t| v.push((t.text, t.kind)));
+        v
+    }
+
+    fn texts(text: &str) -> Vec<&str> {
+        toks(text).into_iter().map(|(t, _)| t).collect()
+    }
+
+    use TokenKind::*;
+
+    #[test]
+    fn english_words() {
+        assert_eq!(
+            texts("no experience needed, work-from-home! don't wait"),
+            [
+                "no",
+                "experience",
+                "needed",
+                "work",
+                "from",
+                "home",
+                "don",
+                "t",
+                "wait"
+            ]
+        );
+        assert_eq!(
+            toks("iphone15 covid19"),
+            [("iphone15", Word), ("covid19", Word)]
+        );
+        assert!(toks("").is_empty());
+        assert!(toks(" ,.- !").is_empty());
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(
+            toks("$2,500 per month, 1.000.000 vnd, 3.5 or 24/7."),
+            [
+                ("2,500", Number),
+                ("per", Word),
+                ("month", Word),
+                ("1.000.000", Number),
+                ("vnd", Word),
+                ("3.5", Number),
+                ("or", Word),
+                ("24", Number),
+                ("7", Number),
+            ]
+        );
+        // A separator not between digits ends the number.
+        assert_eq!(texts("500, 600. ,7"), ["500", "600", "7"]);
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(
+            toks("visit #url# or #email# , #phone#. #hashtag"),
+            [
+                ("visit", Word),
+                ("#url#", Placeholder),
+                ("or", Word),
+                ("#email#", Placeholder),
+                ("#phone#", Placeholder),
+                ("hashtag", Word),
+            ]
+        );
+    }
+
+    #[test]
+    fn chinese_bigrams() {
+        assert_eq!(
+            toks("高薪工作"),
+            [("高薪", Bigram), ("薪工", Bigram), ("工作", Bigram)]
+        );
+        assert_eq!(
+            texts("包 吃住。月薪5000元"),
+            ["包", "吃住", "月薪", "5000", "元"]
+        );
+        assert_eq!(
+            texts("日本語のテキスト・カナ"),
+            [
+                "日本", "本語", "語の", "のテ", "テキ", "キス", "スト", "カナ"
+            ]
+        );
+    }
+
+    #[test]
+    fn thai_bigrams() {
+        // Thai vowel and tone marks are characters of their own in the bigrams.
+        assert_eq!(texts("งานดี"), ["งา", "าน", "นด", "ดี"]);
+        assert_eq!(texts("ได้ เงิน"), ["ได", "ด้", "เง", "งิ", "ิน"]);
+        assert_eq!(texts("ก"), ["ก"]);
+    }
+
+    #[test]
+    fn korean_words() {
+        assert_eq!(
+            toks("고수익 알바 모집"),
+            [("고수익", Word), ("알바", Word), ("모집", Word)]
+        );
+    }
+
+    #[test]
+    fn mixed_scripts() {
+        assert_eq!(texts("tiktok网红 ok"), ["tiktok", "网红", "ok"]);
+        assert_eq!(
+            texts("lương cao 5.000.000đ"),
+            ["lương", "cao", "5.000.000đ"]
+        );
+        assert_eq!(texts("नौकरी चाहिए"), ["नौकरी", "चाहिए"]);
+        assert_eq!(texts("работа-в москве"), ["работа", "в", "москве"]);
+    }
+
+    fn check_tokens(s: &str) -> Result<(), TestCaseError> {
+        let mut prev_start = 0;
+        let mut err = None;
+        for_each_token(s, |t| {
+            let ok = t.start < t.end
+                && t.end <= s.len()
+                && s.is_char_boundary(t.start)
+                && s.is_char_boundary(t.end)
+                && s.get(t.start..t.end) == Some(t.text)
+                && t.start >= prev_start;
+            if !ok && err.is_none() {
+                err = Some(format!("{t:?} after start {prev_start}"));
+            }
+            prev_start = t.start;
+        });
+        prop_assert!(err.is_none(), "{:?}", err);
+        Ok(())
+    }
+
+    /// ASCII words and numbers, placeholders, Han, kana, Thai, Hangul, combining marks.
+    const MIXED: &str = "([a-z0-9 ,.#]|#url#|[\u{4e00}-\u{4e10}\u{3041}-\u{3050}\
+        \u{0e01}-\u{0e4e}\u{ac00}-\u{ac05}\u{0300}-\u{0306}]){0,60}";
+
+    proptest! {
+        #[test]
+        fn spans_valid_for_any_string(s in any::<String>()) {
+            check_tokens(&s)?;
+            check_tokens(&crate::normalise::normalise_str(&s))?;
+        }
+
+        #[test]
+        fn spans_valid_for_mixed_text(s in MIXED) {
+            check_tokens(&s)?;
+        }
+    }
+
+    /// Throughput sanity check, not a test:
+    /// `cargo test --release --lib tokens::tests::throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn throughput() {
+        let advert = crate::normalise::normalise_str(
+            "We are hiring a Customer Service Representative in Bangkok. Salary: $2,500 per \
+             month! Contact us on #URL_0b3e# ... 高薪招聘客服，包吃住 รับสมัครพนักงานแอดมิน ",
+        );
+        let corpus = advert.repeat(10_000_000 / advert.len() + 1);
+        let t = std::time::Instant::now();
+        let mut n = 0usize;
+        for_each_token(std::hint::black_box(&corpus), |tok| {
+            n += tok.end - tok.start
+        });
+        let secs = t.elapsed().as_secs_f64();
+        eprintln!(
+            "tokenised {:.0} MB/s ({n})",
+            corpus.len() as f64 / 1e6 / secs
+        );
+    }
+}

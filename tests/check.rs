@@ -1,0 +1,102 @@
+//! `lurescan check`.
+
+use crate::util::lurescan;
+
+const SCAM_CENTRE: &str = "URGENT!! Customer service staff needed in Sihanoukville, Cambodia. \
+Salary $2,500/month + commission. Free flight ticket, visa and accommodation provided. \
+No experience needed, just basic typing. Send a copy of your passport to HR on Telegram @hr_linda_kh. \
+Limited slots, fly out this week!";
+
+const GENUINE: &str = "Brightline is hiring a Senior Backend Engineer in London. You will design and operate \
+the services behind our card-payment platform (Rust, PostgreSQL, Kafka), review code and mentor two engineers. \
+5+ years of backend experience required. Salary £70,000–£90,000, 25 days holiday, pension with 6% match. \
+Apply through our careers page; two interview rounds.";
+
+fn check_json(text: &str) -> serde_json::Value {
+    let out = lurescan()
+        .args(["check", "--json", text])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn scam_centre_advert_names_four_families_with_exact_spans() {
+    let v = check_json(SCAM_CENTRE);
+    assert_eq!(v["verdict"], "lure", "{v:#}");
+    let lures = v["lures"].as_array().expect("lures");
+    let mut families: Vec<&str> = lures
+        .iter()
+        .map(|l| l["family"].as_str().expect("family"))
+        .collect();
+    families.sort_unstable();
+    families.dedup();
+    assert!(families.len() >= 4, "families {families:?}");
+    for f in ["relocation", "documents", "contact", "easy_work"] {
+        assert!(families.contains(&f), "{f} missing from {families:?}");
+    }
+    for l in lures {
+        let (s, e) = (
+            l["start"].as_u64().expect("start") as usize,
+            l["end"].as_u64().expect("end") as usize,
+        );
+        assert_eq!(
+            &SCAM_CENTRE[s..e],
+            l["text"].as_str().expect("text"),
+            "span of {l}"
+        );
+    }
+    let p = v["probability"].as_f64().expect("probability");
+    assert!(p > 0.5 && p <= 1.0, "{p}");
+}
+
+#[test]
+fn genuine_advert_is_ok() {
+    let v = check_json(GENUINE);
+    assert_eq!(v["verdict"], "ok", "{v:#}");
+    assert!(v["probability"].as_f64().expect("p") < 0.2);
+    assert_eq!(v["lang"], "en");
+}
+
+#[test]
+fn reads_stdin_and_prints_a_report() {
+    let out = lurescan()
+        .arg("check")
+        .write_stdin(SCAM_CENTRE)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("verdict: LURE"), "{text}");
+    assert!(
+        text.contains("\"Send a copy of your passport\"") || text.contains("passport"),
+        "{text}"
+    );
+    assert!(text.contains("expert prior"), "{text}");
+}
+
+#[test]
+fn empty_advert_is_a_usage_error() {
+    lurescan().args(["check", "   "]).assert().code(2);
+}
+
+#[test]
+fn obfuscated_contact_maps_back_to_the_original_text() {
+    let ad =
+        "Easy job, no experience, free visa and flight! Contact us on T e l e g r a m: @jobs_fast";
+    let v = check_json(ad);
+    let lures = v["lures"].as_array().expect("lures");
+    for l in lures {
+        let (s, e) = (
+            l["start"].as_u64().expect("start") as usize,
+            l["end"].as_u64().expect("end") as usize,
+        );
+        assert_eq!(&ad[s..e], l["text"].as_str().expect("text"));
+    }
+    assert!(lures.iter().any(|l| l["family"] == "contact"), "{v:#}");
+}

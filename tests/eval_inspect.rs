@@ -1,0 +1,99 @@
+//! `lurescan eval` and `lurescan inspect`.
+
+use crate::util::{lurescan, repo};
+
+#[test]
+fn eval_json_has_the_documented_fields() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = lurescan()
+        .args([
+            "eval",
+            "--json",
+            "--label-col",
+            "expected",
+            "--positive",
+            "lure",
+            "--bootstrap",
+            "100",
+            "--prevalence",
+            "0.05",
+            "--at",
+            "0.1,0.9",
+            "--plots",
+        ])
+        .arg(dir.path())
+        .arg(repo("data/sample_adverts.csv"))
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for key in [
+        "n",
+        "positives",
+        "prevalence",
+        "roc_auc",
+        "pr_auc",
+        "precision",
+        "recall",
+        "f1",
+        "brier",
+        "ece",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key} in {v:#}");
+    }
+    assert_eq!(v["n"], 8);
+    assert_eq!(v["positives"], 3);
+    assert_eq!(v["prevalence"], 0.05);
+    assert_eq!(v["operating_points"].as_array().expect("points").len(), 2);
+    assert!(dir.path().join("roc_curve.svg").exists());
+}
+
+#[test]
+fn eval_text_states_the_prevalence() {
+    let out = lurescan()
+        .args([
+            "eval",
+            "--label-col",
+            "expected",
+            "--positive",
+            "lure",
+            "--bootstrap",
+            "50",
+        ])
+        .arg(repo("data/sample_adverts.csv"))
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("the data's own"), "{text}");
+}
+
+#[test]
+fn inspect_shows_priors_terms_and_provenance() {
+    let out = lurescan()
+        .args(["inspect", "--json", "--top", "5"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["families"].as_array().expect("families").len(), 13);
+    assert!(v["families"][0].get("prior").is_some() && v["families"][0].get("fitted").is_some());
+    assert_eq!(
+        v["strongest_lure_terms"].as_array().expect("terms").len(),
+        5
+    );
+    assert!(v["provenance"]["data_sha256"].as_str().expect("hash").len() == 64);
+    let text = lurescan().arg("inspect").output().expect("runs");
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("expert")
+            || String::from_utf8_lossy(&text.stdout).contains("prior")
+    );
+}

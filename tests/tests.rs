@@ -1,0 +1,10 @@
+//! Integration tests, built as one binary (as ripgrep does) to save link time.
+
+mod util;
+
+mod check;
+mod emscad;
+mod eval_inspect;
+mod multilingual;
+mod score;
+mod train;

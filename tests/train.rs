@@ -1,0 +1,145 @@
+//! `lurescan train`: small written-for-the-project data (fast), custom columns and labels.
+
+use crate::util::lurescan;
+
+/// A small labelled set written for these tests: lure-like and genuine-like texts.
+fn labelled_csv() -> String {
+    let lures = [
+        "Earn $900 a week from home, no experience, pay registration fee",
+        "Data entry from home, easy money, contact gmail, fee for starter kit",
+        "Free visa and flight to Cambodia, no experience, send passport copy",
+        "Typing job from home, earn daily, WhatsApp only, small deposit",
+        "Online chat job abroad, free accommodation, urgent, no interview",
+    ];
+    let genuine = [
+        "Accountant, ACCA qualified, hybrid working in Leeds, pension",
+        "Registered nurse, NMC registration, ward experience, NHS trust",
+        "Software engineer, Rust and PostgreSQL, two interview rounds",
+        "Warehouse operative, forklift licence, day shifts, overtime",
+        "Primary teacher, QTS required, permanent contract, DBS check",
+        "Electrician, City and Guilds level 3, company van, pension",
+    ];
+    let mut s = String::from("ref,body,kind\n");
+    let mut n = 0;
+    for round in 0..6 {
+        for t in lures {
+            n += 1;
+            s.push_str(&format!("L{n},\"{t} (batch {round})\",scam\n"));
+        }
+        for t in genuine {
+            n += 1;
+            s.push_str(&format!("G{n},\"{t} (batch {round})\",real\n"));
+        }
+    }
+    s
+}
+
+#[test]
+fn trains_on_custom_columns_and_writes_model_card_and_plots() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("mine.csv");
+    std::fs::write(&data, labelled_csv()).expect("write");
+    let model = dir.path().join("m.json");
+    let plots = dir.path().join("plots");
+    let out = lurescan()
+        .args([
+            "train",
+            "--label-col",
+            "kind",
+            "--positive",
+            "scam",
+            "--text-cols",
+            "body",
+            "--id-col",
+            "ref",
+        ])
+        .args(["--cv", "3", "--bootstrap", "50", "--plots"])
+        .arg(&plots)
+        .arg(&data)
+        .arg("-o")
+        .arg(&model)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&model).expect("model")).expect("JSON");
+    assert_eq!(m["format"], "lurescan-model/1");
+    assert_eq!(m["provenance"]["rows"], 66);
+    assert_eq!(m["provenance"]["positives"], 30);
+    assert!(
+        m["provenance"]["command"]
+            .as_str()
+            .expect("command")
+            .contains("--label-col kind")
+    );
+    let card = std::fs::read_to_string(dir.path().join("m.md")).expect("card beside the model");
+    assert!(
+        card.contains("Grouped 3-fold cross-validation") && card.contains("SHA-256"),
+        "{card}"
+    );
+    for f in ["pr_curve.svg", "roc_curve.svg", "reliability.svg"] {
+        let svg = std::fs::read_to_string(plots.join(f)).expect("plot");
+        assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
+    }
+    // The trained model scores through `--model`.
+    let scored = lurescan()
+        .args([
+            "score",
+            "--quiet",
+            "--text-cols",
+            "body",
+            "--id-col",
+            "ref",
+            "--model",
+        ])
+        .arg(&model)
+        .arg(&data)
+        .output()
+        .expect("runs");
+    assert!(
+        scored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&scored.stderr)
+    );
+}
+
+#[test]
+fn bad_labels_name_the_record() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("bad.csv");
+    std::fs::write(&data, "id,text,fraudulent\n1,a,1\n2,b,maybe\n").expect("write");
+    let out = lurescan()
+        .arg("train")
+        .arg(&data)
+        .arg("-o")
+        .arg(dir.path().join("m.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("record 2") && err.contains("maybe"), "{err}");
+}
+
+#[test]
+fn one_class_data_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("one.csv");
+    let mut s = String::from("id,text,fraudulent\n");
+    for i in 0..20 {
+        s.push_str(&format!("{i},text {i},0\n"));
+    }
+    std::fs::write(&data, s).expect("write");
+    let out = lurescan()
+        .arg("train")
+        .arg(&data)
+        .arg("-o")
+        .arg(dir.path().join("m.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("both classes"));
+}

@@ -1,0 +1,52 @@
+//! Shared helpers: the binary, the project's files, the shared data.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The `lurescan` binary under test.
+pub fn lurescan() -> Command {
+    Command::cargo_bin("lurescan").expect("binary built")
+}
+
+/// A path inside the repository.
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The shared EMSCAD split, or `None` (with a printed reason) when it is absent and
+/// `LURESCAN_REQUIRE_SHARED` is unset. With that variable set (as `.ci/run` does), a
+/// missing file fails the test instead of skipping it.
+pub fn shared_emscad() -> Option<PathBuf> {
+    let path = repo("../shared/data/emscad/train.csv");
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("LURESCAN_REQUIRE_SHARED").is_some() {
+        panic!(
+            "{} is missing and LURESCAN_REQUIRE_SHARED is set: the real-data tests cannot run",
+            path.display()
+        );
+    }
+    eprintln!(
+        "skipped: {} not found (set LURESCAN_REQUIRE_SHARED=1 to make this a failure)",
+        path.display()
+    );
+    None
+}
+
+/// Parses CSV output into rows of strings (header included).
+pub fn csv_rows(out: &[u8]) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(out)
+        .records()
+        .map(|r| {
+            r.expect("valid CSV output")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
