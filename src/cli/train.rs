@@ -47,6 +47,9 @@ pub struct Args {
     /// Text terms kept (top by chi-squared within each training fold).
     #[arg(long, value_name = "N", default_value_t = 4000)]
     max_features: usize,
+    /// Iteration cap of linfa's L-BFGS solver.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    max_iterations: u64,
     /// Bootstrap replicates for the confidence intervals.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     bootstrap: usize,
@@ -87,6 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         positive_weight: args.positive_weight,
         max_text_features: args.max_features,
         bootstrap: args.bootstrap,
+        max_iterations: args.max_iterations,
         ..TrainParams::default()
     }
     .check()?;
@@ -176,6 +180,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         report.at_threshold.recall,
         report.at_threshold.f1,
         report.prevalence
+    );
+    eprintln!(
+        "time: features {:.3} s, one fit on all rows {:.3} s (features + fit {:.3} s), cross-validation {:.1} s",
+        report.extract_seconds,
+        report.final_fit_seconds,
+        report.extract_seconds + report.final_fit_seconds,
+        report.cv_seconds
     );
     eprintln!(
         "wrote {} and {}",
