@@ -153,7 +153,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         reliability: metrics::reliability(&probs_at_data, y, 10)?,
     };
     if let Some(dir) = &args.plots {
-        write_plots(dir, &probs, y, prev, "evaluation")?;
+        write_plots(dir, &probs, &probs_at_data, y, prev, "evaluation")?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -225,10 +225,13 @@ fn write_text(out: &mut impl Write, r: &EvalReport) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes `pr_curve.svg`, `roc_curve.svg` and `reliability.svg` into `dir`.
+/// Writes `pr_curve.svg`, `roc_curve.svg` (from `probs`, PR re-weighted to `prevalence`)
+/// and `reliability.svg` (from `calibration_probs`: probabilities at the data's own
+/// prevalence, as the calibration figures are) into `dir`.
 pub fn write_plots(
     dir: &Path,
     probs: &[f64],
+    calibration_probs: &[f64],
     labels: &[bool],
     prevalence: Option<f64>,
     what: &str,
@@ -241,7 +244,7 @@ pub fn write_plots(
     let base = prevalence.unwrap_or_else(|| {
         labels.iter().filter(|&&y| y).count() as f64 / labels.len().max(1) as f64
     });
-    let bins = metrics::reliability(probs, labels, 10)?;
+    let bins = metrics::reliability(calibration_probs, labels, 10)?;
     let pr_title = format!(
         "Precision-recall, {what} (AP {ap:.3} at {:.1}% prevalence)",
         base * 100.0
@@ -257,7 +260,10 @@ pub fn write_plots(
         ),
         (
             "reliability.svg",
-            lurescan::plots::reliability_svg(&bins, &format!("Reliability, {what}")),
+            lurescan::plots::reliability_svg(
+                &bins,
+                &format!("Reliability, {what} (at the data's prevalence)"),
+            ),
         ),
     ] {
         let path = dir.join(name);

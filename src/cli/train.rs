@@ -149,6 +149,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         super::eval::write_plots(
             dir,
             &report.oof_probabilities,
+            &report.oof_probabilities_at_training_prevalence,
             &report.labels,
             Some(report.prevalence),
             "out-of-fold",

@@ -229,6 +229,9 @@ pub struct TrainReport {
     /// Out-of-fold probabilities at the stated prevalence (for plots and eval).
     #[serde(skip)]
     pub oof_probabilities: Vec<f64>,
+    /// Out-of-fold probabilities at the training data's own prevalence (calibration).
+    #[serde(skip)]
+    pub oof_probabilities_at_training_prevalence: Vec<f64>,
     /// Labels in the same order.
     #[serde(skip)]
     pub labels: Vec<bool>,
@@ -368,6 +371,7 @@ pub fn fit(
         at_threshold,
         brier: metrics::brier(&oof_prob_train, &data.labels)?,
         ece: metrics::ece(&oof_prob_train, &data.labels, 10)?,
+        oof_probabilities_at_training_prevalence: oof_prob_train,
         oof_probabilities: oof_prob,
         labels: data.labels.clone(),
         fold_of_row: folds.clone(),
