@@ -32,6 +32,10 @@
 //! assert!(why.lures.iter().any(|l| l.family.id() == "documents"));
 //! ```
 
+// Links OpenBLAS for ndarray (and so linfa's gradient) with the opt-in `blas` feature.
+#[cfg(feature = "blas")]
+extern crate blas_src;
+
 pub mod ad;
 pub mod bulk;
 pub mod error;
