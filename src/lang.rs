@@ -42,7 +42,9 @@ pub fn detect<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<&'static s
         Lang::Rus => "ru",
         Lang::Ara => "ar",
         Lang::Hin => "hi",
-        other => other.code(),
+        // Trigram guesses outside the languages lurescan reads are mostly noise on short
+        // adverts ("test advert" comes back as Latin): say "unknown" instead.
+        _ => return None,
     })
 }
 
