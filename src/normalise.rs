@@ -1076,7 +1076,7 @@ impl Out {
 
 /// The character at byte `i` of `text` and its length (U+FFFD and 1 off a boundary,
 /// which the callers never ask for).
-fn char_at(text: &str, i: usize) -> (char, usize) {
+pub(crate) fn char_at(text: &str, i: usize) -> (char, usize) {
     match text.as_bytes().get(i) {
         Some(&b) if b < 0x80 => (b as char, 1),
         _ => match text.get(i..).and_then(|s| s.chars().next()) {

@@ -19,7 +19,7 @@
 
 use unicode_normalization::char::is_combining_mark;
 
-use crate::normalise::is_letter_digit_or_mark;
+use crate::normalise::{char_at, is_letter_digit_or_mark};
 
 /// What kind of token this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,18 +97,6 @@ fn is_word_char(c: char) -> bool {
         c.is_ascii_alphanumeric()
     } else {
         is_letter_digit_or_mark(c)
-    }
-}
-
-/// The character at byte `i` and its length; a non-boundary `i` (never passed by this
-/// module) reads as one byte of U+FFFD rather than panicking.
-fn char_at(text: &str, i: usize) -> (char, usize) {
-    match text.as_bytes().get(i) {
-        Some(&b) if b < 0x80 => (b as char, 1),
-        _ => match text.get(i..).and_then(|s| s.chars().next()) {
-            Some(c) => (c, c.len_utf8()),
-            None => ('\u{fffd}', 1),
-        },
     }
 }
 

@@ -16,6 +16,7 @@ use regex::Regex;
 use super::Family;
 use crate::error::{Error, Result};
 use crate::normalise::normalise_str;
+use crate::tokens::is_unspaced;
 
 include!(concat!(env!("OUT_DIR"), "/lexicons.rs"));
 
@@ -326,29 +327,12 @@ fn parse_file(file: &str, lang: &str, text: &str, entries: &mut Vec<LexiconEntry
     Ok(())
 }
 
-/// Scripts written without spaces between words: no word-boundary check there.
-pub fn is_unspaced_script(c: char) -> bool {
-    matches!(c as u32,
-        0x0E00..=0x0EFF      // Thai, Lao
-        | 0x1000..=0x109F    // Myanmar
-        | 0x1780..=0x17FF    // Khmer
-        | 0x19E0..=0x19FF    // Khmer symbols
-        | 0x3040..=0x30FF    // Hiragana, Katakana
-        | 0x3400..=0x4DBF    // CJK ext A
-        | 0x4E00..=0x9FFF    // CJK
-        | 0xF900..=0xFAFF    // CJK compatibility
-        | 0x20000..=0x2FFFF) // CJK ext B+
-}
-
 fn needs_word_boundaries(pattern: &str) -> bool {
-    pattern
-        .chars()
-        .next()
-        .is_some_and(|c| !is_unspaced_script(c))
+    pattern.chars().next().is_some_and(|c| !is_unspaced(c))
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_unspaced_script(c)
+    c.is_alphanumeric() && !is_unspaced(c)
 }
 
 /// Whether `text[start..end]` neither starts nor ends inside a word.
