@@ -159,9 +159,15 @@ impl<'a> Scorer<'a> {
             .collect()
     }
 
+    /// Whether bulk scores carry a language guess (`Scored::lang`); explanations always do.
+    pub fn with_language(mut self, want_lang: bool) -> Self {
+        self.extractor = self.extractor.with_language(want_lang);
+        self
+    }
+
     /// Scores one advert and explains the score.
     pub fn explain(&self, ad: &Ad) -> Explanation {
-        let features = self.extractor.extract(ad);
+        let features = self.extractor.with_language(true).extract(ad);
         let score = self.model.score(&features);
         Explanation {
             id: ad.id.clone(),

@@ -77,12 +77,24 @@ pub struct ExtractBuffers {
 #[derive(Debug, Clone, Copy)]
 pub struct Extractor<'l> {
     lexicon: &'l Lexicon,
+    want_lang: bool,
 }
 
 impl<'l> Extractor<'l> {
     /// An extractor over `lexicon`.
     pub fn new(lexicon: &'l Lexicon) -> Self {
-        Extractor { lexicon }
+        Extractor {
+            lexicon,
+            want_lang: false,
+        }
+    }
+
+    /// Whether every advert gets a language guess (for output that shows it). Without
+    /// it, only adverts whose pay needs an origin market get one: the guess is the
+    /// costliest step of the scan.
+    pub fn with_language(mut self, want_lang: bool) -> Self {
+        self.want_lang = want_lang;
+        self
     }
 
     /// The lexicon in use.
@@ -92,7 +104,13 @@ impl<'l> Extractor<'l> {
 
     /// Extracts the features of one advert, reusing `buf` and `out`'s allocations.
     pub fn extract_into(&self, ad: &Ad, buf: &mut ExtractBuffers, out: &mut AdFeatures) {
-        out.lang = lure::scan(ad, self.lexicon, &mut buf.scan, &mut out.evidence);
+        out.lang = lure::scan(
+            ad,
+            self.lexicon,
+            &mut buf.scan,
+            &mut out.evidence,
+            self.want_lang,
+        );
         buf.buckets.clear();
         let mut words = 0usize;
         for (i, (field, _)) in ad.fields().enumerate() {

@@ -51,3 +51,31 @@ fn grouped_cross_validation_reaches_roc_auc_097() {
         );
     }
 }
+
+/// The lexicon skips regexes written only in other scripts on all-ASCII text; on the
+/// real (ASCII) adverts that shortcut must find exactly what the exhaustive pass finds.
+#[test]
+fn ascii_shortcut_finds_what_the_exhaustive_pass_finds() {
+    let Some(path) = shared_emscad() else { return };
+    let mapping = FieldMapping {
+        label_col: Some("fraudulent".into()),
+        ..FieldMapping::new()
+    };
+    let data = input::read_labelled(&path, None, mapping).expect("reads the shared split");
+    let lexicon = Lexicon::embedded();
+    let mut norm = lurescan::normalise::NormalisedText::new();
+    let (mut fast, mut full) = (Vec::new(), Vec::new());
+    let mut checked = 0;
+    for ad in &data.ads {
+        for (_, text) in ad.fields() {
+            norm.normalise(text);
+            fast.clear();
+            full.clear();
+            lexicon.find(norm.as_str(), &mut fast);
+            lexicon.find_exhaustive(norm.as_str(), &mut full);
+            assert_eq!(fast, full, "advert {}", ad.id);
+            checked += usize::from(norm.as_str().is_ascii());
+        }
+    }
+    assert!(checked > 3000, "only {checked} ASCII fields checked");
+}

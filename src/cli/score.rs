@@ -58,7 +58,9 @@ enum OutputFormat {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let model = args.model.load_model()?;
     let lexicon = args.model.load_lexicon()?;
-    let scorer = Scorer::new(&model, lexicon.get());
+    // The language guess is costly: only JSONL output and --explain show it.
+    let scorer = Scorer::new(&model, lexicon.get())
+        .with_language(args.explain || args.output_format == OutputFormat::Jsonl);
     let files = if args.files.is_empty() {
         vec![PathBuf::from("-")]
     } else {

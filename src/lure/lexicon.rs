@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use super::Family;
@@ -65,10 +65,64 @@ pub struct Lexicon {
     phrases: AhoCorasick,
     /// For each Aho–Corasick pattern: (entry index, check word boundaries).
     phrase_entries: Vec<(u32, bool)>,
-    /// All regex entries as one alternation (one pass over the text).
-    regex_any: Option<Regex>,
-    /// Each regex entry anchored, to tell which one matched.
-    regex_entries: Vec<(u32, Regex)>,
+    /// Every regex entry, for text with non-ASCII characters.
+    regexes_all: Option<RegexPass>,
+    /// The regex entries that can match pure-ASCII text (most adverts are).
+    regexes_ascii: Option<RegexPass>,
+}
+
+/// Regex entries matched in one pass: an alternation finds where something matches, the
+/// anchored entries tell which.
+#[derive(Debug)]
+struct RegexPass {
+    any: Regex,
+    entries: Vec<(u32, Regex)>,
+}
+
+impl RegexPass {
+    fn build(entries: Vec<(u32, Regex, String)>) -> Result<Option<RegexPass>> {
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        let alternation: Vec<String> = entries.iter().map(|(_, _, p)| format!("(?:{p})")).collect();
+        let any = regex::RegexBuilder::new(&alternation.join("|"))
+            .size_limit(64 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .map_err(|err| Error::Lexicon {
+                file: "(all)".into(),
+                line: 0,
+                reason: err.to_string(),
+            })?;
+        Ok(Some(RegexPass {
+            any,
+            entries: entries.into_iter().map(|(i, re, _)| (i, re)).collect(),
+        }))
+    }
+}
+
+/// Whether a regex can only match text with non-ASCII characters: it has a non-ASCII
+/// literal and, escapes (`\s`, `\d`, `\p{..}`) aside, no ASCII letter or digit. A
+/// heuristic: the ASCII pass skips such patterns, and the tests check that EMSCAD's
+/// (all-ASCII) adverts get the same hits either way.
+fn needs_non_ascii(pattern: &str) -> bool {
+    let mut rest = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            // `\p{Han}`-style classes are skipped whole; other escapes are one letter.
+            if matches!(chars.next(), Some('p' | 'P')) && chars.next() == Some('{') {
+                for d in chars.by_ref() {
+                    if d == '}' {
+                        break;
+                    }
+                }
+            }
+        } else {
+            rest.push(c);
+        }
+    }
+    !pattern.is_ascii() && !rest.chars().any(|c| c.is_ascii_alphanumeric())
 }
 
 static EMBEDDED: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -141,8 +195,8 @@ impl Lexicon {
     fn compile(entries: Vec<LexiconEntry>) -> Result<Lexicon> {
         let mut patterns = Vec::new();
         let mut phrase_entries = Vec::new();
-        let mut regex_entries = Vec::new();
-        let mut alternation = Vec::new();
+        let mut regexes_all = Vec::new();
+        let mut regexes_ascii = Vec::new();
         for (i, e) in entries.iter().enumerate() {
             let bad = |reason: String| Error::Lexicon {
                 file: format!("{}.tsv", e.lang),
@@ -164,40 +218,30 @@ impl Lexicon {
                 PatternKind::Regex => {
                     let anchored = Regex::new(&format!("^(?:{})", e.pattern))
                         .map_err(|err| bad(format!("regex {:?}: {err}", e.pattern)))?;
-                    alternation.push(format!("(?:{})", e.pattern));
-                    regex_entries.push((i as u32, anchored));
+                    if !needs_non_ascii(&e.pattern) {
+                        regexes_ascii.push((i as u32, anchored.clone(), e.pattern.clone()));
+                    }
+                    regexes_all.push((i as u32, anchored, e.pattern.clone()));
                 }
             }
         }
+        // A full DFA: the lexicons are a few thousand phrases, and the overlapping search
+        // runs over every field of every advert, so memory buys speed here.
         let phrases = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|err| Error::Lexicon {
                 file: "(all)".into(),
                 line: 0,
                 reason: err.to_string(),
             })?;
-        let regex_any = if alternation.is_empty() {
-            None
-        } else {
-            Some(
-                regex::RegexBuilder::new(&alternation.join("|"))
-                    .size_limit(64 << 20)
-                    .dfa_size_limit(64 << 20)
-                    .build()
-                    .map_err(|err| Error::Lexicon {
-                        file: "(all)".into(),
-                        line: 0,
-                        reason: err.to_string(),
-                    })?,
-            )
-        };
         Ok(Lexicon {
             entries,
             phrases,
             phrase_entries,
-            regex_any,
-            regex_entries,
+            regexes_all: RegexPass::build(regexes_all)?,
+            regexes_ascii: RegexPass::build(regexes_ascii)?,
         })
     }
 
@@ -222,6 +266,22 @@ impl Lexicon {
     /// Appends every match in `text` (normalised) to `out`. Lure hits that lie inside a
     /// legitimacy hit ("no placement fee") are dropped: the negation wins.
     pub fn find(&self, text: &str, out: &mut Vec<LexiconHit>) {
+        let pass = if text.is_ascii() {
+            &self.regexes_ascii
+        } else {
+            &self.regexes_all
+        };
+        self.find_with(text, pass, out);
+    }
+
+    /// [`Lexicon::find`] with every regex, even on ASCII text: for checking that the
+    /// ASCII shortcut loses nothing.
+    #[doc(hidden)]
+    pub fn find_exhaustive(&self, text: &str, out: &mut Vec<LexiconHit>) {
+        self.find_with(text, &self.regexes_all, out);
+    }
+
+    fn find_with(&self, text: &str, pass: &Option<RegexPass>, out: &mut Vec<LexiconHit>) {
         let first = out.len();
         for m in self.phrases.find_overlapping_iter(text) {
             let (entry, boundaries) = self.phrase_entries[m.pattern().as_usize()];
@@ -236,10 +296,10 @@ impl Lexicon {
                 end: m.end(),
             });
         }
-        if let Some(any) = &self.regex_any {
-            for m in any.find_iter(text) {
+        if let Some(pass) = pass {
+            for m in pass.any.find_iter(text) {
                 let slice = &text[m.start()..];
-                for (entry, re) in &self.regex_entries {
+                for (entry, re) in &pass.entries {
                     if let Some(found) = re.find(slice) {
                         let end = m.start() + found.end();
                         if end > m.start() && at_word_boundaries(text, m.start(), end) {
@@ -409,6 +469,14 @@ mod tests {
             fams.contains(&Family::Documents) && fams.contains(&Family::Fees),
             "{fams:?}"
         );
+    }
+
+    #[test]
+    fn non_ascii_only_patterns_are_recognised() {
+        assert!(needs_non_ascii(r"숙식\s*제공[가-힣]*"));
+        assert!(!needs_non_ascii(r"(usd|달러)\s*\d+"));
+        assert!(!needs_non_ascii(r"send\s+(a\s+)?copy"));
+        assert!(!needs_non_ascii(r"\d+\s*%"));
     }
 
     #[test]

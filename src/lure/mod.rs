@@ -167,11 +167,16 @@ pub struct ScanBuffers {
 /// Finds the lure evidence in one advert and returns the advert's language guess.
 /// Fields are normalised into `buf.norms` (in [`Ad::fields`] order), where the caller
 /// may reuse them for tokenising.
+///
+/// The language guess costs more than the rest of the scan put together (trigram
+/// statistics), so it runs only when `want_lang` asks for it or a pay claim needs an
+/// origin market; otherwise `None` is returned.
 pub fn scan(
     ad: &Ad,
     lexicon: &Lexicon,
     buf: &mut ScanBuffers,
     out: &mut Vec<Evidence>,
+    want_lang: bool,
 ) -> Option<&'static str> {
     out.clear();
     let tables = PayTables::embedded();
@@ -182,7 +187,8 @@ pub fn scan(
     for (i, (_, original)) in ad.fields().enumerate() {
         buf.norms[i].normalise(original);
     }
-    let lang = crate::lang::detect(buf.norms[..n_fields].iter().map(|n| n.as_str()));
+    let detect = |norms: &[NormalisedText]| crate::lang::detect(norms.iter().map(|n| n.as_str()));
+    let mut lang: Option<Option<&'static str>> = want_lang.then(|| detect(&buf.norms[..n_fields]));
     for (i, (field, original)) in ad.fields().enumerate() {
         let norm = &buf.norms[i];
         buf.hits.clear();
@@ -192,11 +198,14 @@ pub fn scan(
         // EMSCAD's salary_range has no currency or period: it is not a pay claim.
         if field != TextField::SalaryRange {
             pay::find_pay_claims(norm.as_str(), &mut buf.claims);
-            buf.judged.extend(
-                buf.claims
-                    .iter()
-                    .filter_map(|c| pay::judge(c, lang, tables)),
-            );
+            if !buf.claims.is_empty() {
+                let lang = *lang.get_or_insert_with(|| detect(&buf.norms[..n_fields]));
+                buf.judged.extend(
+                    buf.claims
+                        .iter()
+                        .filter_map(|c| pay::judge(c, lang, tables)),
+                );
+            }
         }
         let scan = FieldScan {
             field,
@@ -213,7 +222,7 @@ pub fn scan(
         d.finish(ad, out);
     }
     dedupe(out);
-    lang
+    lang.flatten()
 }
 
 /// Drops evidence whose span lies inside another span of the same family and field,
