@@ -15,7 +15,7 @@ static APP_LINK: LazyLock<Regex> = LazyLock::new(|| {
 });
 static APP_HANDLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(telegram|tele|tg|whatsapp|whats app|wa|wechat|weixin|微信|line id|line|zalo|signal|viber|kakaotalk|kakao|skype)\s*(id|number|no\.?|handle|account)?\s*[:：=]\s*@?[\w.+-]{3,}|\b(telegram|tele|tg|whatsapp|wechat|line|zalo|signal|viber|kakao)\s+@[\w.]{3,}|(whatsapp|telegram|zalo|viber|line|wechat)\D{0,12}\+\s?\d[\d -]{7,}\d",
+        r"\b(telegram|tele|tg|whatsapp|whats app|wa|wechat|weixin|微信|line id|line|zalo|signal|viber|kakaotalk|kakao|skype)\s*(id|number|no\.?|handle|account)?\s*[:：=]\s*@?[\w.+-]{2,}\w|\b(telegram|tele|tg|whatsapp|wechat|line|zalo|signal|viber|kakao)\s+@[\w.]{2,}\w|(whatsapp|telegram|zalo|viber|line|wechat)\D{0,12}\+\s?\d[\d -]{7,}\d",
     )
     .expect("static regex")
 });
@@ -62,5 +62,8 @@ mod tests {
         assert!(FREE_MAIL.is_match("cv to jobs.hr2024@gmail.com"));
         assert!(!FREE_MAIL.is_match("cv to hr@acme-corp.com"));
         assert!(!APP_HANDLE.is_match("we use line managers"));
+        // A sentence's full stop is not part of the handle.
+        let m = APP_HANDLE.find("message telegram @hr_linda_kh.").expect("handle");
+        assert_eq!(m.as_str(), "telegram @hr_linda_kh");
     }
 }
