@@ -63,7 +63,9 @@ mod tests {
         assert!(!FREE_MAIL.is_match("cv to hr@acme-corp.com"));
         assert!(!APP_HANDLE.is_match("we use line managers"));
         // A sentence's full stop is not part of the handle.
-        let m = APP_HANDLE.find("message telegram @hr_linda_kh.").expect("handle");
+        let m = APP_HANDLE
+            .find("message telegram @hr_linda_kh.")
+            .expect("handle");
         assert_eq!(m.as_str(), "telegram @hr_linda_kh");
     }
 }
