@@ -84,3 +84,93 @@ fn multilingual_samples_are_judged_as_expected() {
         );
     }
 }
+
+/// One sentence per language, written for the project: the relocation lure in it is found
+/// in that language's own script and quoted exactly as written (mixed case, fullwidth or
+/// extra spaces where the language's adverts have them).
+#[test]
+fn each_language_finds_its_relocation_lure_in_the_original_script() {
+    let cases: [(&str, &str, &str); 15] = [
+        (
+            "en",
+            "Apply now! FREE FLIGHT TICKET and housing for all staff.",
+            "FREE FLIGHT TICKET",
+        ),
+        ("zh", "招聘客服，包吃包住，月薪优厚。", "包吃包住"),
+        (
+            "ko",
+            "해외 콜센터 직원 모집, 숙식 제공됩니다, 연락 주세요",
+            "숙식 제공됩니다",
+        ),
+        (
+            "ja",
+            "海外コールセンター募集！寮完備、すぐ働けます。",
+            "寮完備",
+        ),
+        (
+            "vi",
+            "Tuyển nhân viên văn phòng, Bao Ăn Ở, lương tốt.",
+            "Bao Ăn Ở",
+        ),
+        (
+            "th",
+            "รับสมัครพนักงาน มีที่พักและอาหารให้ ติดต่อเลย",
+            "มีที่พักและอาหารให้",
+        ),
+        (
+            "id",
+            "Lowongan admin, Tiket Pesawat Gratis, segera daftar.",
+            "Tiket Pesawat Gratis",
+        ),
+        (
+            "ms",
+            "Jawatan kosong di luar negara, tiket kapal terbang percuma!",
+            "tiket kapal terbang percuma",
+        ),
+        (
+            "tl",
+            "Hiring CSR abroad, libreng pamasahe at tirahan.",
+            "libreng pamasahe",
+        ),
+        (
+            "km",
+            "ជ្រើសរើសបុគ្គលិក សំបុត្រយន្តហោះឥតគិតថ្លៃ ទាក់ទងមកយើង",
+            "សំបុត្រយន្តហោះឥតគិតថ្លៃ",
+        ),
+        (
+            "my",
+            "ဝန်ထမ်းခေါ်မည် နေစရာ စားစရာ အခမဲ့ ဆက်သွယ်ပါ",
+            "နေစရာ စားစရာ အခမဲ့",
+        ),
+        (
+            "es",
+            "Se busca personal, boleto de avión pagado y buen sueldo.",
+            "boleto de avión pagado",
+        ),
+        (
+            "pt",
+            "Vaga no exterior com passagem paga e salário em dólar.",
+            "passagem paga",
+        ),
+        (
+            "fr",
+            "Poste à l'étranger, logé et nourri, départ rapide.",
+            "logé et nourri",
+        ),
+        (
+            "sw",
+            "Nafasi za kazi nje ya nchi, tiketi ya ndege bure kwa wote.",
+            "tiketi ya ndege bure",
+        ),
+    ];
+    let model = LureModel::embedded().expect("model");
+    let scorer = Scorer::new(&model, Lexicon::embedded());
+    for (lang, text, quote) in cases {
+        let why = scorer.explain(&Ad::from_text(lang, text));
+        let found = why.lures.iter().find(|l| l.family.id() == "relocation");
+        let l = found
+            .unwrap_or_else(|| panic!("{lang}: no relocation lure in {text:?}: {:?}", why.lures));
+        assert_eq!(l.text, quote, "{lang}");
+        assert_eq!(&text[l.start..l.end], quote, "{lang}: span");
+    }
+}
