@@ -84,7 +84,10 @@ fn inspect_shows_priors_terms_and_provenance() {
         .expect("runs");
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(v["families"].as_array().expect("families").len(), 13);
+    assert_eq!(
+        v["families"].as_array().expect("families").len(),
+        lurescan::lure::Family::ALL.len()
+    );
     assert!(v["families"][0].get("prior").is_some() && v["families"][0].get("fitted").is_some());
     assert_eq!(
         v["strongest_lure_terms"].as_array().expect("terms").len(),

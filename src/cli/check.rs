@@ -70,7 +70,7 @@ fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> 
         for l in &why.lures {
             let span = match l.field {
                 Some(f) => format!("{} {}..{}", f.name(), l.start, l.end),
-                None => "metadata".to_string(),
+                None => "whole advert".to_string(),
             };
             write!(
                 out,

@@ -31,13 +31,16 @@ pub enum Family {
     Reassurance,
     /// Job titles the compounds use (typing, chat, online sales); counts only with other lures.
     JobTitle,
+    /// High pay offered together with travel or a hot-spot destination: the scam-centre
+    /// offer itself (IOM: "very high salary" plus "facilitate the migratory process").
+    PayWithTravel,
     /// Legitimacy signals (qualifications, licensed agency, contract before travel): a counterweight.
     Legitimacy,
 }
 
 impl Family {
     /// Every family, in catalogue order (the order of model columns).
-    pub const ALL: [Family; 13] = [
+    pub const ALL: [Family; 14] = [
         Family::Pay,
         Family::EasyWork,
         Family::Relocation,
@@ -50,6 +53,7 @@ impl Family {
         Family::Targeting,
         Family::Reassurance,
         Family::JobTitle,
+        Family::PayWithTravel,
         Family::Legitimacy,
     ];
 
@@ -68,6 +72,7 @@ impl Family {
             Family::Targeting => "targeting",
             Family::Reassurance => "reassurance",
             Family::JobTitle => "job_title",
+            Family::PayWithTravel => "pay_with_travel",
             Family::Legitimacy => "legitimacy",
         }
     }
@@ -97,6 +102,7 @@ impl Family {
             Family::Targeting => "targeting cues",
             Family::Reassurance => "reassurance that it is safe",
             Family::JobTitle => "compound-style job title",
+            Family::PayWithTravel => "high pay together with travel or a hot spot",
             Family::Legitimacy => "legitimacy signal (counts against)",
         }
     }

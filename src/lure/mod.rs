@@ -140,6 +140,7 @@ pub trait LureDetector: Send + Sync {
 /// Every family's detector, in catalogue order.
 pub static DETECTORS: &[&dyn LureDetector] = &[
     &families::pay::PayDetector,
+    &families::pay_with_travel::PayWithTravelDetector,
     &families::easy_work::EasyWorkDetector,
     &families::relocation::RelocationDetector,
     &families::destination::DestinationDetector,

@@ -9,6 +9,7 @@ pub mod fees;
 pub mod job_title;
 pub mod legitimacy;
 pub mod pay;
+pub mod pay_with_travel;
 pub mod reassurance;
 pub mod relocation;
 pub mod targeting;
