@@ -26,7 +26,7 @@ fn grouped_cross_validation_reaches_roc_auc_097() {
     .check()
     .expect("valid params");
     let extractor = Extractor::new(Lexicon::embedded());
-    let (_, report) =
+    let (model, report) =
         lurescan::model::train::fit(&params, &data, &extractor, Provenance::default())
             .expect("trains");
     eprintln!(
@@ -37,6 +37,26 @@ fn grouped_cross_validation_reaches_roc_auc_097() {
         report.roc_auc.mean >= 0.97,
         "mean grouped-CV ROC-AUC {:.4} < 0.97",
         report.roc_auc.mean
+    );
+
+    // The embedded default model is what the documented command produces: same weights,
+    // calibration and threshold (training is deterministic). Fails when features or
+    // lexicons change without retraining `models/default.json`.
+    let default = lurescan::model::LureModel::embedded().expect("embedded model");
+    let retrain = "retrain models/default.json with the command in models/README.md";
+    assert_eq!(default.text.buckets, model.text.buckets, "{retrain}");
+    assert_eq!(default.text.weights, model.text.weights, "{retrain}");
+    let fam = |m: &lurescan::model::LureModel| {
+        m.families
+            .iter()
+            .map(|f| (f.prior, f.fitted))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fam(&default), fam(&model), "{retrain}");
+    assert_eq!(default.threshold, model.threshold, "{retrain}");
+    assert_eq!(
+        default.calibration.slope, model.calibration.slope,
+        "{retrain}"
     );
 
     // Groups never straddle folds on the real data either.
