@@ -39,6 +39,11 @@ pub struct TextSpace {
     pub idf: Vec<f32>,
     /// Weight per selected bucket.
     pub weights: Vec<f32>,
+    /// Floor of the length normaliser: the 10th-percentile norm of the training adverts' term
+    /// vectors. A short advert's few terms would otherwise each get several times the
+    /// value they have in the (long) training adverts, and out-of-domain short texts
+    /// would get extreme text scores.
+    pub norm_floor: f32,
     /// The most frequent n-gram seen in each selected bucket during training, so people
     /// can read the weights (hashing itself keeps no names).
     pub terms: Vec<String>,
@@ -46,7 +51,8 @@ pub struct TextSpace {
 
 impl TextSpace {
     /// Calls `f(column, value)` for each selected term of an advert, with sublinear tf ×
-    /// idf values scaled to unit length (as TF-IDF with l2 norm).
+    /// idf values divided by their l2 norm, or by [`TextSpace::norm_floor`] when that is
+    /// larger.
     pub fn for_each_value(
         &self,
         lookup: &BucketLookup,
@@ -61,7 +67,7 @@ impl TextSpace {
         };
         let norm: f32 = terms.iter().filter_map(value).map(|(_, v)| v * v).sum();
         if norm > 0.0 {
-            let inv = norm.sqrt().recip();
+            let inv = norm.sqrt().max(self.norm_floor).recip();
             for (col, v) in terms.iter().filter_map(value) {
                 f(col, v * inv);
             }

@@ -540,8 +540,29 @@ fn fit_rows(
         buckets,
         idf,
         weights: vec![0.0; n_text],
+        norm_floor: 0.0,
         terms: Vec::new(),
     };
+
+    // The 10th-percentile l2 norm of the training adverts floors every advert's
+    // normaliser: only texts shorter than nearly all training adverts are affected.
+    let mut norms: Vec<f32> = rows
+        .iter()
+        .map(|&i| {
+            let sq: f32 = features[i]
+                .terms
+                .iter()
+                .filter_map(|(b, n)| {
+                    lookup
+                        .get(b)
+                        .map(|&c| ((1.0 + n.ln()) * text.idf[c as usize]).powi(2))
+                })
+                .sum();
+            sq.sqrt()
+        })
+        .collect();
+    norms.sort_by(f32::total_cmp);
+    text.norm_floor = norms.get(norms.len() / 10).copied().unwrap_or(0.0);
 
     // Dense design matrix: text | metadata | families. Positives repeated for weighting.
     let n_cols = n_text + META_LEN + Family::ALL.len();

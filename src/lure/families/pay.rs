@@ -3,15 +3,18 @@
 //!
 //! A claim counts when it is at least [`STRONG_MULTIPLE`] times the benchmark, or at
 //! least [`WEAK_MULTIPLE`] times when the advert also asks for no skills (easy work or a
-//! compound-style job title): pay is judged against the work asked for.
+//! compound-style job title): pay is judged against the work asked for. The benchmarks
+//! are mostly minimum wages, and genuine factory pay is often twice them, so the
+//! multiples start at 3×; sourced lures sit at 2–17× (research §3.2), the low end of
+//! which is left to the lexicons' "high pay" phrasings.
 
 use crate::ad::Ad;
 use crate::lure::{Evidence, EvidenceSource, Family, FieldScan, LureDetector};
 
 /// A pay multiple that is a lure whatever the work.
-pub const STRONG_MULTIPLE: f64 = 4.0;
+pub const STRONG_MULTIPLE: f64 = 6.0;
 /// A pay multiple that is a lure when the advert asks for no skills.
-pub const WEAK_MULTIPLE: f64 = 2.0;
+pub const WEAK_MULTIPLE: f64 = 3.0;
 
 /// Detector for [`Family::Pay`].
 #[derive(Debug, Clone, Copy, Default)]

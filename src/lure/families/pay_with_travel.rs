@@ -2,8 +2,9 @@
 //! heart of scam-centre recruitment (IOM: "very high salary for a specific job" plus "the
 //! opportunity to travel and to facilitate the migratory process"). Each part alone is
 //! common in genuine adverts; together they are the lure, so the combination carries a
-//! prior of its own. Easy work with housing is deliberately not enough: genuine factory
-//! adverts offer both.
+//! prior of its own. "Travel" means a hot-spot destination or a package of at least two
+//! relocation items (flight and visa, ticket and housing): board and lodging alone is
+//! what genuine domestic factories offer, and easy work with housing is not enough either.
 
 use crate::ad::Ad;
 use crate::lure::{Evidence, EvidenceSource, Family, LureDetector};
@@ -22,7 +23,11 @@ impl LureDetector for PayWithTravelDetector {
 
     fn finish(&self, _ad: &Ad, evidence: &mut Vec<Evidence>) {
         let has = |f: Family| evidence.iter().any(|e| e.family == f);
-        let travel = has(Family::Relocation) || has(Family::Destination);
+        let relocation_items = evidence
+            .iter()
+            .filter(|e| e.family == Family::Relocation)
+            .count();
+        let travel = relocation_items >= 2 || has(Family::Destination);
         if has(Family::Pay) && travel {
             evidence.push(Evidence {
                 family: Family::PayWithTravel,
@@ -59,7 +64,15 @@ mod tests {
     fn needs_pay_and_travel() {
         let ad = Ad::from_text("1", "x");
         for (input, expected) in [
-            (vec![ev(Family::Pay), ev(Family::Relocation)], true),
+            (
+                vec![
+                    ev(Family::Pay),
+                    ev(Family::Relocation),
+                    ev(Family::Relocation),
+                ],
+                true,
+            ),
+            (vec![ev(Family::Pay), ev(Family::Relocation)], false),
             (vec![ev(Family::Pay), ev(Family::Destination)], true),
             (vec![ev(Family::EasyWork), ev(Family::Relocation)], false),
             (vec![ev(Family::Pay)], false),
