@@ -141,7 +141,7 @@ pub fn render(model: &LureModel, report: &TrainReport, model_path: &str) -> Stri
     }
     let _ = writeln!(
         s,
-        "\nThe data may add to a prior or shrink it to half; it cannot flip its sign."
+        "\nThe data may strengthen a prior up to twice its size or shrink it to half; it cannot flip its sign."
     );
     let _ = writeln!(s, "\n## Known limits\n");
     for line in LIMITS {

@@ -111,8 +111,8 @@ pub struct FamilyWeight {
     pub family: Family,
     /// Expert prior in log-odds (from `data/priors.tsv`).
     pub prior: f32,
-    /// What the training data added (clamped so the sum keeps the prior's sign and at
-    /// least half its size).
+    /// What the training data added (clamped so the total keeps the prior's sign and lies
+    /// between half and twice the prior).
     pub fitted: f32,
     /// Why the prior is what it is.
     pub reason: String,

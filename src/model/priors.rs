@@ -70,13 +70,16 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Prior>> {
         .collect()
 }
 
-/// Clamps the data's adjustment so the total keeps the prior's sign and at least half its
-/// size: the data may add to a prior, or shrink it, but cannot flip it.
+/// Clamps the data's adjustment so the total keeps the prior's sign and lies between half
+/// and twice the prior: the data may strengthen a prior or shrink it, but cannot flip it,
+/// nor multiply it. EMSCAD is one domain (US 2012–2014): there "no experience" marks
+/// work-from-home scams, and an unbounded fit quadrupled that prior, which then flagged
+/// genuine South-East Asian adverts where the phrase is routine.
 pub fn clamp_adjustment(prior: f32, fitted: f32) -> f32 {
     if prior > 0.0 {
-        fitted.max(-prior / 2.0)
+        fitted.clamp(-prior / 2.0, prior)
     } else if prior < 0.0 {
-        fitted.min(-prior / 2.0)
+        fitted.clamp(prior, -prior / 2.0)
     } else {
         fitted
     }
@@ -100,6 +103,12 @@ mod tests {
         assert_eq!(clamp_adjustment(2.0, 0.7), 0.7);
         assert_eq!(clamp_adjustment(-1.5, 3.0), 0.75);
         assert_eq!(clamp_adjustment(-1.5, -1.0), -1.0);
+        assert_eq!(clamp_adjustment(1.0, 3.4), 1.0, "at most twice the prior");
+        assert_eq!(
+            clamp_adjustment(-1.5, -4.0),
+            -1.5,
+            "at most twice the prior"
+        );
     }
 
     #[test]
