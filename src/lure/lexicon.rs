@@ -6,11 +6,19 @@
 //! spaces) or `regex`. All phrases of all languages are matched in one Aho–Corasick pass,
 //! and all regexes in one alternation pass, so the result never depends on a language
 //! guess. This module finds matches; deciding what they mean is the families' job.
+//!
+//! For speed, each pass leaves out the entries that provably cannot match the text at
+//! hand: a phrase with a character from a script group (UTF-8 lead bytes, [`lead_group`])
+//! the text lacks, a regex whose every match needs such a character. The passes are
+//! built once per set of script groups, on first use. Leaving out entries that cannot
+//! match changes no result, so English text does not pay for Korean or Burmese patterns.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, MatchKind, dfa::DFA};
 use regex::Regex;
 
 use super::Family;
@@ -62,77 +70,187 @@ pub struct LexiconHit {
 #[derive(Debug)]
 pub struct Lexicon {
     entries: Vec<LexiconEntry>,
-    phrases: AhoCorasick,
-    /// For each Aho–Corasick pattern: (entry index, check word boundaries).
-    phrase_entries: Vec<(u32, bool)>,
-    /// Every regex entry, for text with non-ASCII characters.
-    regexes_all: Option<RegexPass>,
-    /// The regex entries that can match pure-ASCII text (most adverts are).
-    regexes_ascii: Option<RegexPass>,
+    /// Every phrase, normalised, in entry order.
+    phrases: Vec<PhraseSpec>,
+    /// Every regex entry, in entry order.
+    regexes: Vec<RegexSpec>,
+    /// The matchers for each set of script groups a text can contain, built on first use.
+    passes: Box<[OnceLock<Arc<Pass>>]>,
+    /// Passes built so far, by the entries they hold: many script sets need the same ones.
+    built: Mutex<HashMap<Vec<u32>, Arc<Pass>>>,
+    /// Every entry, regexes found by one alternation: the plain way, for checking.
+    reference: OnceLock<Pass>,
 }
 
-/// Regex entries matched in one pass: an alternation finds where something matches, the
-/// anchored entries tell which.
 #[derive(Debug)]
-struct RegexPass {
-    any: Regex,
-    entries: Vec<(u32, Regex)>,
+struct PhraseSpec {
+    pattern: String,
+    entry: u32,
+    /// Check word boundaries around a match.
+    boundaries: bool,
+    /// The script groups of its characters: all must be in the text.
+    scripts: u8,
 }
 
-impl RegexPass {
-    fn build(entries: Vec<(u32, Regex, String)>) -> Result<Option<RegexPass>> {
-        if entries.is_empty() {
-            return Ok(None);
+#[derive(Debug)]
+struct RegexSpec {
+    entry: u32,
+    /// The pattern anchored at the start of the haystack.
+    anchored: Regex,
+    pattern: String,
+    /// Every match holds a character of one of these script groups (`None`: not known).
+    needs: Option<u8>,
+    /// Every match starts with one of these strings, and depends on nothing before its
+    /// start (no assertions); `None` when that is not known.
+    prefixes: Option<Vec<String>>,
+}
+
+/// The matchers for one set of entries.
+#[derive(Debug)]
+struct Pass {
+    /// The phrases, then the regexes' literal prefixes (when the regexes are found by
+    /// them), in one Aho–Corasick DFA walked by [`Lexicon::find_with`].
+    automaton: DFA,
+    /// What each automaton pattern stands for.
+    targets: Vec<Target>,
+    regexes: Option<RegexPass>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// A phrase entry, and whether to check word boundaries around it.
+    Phrase { entry: u32, boundaries: bool },
+    /// A literal that the regex at this index into [`RegexPass::entries`] starts with.
+    RegexStart(u32),
+}
+
+/// Every script group: a pass for it holds every entry.
+const ALL_SCRIPTS: u8 = u8::MAX;
+
+/// The script group of a UTF-8 lead byte, as a bit: 2-byte sequences (Latin, Greek,
+/// Cyrillic, …), U+0800–0FFF (Indic, Thai, Lao), U+1000–1FFF (Myanmar, Khmer, Hangul jamo,
+/// Vietnamese letters), U+2000–2FFF (punctuation), U+3000–3FFF (kana), U+4000–9FFF
+/// (Han), U+A000–DFFF (Hangul), and the rest. ASCII bytes have no group (0).
+fn lead_group(b: u8) -> u8 {
+    match b {
+        0xC0..=0xDF => 1,
+        0xE0 => 1 << 1,
+        0xE1 => 1 << 2,
+        0xE2 => 1 << 3,
+        0xE3 => 1 << 4,
+        0xE4..=0xE9 => 1 << 5,
+        0xEA..=0xED => 1 << 6,
+        0xEE..=0xFF => 1 << 7,
+        _ => 0,
+    }
+}
+
+/// The script groups present in `text`.
+fn script_groups(text: &str) -> u8 {
+    if text.is_ascii() {
+        return 0;
+    }
+    text.bytes().fold(0, |m, b| m | lead_group(b))
+}
+
+fn char_group(c: char) -> u8 {
+    let mut buf = [0u8; 4];
+    lead_group(c.encode_utf8(&mut buf).as_bytes()[0])
+}
+
+impl Pass {
+    /// The matchers for these entries; regexes are found by their literal prefixes when
+    /// `by_prefix` allows and every one has them, else by an alternation of them all.
+    fn build(phrases: &[&PhraseSpec], regexes: &[&RegexSpec], by_prefix: bool) -> Result<Pass> {
+        let mut patterns: Vec<&str> = phrases.iter().map(|p| p.pattern.as_str()).collect();
+        let mut targets: Vec<Target> = phrases
+            .iter()
+            .map(|p| Target::Phrase {
+                entry: p.entry,
+                boundaries: p.boundaries,
+            })
+            .collect();
+        // When every regex has literal prefixes, the phrase automaton finds where one may
+        // start, and no alternation of all regexes has to run over the whole text.
+        let by_prefix = by_prefix && regexes.iter().all(|r| r.prefixes.is_some());
+        if by_prefix {
+            for (i, r) in regexes.iter().enumerate() {
+                for prefix in r.prefixes.iter().flatten() {
+                    patterns.push(prefix);
+                    targets.push(Target::RegexStart(i as u32));
+                }
+            }
         }
-        let alternation: Vec<String> = entries.iter().map(|(_, _, p)| format!("(?:{p})")).collect();
-        let any = regex::RegexBuilder::new(&alternation.join("|"))
-            .size_limit(64 << 20)
-            .dfa_size_limit(64 << 20)
-            .build()
+        // A full DFA: the lexicons are a few thousand phrases, and the overlapping search
+        // runs over every field of every advert, so memory buys speed here. No prefilter:
+        // English phrases start with nearly every letter, so it would rarely skip bytes.
+        let automaton = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(patterns)
             .map_err(|err| Error::Lexicon {
                 file: "(all)".into(),
                 line: 0,
                 reason: err.to_string(),
             })?;
+        Ok(Pass {
+            automaton,
+            targets,
+            regexes: RegexPass::build(regexes, by_prefix)?,
+        })
+    }
+}
+
+/// Regex entries matched in one pass: where something may match comes from the literal
+/// prefixes or from an alternation of them all, the anchored entries tell which.
+#[derive(Debug)]
+struct RegexPass {
+    /// The alternation of every entry, when some entry has no literal prefixes.
+    any: Option<Regex>,
+    entries: Vec<(u32, Regex)>,
+}
+
+impl RegexPass {
+    fn build(specs: &[&RegexSpec], by_prefix: bool) -> Result<Option<RegexPass>> {
+        if specs.is_empty() {
+            return Ok(None);
+        }
+        let any = if by_prefix {
+            None
+        } else {
+            let alternation: Vec<String> =
+                specs.iter().map(|r| format!("(?:{})", r.pattern)).collect();
+            let any = regex::RegexBuilder::new(&alternation.join("|"))
+                .size_limit(64 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .map_err(|err| Error::Lexicon {
+                    file: "(all)".into(),
+                    line: 0,
+                    reason: err.to_string(),
+                })?;
+            Some(any)
+        };
         Ok(Some(RegexPass {
             any,
-            entries: entries.into_iter().map(|(i, re, _)| (i, re)).collect(),
+            entries: specs
+                .iter()
+                .map(|r| (r.entry, r.anchored.clone()))
+                .collect(),
         }))
     }
 }
 
-/// Whether a regex can only match text with non-ASCII characters: it has a non-ASCII
-/// literal and, escapes (`\s`, `\d`, `\p{..}`) aside, no ASCII letter or digit. A
-/// heuristic: the ASCII pass skips such patterns, and the tests check that EMSCAD's
-/// (all-ASCII) adverts get the same hits either way.
-fn needs_non_ascii(pattern: &str) -> bool {
-    let mut rest = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            // `\p{Han}`-style classes are skipped whole; other escapes are one letter.
-            if matches!(chars.next(), Some('p' | 'P')) && chars.next() == Some('{') {
-                for d in chars.by_ref() {
-                    if d == '}' {
-                        break;
-                    }
-                }
-            }
-        } else {
-            rest.push(c);
-        }
-    }
-    !pattern.is_ascii() && !rest.chars().any(|c| c.is_ascii_alphanumeric())
-}
-
 static EMBEDDED: LazyLock<Lexicon> = LazyLock::new(|| {
     // The embedded lexicons are tested at build time (`tests` below), so failure here
-    // would be a packaging bug, not an input error.
-    Lexicon::from_sources(
+    // would be a packaging bug, not an input error. The tests also build their matchers
+    // with every entry, so a run does not pay for that check at start-up.
+    Lexicon::parse_sources(
         EMBEDDED_LEXICONS
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string())),
     )
+    .and_then(Lexicon::compile)
     .unwrap_or_else(|e| panic!("embedded lexicons are invalid: {e}"))
 });
 
@@ -184,19 +302,28 @@ impl Lexicon {
 
     /// Builds a lexicon from (file name, contents) pairs.
     pub fn from_sources(sources: impl IntoIterator<Item = (String, String)>) -> Result<Lexicon> {
+        let lexicon = Lexicon::compile(Lexicon::parse_sources(sources)?)?;
+        // Building the matchers that hold every entry checks them all together (size
+        // limits) now rather than at the first advert; every other pass holds a subset,
+        // which builds if this one does.
+        lexicon.build_and_keep(ALL_SCRIPTS)?;
+        Ok(lexicon)
+    }
+
+    fn parse_sources(
+        sources: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Vec<LexiconEntry>> {
         let mut entries = Vec::new();
         for (file, text) in sources {
             let lang = file.trim_end_matches(".tsv").to_string();
             parse_file(&file, &lang, &text, &mut entries)?;
         }
-        Lexicon::compile(entries)
+        Ok(entries)
     }
 
     fn compile(entries: Vec<LexiconEntry>) -> Result<Lexicon> {
-        let mut patterns = Vec::new();
-        let mut phrase_entries = Vec::new();
-        let mut regexes_all = Vec::new();
-        let mut regexes_ascii = Vec::new();
+        let mut phrases = Vec::new();
+        let mut regexes = Vec::new();
         for (i, e) in entries.iter().enumerate() {
             let bad = |reason: String| Error::Lexicon {
                 file: format!("{}.tsv", e.lang),
@@ -212,37 +339,89 @@ impl Lexicon {
                             e.pattern
                         )));
                     }
-                    phrase_entries.push((i as u32, needs_word_boundaries(&norm)));
-                    patterns.push(norm);
+                    phrases.push(PhraseSpec {
+                        entry: i as u32,
+                        boundaries: needs_word_boundaries(&norm),
+                        scripts: script_groups(&norm),
+                        pattern: norm,
+                    });
                 }
                 PatternKind::Regex => {
                     let anchored = Regex::new(&format!("^(?:{})", e.pattern))
                         .map_err(|err| bad(format!("regex {:?}: {err}", e.pattern)))?;
-                    if !needs_non_ascii(&e.pattern) {
-                        regexes_ascii.push((i as u32, anchored.clone(), e.pattern.clone()));
-                    }
-                    regexes_all.push((i as u32, anchored, e.pattern.clone()));
+                    let shape = shape::parse(&e.pattern);
+                    regexes.push(RegexSpec {
+                        entry: i as u32,
+                        anchored,
+                        pattern: e.pattern.clone(),
+                        needs: shape.as_ref().and_then(shape::required_scripts),
+                        prefixes: shape
+                            .filter(|n| !shape::has_assertion(n))
+                            .and_then(|n| shape::prefixes(&n)),
+                    });
                 }
             }
         }
-        // A full DFA: the lexicons are a few thousand phrases, and the overlapping search
-        // runs over every field of every advert, so memory buys speed here.
-        let phrases = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|err| Error::Lexicon {
-                file: "(all)".into(),
-                line: 0,
-                reason: err.to_string(),
-            })?;
         Ok(Lexicon {
             entries,
             phrases,
-            phrase_entries,
-            regexes_all: RegexPass::build(regexes_all)?,
-            regexes_ascii: RegexPass::build(regexes_ascii)?,
+            regexes,
+            passes: (0..=u8::MAX).map(|_| OnceLock::new()).collect(),
+            built: Mutex::new(HashMap::new()),
+            reference: OnceLock::new(),
         })
+    }
+
+    /// The entries that can match text with the script groups `scripts`, as indices into
+    /// `entries`: the key of their pass.
+    fn pass_key(&self, scripts: u8) -> Vec<u32> {
+        let phrases = self.phrases.iter().filter(|p| p.scripts & !scripts == 0);
+        let regexes = self
+            .regexes
+            .iter()
+            .filter(|r| r.needs.is_none_or(|m| m & scripts != 0));
+        phrases
+            .map(|p| p.entry)
+            .chain(regexes.map(|r| r.entry))
+            .collect()
+    }
+
+    /// The pass for text with the script groups `scripts`, built now, or shared with an
+    /// identical pass built before.
+    fn build_and_keep(&self, scripts: u8) -> Result<Arc<Pass>> {
+        let key = self.pass_key(scripts);
+        let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(pass) = built.get(&key) {
+            return Ok(Arc::clone(pass));
+        }
+        let wanted: std::collections::HashSet<u32> = key.iter().copied().collect();
+        let phrases: Vec<&PhraseSpec> = self
+            .phrases
+            .iter()
+            .filter(|p| wanted.contains(&p.entry))
+            .collect();
+        let regexes: Vec<&RegexSpec> = self
+            .regexes
+            .iter()
+            .filter(|r| wanted.contains(&r.entry))
+            .collect();
+        let pass = Arc::new(Pass::build(&phrases, &regexes, true)?);
+        built.insert(key, Arc::clone(&pass));
+        let _ = self.passes[scripts as usize].set(Arc::clone(&pass));
+        Ok(pass)
+    }
+
+    fn pass(&self, scripts: u8) -> &Pass {
+        if let Some(pass) = self.passes[scripts as usize].get() {
+            return pass;
+        }
+        // Lexicons read from files were checked whole in `from_sources`, the embedded
+        // ones by the tests, and a subset of a buildable pass always builds (fewer
+        // patterns, smaller automata).
+        let pass = self
+            .build_and_keep(scripts)
+            .unwrap_or_else(|e| panic!("lexicon matchers failed to build: {e}"));
+        self.passes[scripts as usize].get_or_init(|| pass)
     }
 
     /// Every entry, in file order.
@@ -266,56 +445,132 @@ impl Lexicon {
     /// Appends every match in `text` (normalised) to `out`. Lure hits that lie inside a
     /// legitimacy hit ("no placement fee") are dropped: the negation wins.
     pub fn find(&self, text: &str, out: &mut Vec<LexiconHit>) {
-        let pass = if text.is_ascii() {
-            &self.regexes_ascii
-        } else {
-            &self.regexes_all
-        };
+        self.find_with(text, self.pass(script_groups(text)), out);
+    }
+
+    /// [`Lexicon::find`] the plain way: every entry, even those that cannot match the
+    /// text's scripts, and the regexes found by one alternation of them all rather than
+    /// by their literal prefixes. For checking that the shortcuts lose nothing.
+    #[doc(hidden)]
+    pub fn find_exhaustive(&self, text: &str, out: &mut Vec<LexiconHit>) {
+        let pass = self.reference.get_or_init(|| {
+            let phrases: Vec<&PhraseSpec> = self.phrases.iter().collect();
+            let regexes: Vec<&RegexSpec> = self.regexes.iter().collect();
+            Pass::build(&phrases, &regexes, false)
+                .unwrap_or_else(|e| panic!("lexicon matchers failed to build: {e}"))
+        });
         self.find_with(text, pass, out);
     }
 
-    /// [`Lexicon::find`] with every regex, even on ASCII text: for checking that the
-    /// ASCII shortcut loses nothing.
-    #[doc(hidden)]
-    pub fn find_exhaustive(&self, text: &str, out: &mut Vec<LexiconHit>) {
-        self.find_with(text, &self.regexes_all, out);
-    }
-
-    fn find_with(&self, text: &str, pass: &Option<RegexPass>, out: &mut Vec<LexiconHit>) {
+    fn find_with(&self, text: &str, pass: &Pass, out: &mut Vec<LexiconHit>) {
         let first = out.len();
-        for m in self.phrases.find_overlapping_iter(text) {
-            let (entry, boundaries) = self.phrase_entries[m.pattern().as_usize()];
-            if boundaries && !at_word_boundaries(text, m.start(), m.end()) {
-                continue;
-            }
-            let family = self.entries[entry as usize].family;
-            out.push(LexiconHit {
-                entry,
-                family,
-                start: m.start(),
-                end: m.end(),
-            });
-        }
-        if let Some(pass) = pass {
-            for m in pass.any.find_iter(text) {
-                let slice = &text[m.start()..];
-                for (entry, re) in &pass.entries {
-                    if let Some(found) = re.find(slice) {
-                        let end = m.start() + found.end();
-                        if end > m.start() && at_word_boundaries(text, m.start(), end) {
-                            let family = self.entries[*entry as usize].family;
+        // Where a regex may start: (byte offset, index into the pass's regexes).
+        let mut regex_starts: Vec<(usize, u32)> = Vec::new();
+        // The overlapping search, walked by hand: every pattern that ends at each byte, in
+        // the automaton's order (longest first), as `find_overlapping_iter` reports them,
+        // without its per-match call overhead.
+        let dfa = &pass.automaton;
+        if let Ok(mut sid) = dfa.start_state(Anchored::No) {
+            for (at, &byte) in text.as_bytes().iter().enumerate() {
+                sid = dfa.next_state(Anchored::No, sid, byte);
+                if !dfa.is_special(sid) {
+                    continue;
+                }
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                let end = at + 1;
+                for k in 0..dfa.match_len(sid) {
+                    let pattern = dfa.match_pattern(sid, k);
+                    let start = end - dfa.pattern_len(pattern);
+                    match pass.targets[pattern.as_usize()] {
+                        Target::Phrase { entry, boundaries } => {
+                            if boundaries && !at_word_boundaries(text, start, end) {
+                                continue;
+                            }
+                            let family = self.entries[entry as usize].family;
                             out.push(LexiconHit {
-                                entry: *entry,
+                                entry,
                                 family,
-                                start: m.start(),
+                                start,
                                 end,
                             });
                         }
+                        Target::RegexStart(i) => regex_starts.push((start, i)),
                     }
                 }
             }
         }
+        if let Some(regexes) = &pass.regexes {
+            match &regexes.any {
+                Some(any) => {
+                    for m in any.find_iter(text) {
+                        for (entry, re) in &regexes.entries {
+                            self.regex_hit(text, m.start(), *entry, re, out);
+                        }
+                    }
+                }
+                None => {
+                    regex_starts.sort_unstable();
+                    regex_starts.dedup();
+                    self.regex_hits_by_prefix(text, regexes, &regex_starts, out);
+                }
+            }
+        }
         drop_negated(out, first);
+    }
+
+    /// Tries one regex entry anchored at `start`: pushes a hit when it matches there (at
+    /// word boundaries, not empty) and returns the end of its match either way.
+    fn regex_hit(
+        &self,
+        text: &str,
+        start: usize,
+        entry: u32,
+        re: &Regex,
+        out: &mut Vec<LexiconHit>,
+    ) -> Option<usize> {
+        let found = re.find(&text[start..])?;
+        let end = start + found.end();
+        if end > start && at_word_boundaries(text, start, end) {
+            out.push(LexiconHit {
+                entry,
+                family: self.entries[entry as usize].family,
+                start,
+                end,
+            });
+        }
+        Some(end)
+    }
+
+    /// The regex hits found from literal prefixes, exactly as the alternation of the
+    /// pass's regexes would find them: `starts` (sorted) names where each regex's
+    /// prefix occurs. The alternation matches at the first start where some regex
+    /// matches; every regex matching there is a hit (in entry order), the first one's
+    /// end is the alternation's, and its next match starts there or after.
+    fn regex_hits_by_prefix(
+        &self,
+        text: &str,
+        regexes: &RegexPass,
+        starts: &[(usize, u32)],
+        out: &mut Vec<LexiconHit>,
+    ) {
+        let mut from = 0;
+        for same in starts.chunk_by(|a, b| a.0 == b.0) {
+            let start = same[0].0;
+            if start < from {
+                continue;
+            }
+            let mut first_end = None;
+            for &(_, i) in same {
+                let (entry, re) = &regexes.entries[i as usize];
+                let end = self.regex_hit(text, start, *entry, re, out);
+                first_end = first_end.or(end);
+            }
+            if let Some(end) = first_end {
+                from = end;
+            }
+        }
     }
 }
 
@@ -418,7 +673,10 @@ mod tests {
 
     #[test]
     fn embedded_lexicons_compile() {
-        assert!(!Lexicon::embedded().entries().is_empty());
+        let lex = Lexicon::embedded();
+        assert!(!lex.entries().is_empty());
+        lex.build_and_keep(ALL_SCRIPTS)
+            .expect("the matchers with every entry build");
     }
 
     #[test]
@@ -471,12 +729,130 @@ mod tests {
         );
     }
 
+    fn required_scripts(pattern: &str) -> Option<u8> {
+        shape::parse(pattern).and_then(|node| shape::required_scripts(&node))
+    }
+
+    fn prefixes(pattern: &str) -> Option<Vec<String>> {
+        shape::parse(pattern)
+            .filter(|n| !shape::has_assertion(n))
+            .and_then(|node| shape::prefixes(&node))
+    }
+
     #[test]
-    fn non_ascii_only_patterns_are_recognised() {
-        assert!(needs_non_ascii(r"숙식\s*제공[가-힣]*"));
-        assert!(!needs_non_ascii(r"(usd|달러)\s*\d+"));
-        assert!(!needs_non_ascii(r"send\s+(a\s+)?copy"));
-        assert!(!needs_non_ascii(r"\d+\s*%"));
+    fn literal_prefixes_of_regexes() {
+        let p = |s: &str| prefixes(s).map(|v| v.join(","));
+        assert_eq!(p(r"send\s+(a\s+)?copy").as_deref(), Some("send"));
+        assert_eq!(
+            p(r"(send|submit)\s+passport").as_deref(),
+            Some("send,submit")
+        );
+        assert_eq!(p(r"girls?\s+only").as_deref(), Some("girl"));
+        assert_eq!(
+            p(r"don['’]t tell").as_deref(),
+            Some("don't tell,don’t tell")
+        );
+        assert_eq!(p(r"(no|zero) fees?").as_deref(), Some("no fee,zero fee"));
+        assert_eq!(
+            p(r"age\s*[0-9]").as_deref(),
+            Some("age"),
+            "stops at the first item that may repeat or vary"
+        );
+        assert_eq!(p(r"[0-2]x").as_deref(), Some("0x,1x,2x"));
+        assert_eq!(
+            p(r"(1[6-9]|2[0-2])").as_deref(),
+            Some("16,17,18,19,20,21,22")
+        );
+        // No literal start, or context matters: found by the alternation instead.
+        assert_eq!(p(r"\d+\s*%"), None);
+        assert_eq!(p(r"(usd|\S+)"), None);
+        assert_eq!(p(r"(a|)b").as_deref(), Some("ab,b"));
+        assert_eq!(p(r"(a|)"), None);
+        assert_eq!(p(r"\bfee"), None);
+        assert_eq!(p(r"fee$"), None);
+        assert_eq!(p(r"[가-힣]+"), None);
+    }
+
+    #[test]
+    fn leaving_entries_out_changes_no_result() {
+        // The project's samples in 15 languages and scripts, line by line: the passes
+        // for each text's scripts, regexes found by their prefixes, find exactly what
+        // every entry finds with one alternation of all regexes.
+        let lex = Lexicon::embedded();
+        let samples = [
+            include_str!("../../data/samples/multilingual.csv"),
+            include_str!("../../data/samples/hard_cases.csv"),
+        ];
+        let (mut fast, mut full) = (Vec::new(), Vec::new());
+        let mut found = 0;
+        for line in samples.iter().flat_map(|s| s.lines()) {
+            let text = normalise_str(line);
+            fast.clear();
+            full.clear();
+            lex.find(&text, &mut fast);
+            lex.find_exhaustive(&text, &mut full);
+            assert_eq!(fast, full, "{line}");
+            found += fast.len();
+        }
+        assert!(found > 100, "only {found} hits");
+        let fast = lex.pass(ALL_SCRIPTS).regexes.as_ref().expect("regexes");
+        assert!(
+            fast.any.is_none(),
+            "every embedded regex has literal prefixes"
+        );
+    }
+
+    #[test]
+    fn script_needs_of_regexes() {
+        let hangul = lead_group("숙".as_bytes()[0]);
+        let thai = lead_group("ไ".as_bytes()[0]);
+        let khmer = lead_group("ទ".as_bytes()[0]);
+        assert_eq!(required_scripts(r"숙식\s*제공[가-힣]*"), Some(hangul));
+        assert_eq!(required_scripts(r"[가-힣]+\s*(알바|모집)"), Some(hangul));
+        assert_eq!(required_scripts(r"(ไม่เก็บ|ไม่มี)(ค่าใช้จ่าย|ค่าสมัคร)"), Some(thai));
+        assert_eq!(
+            required_scripts(r"ទាក់ទង(មក)?តាម\s*(តេឡេក្រាម|telegram)"),
+            Some(khmer)
+        );
+        assert_eq!(required_scripts(r"(숙식|ไม่มี)"), Some(hangul | thai));
+        // A match may be all ASCII, or the reader cannot tell: kept in every pass.
+        assert_eq!(required_scripts(r"(usd|달러)\s*\d+"), None);
+        assert_eq!(required_scripts(r"send\s+(a\s+)?copy"), None);
+        assert_eq!(required_scripts(r"\d+\s*%"), None);
+        assert_eq!(required_scripts(r"(숙식)?\s*\d+"), None);
+        assert_eq!(required_scripts(r"숙식|"), None);
+        assert_eq!(required_scripts(r"[^가-힣]+"), None);
+        assert_eq!(required_scripts(r"\p{Hangul}+"), None);
+        assert_eq!(required_scripts(r"(?i)숙식"), None);
+        assert_eq!(required_scripts(r"숙식{0,2}"), Some(hangul));
+        assert_eq!(required_scripts(r"(숙식){0,2}"), None);
+        assert_eq!(required_scripts(r"숙(식"), None);
+    }
+
+    #[test]
+    fn passes_leave_out_only_what_cannot_match() {
+        // Every embedded regex is read, and the phrases of other scripts are left out of
+        // the pass for English text.
+        let lex = Lexicon::embedded();
+        let english = "send a copy of your passport to 숙식 제공 and earn $500 per day";
+        let (mut fast, mut full) = (Vec::new(), Vec::new());
+        lex.find(english, &mut fast);
+        lex.find_exhaustive(english, &mut full);
+        assert_eq!(fast, full);
+        assert!(!fast.is_empty());
+        let ascii = lex.pass(0);
+        let phrases = ascii
+            .targets
+            .iter()
+            .filter(|t| matches!(t, Target::Phrase { .. }))
+            .count();
+        assert!(phrases < lex.phrases.len());
+        let regexes = ascii.regexes.as_ref().expect("regexes");
+        assert!(regexes.entries.len() < lex.regexes.len());
+        assert!(
+            regexes.any.is_none(),
+            "ASCII text finds its regexes by prefix"
+        );
     }
 
     #[test]
@@ -486,5 +862,339 @@ mod tests {
                 .expect_err("unknown family");
         let msg = err.to_string();
         assert!(msg.contains("xx.tsv") && msg.contains("line 2"), "{msg}");
+    }
+}
+
+/// What the lexicon matcher needs to know about a regex entry without running it, read
+/// from its syntax: which script groups every match needs, and which literal strings every
+/// match starts with. A small reader of the syntax the lexicons use; anything it does not
+/// understand (flags, nested classes, `\\x..` escapes) makes it say "not known", which
+/// keeps the entry in every pass and on the slow path, never changes a result.
+mod shape {
+    use super::{char_group, lead_group};
+
+    /// A parsed pattern.
+    #[derive(Debug, Clone, PartialEq)]
+    pub(super) enum Node {
+        /// One literal character.
+        Char(char),
+        /// `[...]`: its ranges, unless it is negated or holds an escape class.
+        Class(Option<Vec<(char, char)>>),
+        /// `.`, `\\s`, `\\d`, `\\p{..}` and the like: a broad class.
+        Broad,
+        /// `^`, `$`, `\\b` and other zero-width assertions.
+        Assertion,
+        /// `a|b|…`
+        Alternation(Vec<Node>),
+        /// `ab…`
+        Concat(Vec<Node>),
+        /// An item repeated at least `min` times.
+        Repeat(Box<Node>, u32),
+    }
+
+    /// Parses `pattern`, or `None` for syntax this reader does not know.
+    pub(super) fn parse(pattern: &str) -> Option<Node> {
+        let chars: Vec<char> = pattern.chars().collect();
+        let mut r = Reader {
+            chars: &chars,
+            at: 0,
+        };
+        let node = r.alternation().ok()?;
+        (r.at == chars.len()).then_some(node)
+    }
+
+    /// The script groups of which every match holds a character (see [`lead_group`]),
+    /// or `None` when a match may be all ASCII or the reader cannot tell.
+    pub(super) fn required_scripts(node: &Node) -> Option<u8> {
+        match node {
+            Node::Char(c) if c.is_ascii() => None,
+            Node::Char(c) => Some(char_group(*c)),
+            Node::Class(Some(ranges)) if ranges.iter().all(|(lo, _)| !lo.is_ascii()) => {
+                Some(ranges.iter().fold(0, |m, &(lo, hi)| {
+                    let (lo, hi) = (lead_byte(lo), lead_byte(hi));
+                    (lo..=hi).fold(m, |m, b| m | lead_group(b))
+                }))
+            }
+            Node::Class(_) | Node::Broad | Node::Assertion => None,
+            Node::Alternation(branches) => branches
+                .iter()
+                .map(required_scripts)
+                .try_fold(0, |m, b| b.map(|b| m | b)),
+            // Any item that must occur makes the whole need what it needs; the narrowest
+            // such item is kept.
+            Node::Concat(items) => items
+                .iter()
+                .filter_map(required_scripts)
+                .min_by_key(|m| m.count_ones()),
+            Node::Repeat(item, min) => (*min >= 1).then(|| required_scripts(item)).flatten(),
+        }
+    }
+
+    /// Whether the pattern has a zero-width assertion anywhere (`^`, `$`, `\\b`, …): a
+    /// match then depends on the text around it, not just on where it starts.
+    pub(super) fn has_assertion(node: &Node) -> bool {
+        match node {
+            Node::Assertion => true,
+            Node::Char(_) | Node::Class(_) | Node::Broad => false,
+            Node::Alternation(items) | Node::Concat(items) => items.iter().any(has_assertion),
+            Node::Repeat(item, _) => has_assertion(item),
+        }
+    }
+
+    /// Most literal prefixes kept for one pattern: beyond that a prefix is cut short.
+    const MAX_PREFIXES: usize = 64;
+
+    /// A finite set of non-empty strings such that every match starts with one of them,
+    /// or `None` when there is none (the pattern may start with a broad class).
+    pub(super) fn prefixes(node: &Node) -> Option<Vec<String>> {
+        let (set, _) = literals(node)?;
+        (!set.is_empty() && set.iter().all(|s| !s.is_empty())).then_some(set)
+    }
+
+    /// The strings every match of `node` starts with, and whether they are its whole
+    /// matches (so that what follows may be appended).
+    fn literals(node: &Node) -> Option<(Vec<String>, bool)> {
+        match node {
+            Node::Char(c) => Some((vec![c.to_string()], true)),
+            Node::Class(Some(ranges)) => {
+                let mut set = Vec::new();
+                for &(lo, hi) in ranges {
+                    for c in lo..=hi {
+                        if set.len() == 16 {
+                            return None;
+                        }
+                        set.push(c.to_string());
+                    }
+                }
+                Some((set, true))
+            }
+            Node::Class(None) | Node::Broad | Node::Assertion => None,
+            Node::Alternation(branches) => {
+                let mut set = Vec::new();
+                let mut exact = true;
+                for b in branches {
+                    let (s, e) = literals(b)?;
+                    set.extend(s);
+                    exact &= e;
+                }
+                (set.len() <= MAX_PREFIXES).then_some((set, exact))
+            }
+            Node::Concat(items) => {
+                let mut set = vec![String::new()];
+                for item in items {
+                    let (inner, repeated, min) = match item {
+                        Node::Repeat(inner, min) => (&**inner, true, *min),
+                        other => (other, false, 1),
+                    };
+                    if min == 0 {
+                        return Some((set, false));
+                    }
+                    let Some((tails, exact)) = literals(inner) else {
+                        return Some((set, false));
+                    };
+                    if set.len() * tails.len() > MAX_PREFIXES {
+                        return Some((set, false));
+                    }
+                    set = set
+                        .iter()
+                        .flat_map(|head| tails.iter().map(move |t| format!("{head}{t}")))
+                        .collect();
+                    // After a repeated item or an inexact one, what follows may not
+                    // come next.
+                    if !exact || repeated {
+                        return Some((set, false));
+                    }
+                }
+                Some((set, true))
+            }
+            Node::Repeat(item, min) if *min >= 1 => literals(item).map(|(s, _)| (s, false)),
+            Node::Repeat(..) => None,
+        }
+    }
+
+    fn lead_byte(c: char) -> u8 {
+        let mut buf = [0u8; 4];
+        c.encode_utf8(&mut buf).as_bytes()[0]
+    }
+
+    struct Reader<'a> {
+        chars: &'a [char],
+        at: usize,
+    }
+
+    type Parsed<T> = Result<T, ()>;
+
+    impl Reader<'_> {
+        fn peek(&self) -> Option<char> {
+            self.chars.get(self.at).copied()
+        }
+
+        fn next(&mut self) -> Parsed<char> {
+            let c = self.peek().ok_or(())?;
+            self.at += 1;
+            Ok(c)
+        }
+
+        fn eat(&mut self, c: char) -> bool {
+            let found = self.peek() == Some(c);
+            self.at += usize::from(found);
+            found
+        }
+
+        fn alternation(&mut self) -> Parsed<Node> {
+            let mut branches = vec![self.concatenation()?];
+            while self.eat('|') {
+                branches.push(self.concatenation()?);
+            }
+            Ok(if branches.len() == 1 {
+                branches.remove(0)
+            } else {
+                Node::Alternation(branches)
+            })
+        }
+
+        fn concatenation(&mut self) -> Parsed<Node> {
+            let mut items = Vec::new();
+            while let Some(c) = self.peek() {
+                if c == '|' || c == ')' {
+                    break;
+                }
+                let atom = self.atom()?;
+                items.push(match self.repetition()? {
+                    Some(min) => Node::Repeat(Box::new(atom), min),
+                    None => atom,
+                });
+            }
+            Ok(Node::Concat(items))
+        }
+
+        fn atom(&mut self) -> Parsed<Node> {
+            match self.next()? {
+                '(' => {
+                    if self.eat('?') {
+                        // Only non-capturing and named groups: flags such as `(?i)` would
+                        // change what a character matches.
+                        match self.next()? {
+                            ':' => {}
+                            'P' | '<' => {
+                                self.eat('<');
+                                while self.next()? != '>' {}
+                            }
+                            _ => return Err(()),
+                        }
+                    }
+                    let inner = self.alternation()?;
+                    if self.next()? != ')' {
+                        return Err(());
+                    }
+                    Ok(inner)
+                }
+                '[' => self.class(),
+                '\\' => self.escape(),
+                '.' => Ok(Node::Broad),
+                '^' | '$' => Ok(Node::Assertion),
+                '*' | '+' | '?' | '{' | ')' | '|' => Err(()),
+                c => Ok(Node::Char(c)),
+            }
+        }
+
+        /// An escape after `\\`.
+        fn escape(&mut self) -> Parsed<Node> {
+            match self.next()? {
+                'p' | 'P' => {
+                    if self.eat('{') {
+                        while self.next()? != '}' {}
+                    } else {
+                        self.next()?;
+                    }
+                    Ok(Node::Broad)
+                }
+                's' | 'S' | 'd' | 'D' | 'w' | 'W' => Ok(Node::Broad),
+                'b' | 'B' | 'A' | 'z' => Ok(Node::Assertion),
+                'n' => Ok(Node::Char('\n')),
+                't' => Ok(Node::Char('\t')),
+                'r' => Ok(Node::Char('\r')),
+                c if c.is_ascii_punctuation() => Ok(Node::Char(c)),
+                _ => Err(()),
+            }
+        }
+
+        /// `[…]` after its `[`.
+        fn class(&mut self) -> Parsed<Node> {
+            let negated = self.eat('^');
+            let mut ranges = Vec::new();
+            let mut broad = negated;
+            let mut first = true;
+            loop {
+                let c = self.next()?;
+                if c == ']' && !first {
+                    break;
+                }
+                first = false;
+                match c {
+                    '[' => return Err(()),
+                    '\\' => {
+                        match self.escape()? {
+                            Node::Char(e) => ranges.push((e, e)),
+                            _ => broad = true,
+                        }
+                        continue;
+                    }
+                    '&' | '~' | '-' if self.peek() == Some(c) => return Err(()),
+                    _ => {}
+                }
+                let mut hi = c;
+                if self.peek() == Some('-')
+                    && self.chars.get(self.at + 1).is_some_and(|&d| d != ']')
+                {
+                    self.at += 1;
+                    hi = self.next()?;
+                    if hi == '\\' || hi == '[' || hi < c {
+                        return Err(());
+                    }
+                }
+                ranges.push((c, hi));
+            }
+            Ok(Node::Class((!broad).then_some(ranges)))
+        }
+
+        /// A repetition operator after an item, if any: the item's minimum count.
+        fn repetition(&mut self) -> Parsed<Option<u32>> {
+            let min = match self.peek() {
+                Some('?' | '*') => {
+                    self.at += 1;
+                    0
+                }
+                Some('+') => {
+                    self.at += 1;
+                    1
+                }
+                Some('{') => {
+                    self.at += 1;
+                    let mut min = 0u32;
+                    let mut digits = 0;
+                    while let Some(d) = self.peek().and_then(|c| c.to_digit(10)) {
+                        min = min.saturating_mul(10).saturating_add(d);
+                        digits += 1;
+                        self.at += 1;
+                    }
+                    if digits == 0 {
+                        return Err(());
+                    }
+                    loop {
+                        match self.next()? {
+                            '}' => break,
+                            ',' => {}
+                            c if c.is_ascii_digit() => {}
+                            _ => return Err(()),
+                        }
+                    }
+                    min
+                }
+                _ => return Ok(None),
+            };
+            self.eat('?');
+            Ok(Some(min))
+        }
     }
 }
