@@ -56,17 +56,27 @@ pub fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let (c, len) = char_at(text, i);
-        if c == '#' {
-            if let Some(p) = PLACEHOLDERS
-                .iter()
-                .find(|p| bytes.get(i..i + p.len()) == Some(**p))
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII (most of most adverts) is decided by the byte alone.
+            if b.is_ascii_alphanumeric() {
+                i = word(text, i, &mut f);
+            } else if let Some(p) = (b == b'#')
+                .then(|| {
+                    PLACEHOLDERS
+                        .iter()
+                        .find(|p| bytes.get(i..i + p.len()) == Some(**p))
+                })
+                .flatten()
             {
                 emit(text, i, i + p.len(), TokenKind::Placeholder, &mut f);
                 i += p.len();
-                continue;
+            } else {
+                i += 1;
             }
+            continue;
         }
+        let (c, len) = char_at(text, i);
         i = if is_unspaced(c) {
             bigrams(text, i, &mut f)
         } else if is_word_char(c) {
@@ -117,24 +127,52 @@ fn emit<'a>(
     }
 }
 
+/// Per ASCII byte: 1 for letters and digits, else 0. A table, as the word loop runs over
+/// nearly every byte of an advert.
+static ASCII_WORD: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() as u8;
+        b += 1;
+    }
+    table
+};
+
 /// Emits the word or number starting at `start`; returns its end.
 fn word<'a>(text: &'a str, start: usize, f: &mut impl FnMut(Token<'a>)) -> usize {
     let bytes = text.as_bytes();
     let mut i = start;
     let mut numeric = true;
     while i < bytes.len() {
+        // A run of ASCII letters and digits, in one tight loop.
+        let run = bytes[i..]
+            .iter()
+            .take_while(|&&b| b < 0x80 && ASCII_WORD[b as usize] != 0)
+            .count();
+        if run > 0 {
+            numeric = numeric && bytes[i..i + run].iter().all(u8::is_ascii_digit);
+            i += run;
+            continue;
+        }
+        let b = bytes[i];
+        if b < 0x80 {
+            if numeric
+                && matches!(b, b',' | b'.')
+                && i > start
+                && bytes[i - 1].is_ascii_digit()
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+            {
+                // "2,500", "1.000": a separator between digits keeps the number whole.
+                i += 1;
+                continue;
+            }
+            break;
+        }
         let (c, len) = char_at(text, i);
         if is_word_char(c) && !is_unspaced(c) {
             numeric &= c.is_numeric();
             i += len;
-        } else if numeric
-            && matches!(c, ',' | '.')
-            && i > start
-            && bytes.get(i - 1).is_some_and(u8::is_ascii_digit)
-            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-        {
-            // "2,500", "1.000": a separator between digits keeps the number whole.
-            i += 1;
         } else {
             break;
         }
