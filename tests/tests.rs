@@ -7,4 +7,5 @@ mod emscad;
 mod eval_inspect;
 mod multilingual;
 mod score;
+mod sea_samples;
 mod train;
