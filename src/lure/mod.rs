@@ -170,8 +170,8 @@ pub struct ScanBuffers {
 /// may reuse them for tokenising.
 ///
 /// The language guess costs more than the rest of the scan put together (trigram
-/// statistics), so it runs only when `want_lang` asks for it or a pay claim needs an
-/// origin market; otherwise `None` is returned.
+/// statistics), so it runs only when `want_lang` asks for it or a pay claim's judgement
+/// depends on it ([`pay::judgement_needs_language`]); otherwise `None` is returned.
 pub fn scan(
     ad: &Ad,
     lexicon: &Lexicon,
@@ -200,7 +200,15 @@ pub fn scan(
         if field != TextField::SalaryRange {
             pay::find_pay_claims(norm.as_str(), &mut buf.claims);
             if !buf.claims.is_empty() {
-                let lang = *lang.get_or_insert_with(|| detect(&buf.norms[..n_fields]));
+                let needs_lang = buf
+                    .claims
+                    .iter()
+                    .any(|c| pay::judgement_needs_language(c, tables));
+                let lang = if needs_lang {
+                    *lang.get_or_insert_with(|| detect(&buf.norms[..n_fields]))
+                } else {
+                    lang.flatten()
+                };
                 buf.judged.extend(
                     buf.claims
                         .iter()

@@ -391,6 +391,15 @@ pub struct PayJudgement {
     pub benchmark: WageBenchmark,
 }
 
+/// Whether [`judge`]'s verdict on `claim` depends on the advert's language: a bare `$`
+/// (pesos in Spanish adverts) or a currency without a home market (USD, EUR, …), and
+/// only for a claim that can be judged at all (a period and a rate). The language guess
+/// is costly, so callers make it only when this says so.
+pub fn judgement_needs_language(claim: &PayClaim, tables: &PayTables) -> bool {
+    let local = CURRENCY_HOME.iter().any(|(c, _)| *c == claim.currency);
+    (claim.bare_dollar || !local) && claim.monthly_usd(tables).is_some()
+}
+
 /// Judges a claim against its origin market ([`origin_market`]); `None` when the claim has
 /// no period, the tables lack a rate, or a Spanish advert writes a bare `$` (Mexican and
 /// Colombian adverts price in pesos with `$`: dollars or pesos, it can't tell). A market
