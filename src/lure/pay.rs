@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::error::{Error, Result};
+use crate::normalise::char_at;
 
 /// Working hours in a month: 40 h × 52 weeks / 12.
 pub const HOURS_PER_MONTH: f64 = 173.33;
@@ -1138,6 +1139,46 @@ static PREFIX_TOKENS: LazyLock<Vec<(&str, Cur, Attach)>> =
 static SUFFIX_TOKENS: LazyLock<Vec<(&str, Cur)>> = LazyLock::new(|| longest_first(SUFFIXES));
 static MAGNITUDE_TOKENS: LazyLock<Vec<Magnitude>> = LazyLock::new(|| longest_first(MAGNITUDES));
 
+/// For each byte value, the indices (in table order) of the tokens whose first byte
+/// (`last`: last byte) it is: a token can only match text whose byte there is the same,
+/// so the matchers look at a handful of tokens instead of the whole table.
+static SUFFIX_BY_FIRST: LazyLock<Vec<Vec<u16>>> =
+    LazyLock::new(|| index_by_byte(SUFFIX_TOKENS.iter().map(|t| t.0), false));
+static PREFIX_BY_LAST: LazyLock<Vec<Vec<u16>>> =
+    LazyLock::new(|| index_by_byte(PREFIX_TOKENS.iter().map(|t| t.0), true));
+
+fn index_by_byte(tokens: impl Iterator<Item = &'static str>, last: bool) -> Vec<Vec<u16>> {
+    let mut index = vec![Vec::new(); 256];
+    for (i, token) in tokens.enumerate() {
+        let byte = if last {
+            token.as_bytes().last()
+        } else {
+            token.as_bytes().first()
+        };
+        if let Some(&b) = byte {
+            index[usize::from(b)].push(i as u16);
+        }
+    }
+    index
+}
+
+/// The token indices in either list, in increasing order, each once.
+fn merged<'a>(a: &'a [u16], b: &'a [u16]) -> impl Iterator<Item = usize> + 'a {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    std::iter::from_fn(move || {
+        let next = match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) if x == y => {
+                b.next();
+                a.next()
+            }
+            (Some(&&x), Some(&&y)) if y < x => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        next.map(|&i| usize::from(i))
+    })
+}
+
 fn longest_first<T: Copy + Token>(table: &[T]) -> Vec<T> {
     let mut v = table.to_vec();
     v.sort_by_key(|t| std::cmp::Reverse(t.text().len()));
@@ -1257,7 +1298,13 @@ impl Script {
         if text.is_ascii() {
             return s;
         }
-        for c in text.chars() {
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            // Every character looked for is U+0100 or above, whose first byte is 0xC4 or
+            // above; other bytes (ASCII, Latin-1, continuation bytes) are passed over.
+            if b < 0xC4 {
+                continue;
+            }
+            let (c, _) = char_at(text, i);
             match c as u32 {
                 0x3040..=0x30FF => s.kana = true,
                 0x3400..=0x4DBF | 0x4E00..=0x9FFF => s.han = true,
@@ -1293,14 +1340,28 @@ struct Atom {
     bare_dollar: bool,
 }
 
+/// Bytes where an amount may start: digits, the 'b' of "belasan", and non-ASCII.
+static STARTS_ATOM: [bool; 256] = {
+    let mut table = [true; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        table[b] = (b as u8).is_ascii_digit() || b == b'b' as usize;
+        b += 1;
+    }
+    table
+};
+
 fn find_atoms(text: &str, script: Script) -> Vec<Atom> {
     let mut atoms = Vec::new();
     let (mut i, mut floor) = (0, 0);
     let bytes = text.as_bytes();
     while i < bytes.len() {
         // ASCII other than digits and the 'b' of "belasan juta" starts nothing.
-        if bytes[i] < 0x80 && !bytes[i].is_ascii_digit() && bytes[i] != b'b' {
-            i += 1;
+        if !STARTS_ATOM[usize::from(bytes[i])] {
+            i += bytes[i..]
+                .iter()
+                .position(|&b| STARTS_ATOM[usize::from(b)])
+                .unwrap_or(bytes.len() - i);
             continue;
         }
         let Some(c) = text[i..].chars().next() else {
@@ -1555,7 +1616,12 @@ fn free_before(text: &str, start: usize) -> bool {
 fn match_prefix(text: &str, floor: usize, start: usize) -> Option<(usize, Cur, Attach)> {
     let before = &text[floor..start];
     let spaced = before.strip_suffix(' ');
-    for &(token, cur, attach) in PREFIX_TOKENS.iter() {
+    let by_last = |s: Option<&str>| {
+        s.and_then(|s| s.as_bytes().last())
+            .map_or(&[][..], |&b| &PREFIX_BY_LAST[usize::from(b)][..])
+    };
+    for i in merged(by_last(Some(before)), by_last(spaced)) {
+        let (token, cur, attach) = PREFIX_TOKENS[i];
         let token_start = if has_suffix(before, token) {
             start - token.len()
         } else if attach == Attach::Spaced && spaced.is_some_and(|b| has_suffix(b, token)) {
@@ -1575,7 +1641,12 @@ fn match_prefix(text: &str, floor: usize, start: usize) -> Option<(usize, Cur, A
 fn match_suffix(text: &str, pos: usize) -> Option<(usize, Cur)> {
     let rest = &text[pos..];
     let spaced = rest.strip_prefix(' ');
-    for &(token, cur) in SUFFIX_TOKENS.iter() {
+    let by_first = |s: Option<&str>| {
+        s.and_then(|s| s.as_bytes().first())
+            .map_or(&[][..], |&b| &SUFFIX_BY_FIRST[usize::from(b)][..])
+    };
+    for i in merged(by_first(Some(rest)), by_first(spaced)) {
+        let (token, cur) = SUFFIX_TOKENS[i];
         let end = if has_prefix(rest, token) {
             pos + token.len()
         } else if spaced.is_some_and(|r| has_prefix(r, token)) {
