@@ -147,10 +147,14 @@ fn lead_group(b: u8) -> u8 {
 
 /// The script groups present in `text`.
 fn script_groups(text: &str) -> u8 {
-    if text.is_ascii() {
-        return 0;
+    let mut groups = 0;
+    for &b in text.as_bytes() {
+        // Lead bytes of 2- to 4-byte characters; ASCII and continuation bytes are below.
+        if b >= 0xC0 {
+            groups |= lead_group(b);
+        }
     }
-    text.bytes().fold(0, |m, b| m | lead_group(b))
+    groups
 }
 
 fn char_group(c: char) -> u8 {
