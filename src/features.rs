@@ -71,6 +71,8 @@ pub struct AdFeatures {
 pub struct ExtractBuffers {
     scan: ScanBuffers,
     buckets: Vec<u32>,
+    /// Scratch for sorting `buckets`.
+    sorted: Vec<u32>,
 }
 
 /// Extracts [`AdFeatures`] with a given lexicon.
@@ -118,7 +120,7 @@ impl<'l> Extractor<'l> {
             words += hash_terms(text, field, &mut buf.buckets);
         }
         hash_categories(ad, &mut buf.buckets);
-        buf.buckets.sort_unstable();
+        sort_buckets(&mut buf.buckets, &mut buf.sorted);
         out.terms.clear();
         for &b in &buf.buckets {
             match out.terms.last_mut() {
@@ -135,6 +137,38 @@ impl<'l> Extractor<'l> {
         let mut out = AdFeatures::default();
         self.extract_into(ad, &mut ExtractBuffers::default(), &mut out);
         out
+    }
+}
+
+/// Sorts hashed buckets (all below 2^[`HASH_BITS`]) in two counting passes of half the
+/// bits each: linear, where a comparison sort was a tenth of the time of a bulk run.
+/// Falls back to a comparison sort for short lists or any value out of range.
+fn sort_buckets(buckets: &mut Vec<u32>, scratch: &mut Vec<u32>) {
+    const DIGIT: u32 = HASH_BITS.div_ceil(2);
+    const MASK: u32 = (1 << DIGIT) - 1;
+    if buckets.len() < 256 || buckets.iter().any(|&b| b >> (2 * DIGIT) != 0) {
+        buckets.sort_unstable();
+        return;
+    }
+    scratch.clear();
+    scratch.resize(buckets.len(), 0);
+    for shift in [0, DIGIT] {
+        let mut starts = [0u32; 1 << DIGIT];
+        for &b in buckets.iter() {
+            starts[((b >> shift) & MASK) as usize] += 1;
+        }
+        let mut sum = 0;
+        for s in starts.iter_mut() {
+            let n = *s;
+            *s = sum;
+            sum += n;
+        }
+        for &b in buckets.iter() {
+            let d = ((b >> shift) & MASK) as usize;
+            scratch[starts[d] as usize] = b;
+            starts[d] += 1;
+        }
+        std::mem::swap(buckets, scratch);
     }
 }
 
@@ -284,6 +318,21 @@ mod tests {
         assert_eq!(a.terms, b.terms);
         assert!(a.terms.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(a.meta[0], 0.0, "free text is not structured");
+    }
+
+    #[test]
+    fn bucket_sort_sorts() {
+        let mut scratch = Vec::new();
+        for n in [0usize, 3, 255, 256, 1000, 5000] {
+            let mut v: Vec<u32> = (0..n as u64)
+                .map(|i| bucket(i.wrapping_mul(0x9E37_79B9_7F4A_7C15), NS_BODY))
+                .chain((0..n as u32 / 7).map(|i| i * 3))
+                .collect();
+            let mut expected = v.clone();
+            expected.sort_unstable();
+            sort_buckets(&mut v, &mut scratch);
+            assert_eq!(v, expected);
+        }
     }
 
     #[test]

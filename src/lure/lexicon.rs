@@ -95,8 +95,8 @@ struct PhraseSpec {
 #[derive(Debug)]
 struct RegexSpec {
     entry: u32,
-    /// The pattern anchored at the start of the haystack.
-    anchored: Regex,
+    /// The pattern anchored at the start of the haystack, compiled on first use.
+    anchored: OnceLock<Regex>,
     pattern: String,
     /// Every match holds a character of one of these script groups (`None`: not known).
     needs: Option<u8>,
@@ -165,7 +165,11 @@ fn char_group(c: char) -> u8 {
 impl Pass {
     /// The matchers for these entries; regexes are found by their literal prefixes when
     /// `by_prefix` allows and every one has them, else by an alternation of them all.
-    fn build(phrases: &[&PhraseSpec], regexes: &[&RegexSpec], by_prefix: bool) -> Result<Pass> {
+    fn build(
+        phrases: &[&PhraseSpec],
+        regexes: &[(u32, &RegexSpec)],
+        by_prefix: bool,
+    ) -> Result<Pass> {
         let mut patterns: Vec<&str> = phrases.iter().map(|p| p.pattern.as_str()).collect();
         let mut targets: Vec<Target> = phrases
             .iter()
@@ -176,9 +180,9 @@ impl Pass {
             .collect();
         // When every regex has literal prefixes, the phrase automaton finds where one may
         // start, and no alternation of all regexes has to run over the whole text.
-        let by_prefix = by_prefix && regexes.iter().all(|r| r.prefixes.is_some());
+        let by_prefix = by_prefix && regexes.iter().all(|(_, r)| r.prefixes.is_some());
         if by_prefix {
-            for (i, r) in regexes.iter().enumerate() {
+            for (i, (_, r)) in regexes.iter().enumerate() {
                 for prefix in r.prefixes.iter().flatten() {
                     patterns.push(prefix);
                     targets.push(Target::RegexStart(i as u32));
@@ -205,25 +209,42 @@ impl Pass {
     }
 }
 
+impl RegexSpec {
+    /// The pattern anchored at the start of the haystack. Compiled on first use: most
+    /// runs need a few of the lexicons' hundreds of regexes, and compiling them all was
+    /// most of the start-up time.
+    fn anchored(&self) -> &Regex {
+        self.anchored.get_or_init(|| {
+            // Regexes read from files are checked as they are read (`parse_file`), the
+            // embedded ones by the tests; anchoring a valid pattern keeps it valid.
+            Regex::new(&format!("^(?:{})", self.pattern))
+                .unwrap_or_else(|e| panic!("lexicon regex {:?}: {e}", self.pattern))
+        })
+    }
+}
+
 /// Regex entries matched in one pass: where something may match comes from the literal
 /// prefixes or from an alternation of them all, the anchored entries tell which.
 #[derive(Debug)]
 struct RegexPass {
     /// The alternation of every entry, when some entry has no literal prefixes.
     any: Option<Regex>,
-    entries: Vec<(u32, Regex)>,
+    /// The entries, as indices into [`Lexicon::regexes`].
+    entries: Vec<u32>,
 }
 
 impl RegexPass {
-    fn build(specs: &[&RegexSpec], by_prefix: bool) -> Result<Option<RegexPass>> {
+    fn build(specs: &[(u32, &RegexSpec)], by_prefix: bool) -> Result<Option<RegexPass>> {
         if specs.is_empty() {
             return Ok(None);
         }
         let any = if by_prefix {
             None
         } else {
-            let alternation: Vec<String> =
-                specs.iter().map(|r| format!("(?:{})", r.pattern)).collect();
+            let alternation: Vec<String> = specs
+                .iter()
+                .map(|(_, r)| format!("(?:{})", r.pattern))
+                .collect();
             let any = regex::RegexBuilder::new(&alternation.join("|"))
                 .size_limit(64 << 20)
                 .dfa_size_limit(64 << 20)
@@ -237,10 +258,7 @@ impl RegexPass {
         };
         Ok(Some(RegexPass {
             any,
-            entries: specs
-                .iter()
-                .map(|r| (r.entry, r.anchored.clone()))
-                .collect(),
+            entries: specs.iter().map(|&(i, _)| i).collect(),
         }))
     }
 }
@@ -253,6 +271,7 @@ static EMBEDDED: LazyLock<Lexicon> = LazyLock::new(|| {
         EMBEDDED_LEXICONS
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string())),
+        false,
     )
     .and_then(Lexicon::compile)
     .unwrap_or_else(|e| panic!("embedded lexicons are invalid: {e}"))
@@ -306,7 +325,7 @@ impl Lexicon {
 
     /// Builds a lexicon from (file name, contents) pairs.
     pub fn from_sources(sources: impl IntoIterator<Item = (String, String)>) -> Result<Lexicon> {
-        let lexicon = Lexicon::compile(Lexicon::parse_sources(sources)?)?;
+        let lexicon = Lexicon::compile(Lexicon::parse_sources(sources, true)?)?;
         // Building the matchers that hold every entry checks them all together (size
         // limits) now rather than at the first advert; every other pass holds a subset,
         // which builds if this one does.
@@ -316,11 +335,12 @@ impl Lexicon {
 
     fn parse_sources(
         sources: impl IntoIterator<Item = (String, String)>,
+        check_regexes: bool,
     ) -> Result<Vec<LexiconEntry>> {
         let mut entries = Vec::new();
         for (file, text) in sources {
             let lang = file.trim_end_matches(".tsv").to_string();
-            parse_file(&file, &lang, &text, &mut entries)?;
+            parse_file(&file, &lang, &text, check_regexes, &mut entries)?;
         }
         Ok(entries)
     }
@@ -351,12 +371,10 @@ impl Lexicon {
                     });
                 }
                 PatternKind::Regex => {
-                    let anchored = Regex::new(&format!("^(?:{})", e.pattern))
-                        .map_err(|err| bad(format!("regex {:?}: {err}", e.pattern)))?;
                     let shape = shape::parse(&e.pattern);
                     regexes.push(RegexSpec {
                         entry: i as u32,
-                        anchored,
+                        anchored: OnceLock::new(),
                         pattern: e.pattern.clone(),
                         needs: shape.as_ref().and_then(shape::required_scripts),
                         prefixes: shape
@@ -404,10 +422,9 @@ impl Lexicon {
             .iter()
             .filter(|p| wanted.contains(&p.entry))
             .collect();
-        let regexes: Vec<&RegexSpec> = self
-            .regexes
-            .iter()
-            .filter(|r| wanted.contains(&r.entry))
+        let regexes: Vec<(u32, &RegexSpec)> = (0u32..)
+            .zip(&self.regexes)
+            .filter(|(_, r)| wanted.contains(&r.entry))
             .collect();
         let pass = Arc::new(Pass::build(&phrases, &regexes, true)?);
         built.insert(key, Arc::clone(&pass));
@@ -459,7 +476,7 @@ impl Lexicon {
     pub fn find_exhaustive(&self, text: &str, out: &mut Vec<LexiconHit>) {
         let pass = self.reference.get_or_init(|| {
             let phrases: Vec<&PhraseSpec> = self.phrases.iter().collect();
-            let regexes: Vec<&RegexSpec> = self.regexes.iter().collect();
+            let regexes: Vec<(u32, &RegexSpec)> = (0u32..).zip(&self.regexes).collect();
             Pass::build(&phrases, &regexes, false)
                 .unwrap_or_else(|e| panic!("lexicon matchers failed to build: {e}"))
         });
@@ -509,8 +526,8 @@ impl Lexicon {
             match &regexes.any {
                 Some(any) => {
                     for m in any.find_iter(text) {
-                        for (entry, re) in &regexes.entries {
-                            self.regex_hit(text, m.start(), *entry, re, out);
+                        for &r in &regexes.entries {
+                            self.regex_hit(text, m.start(), &self.regexes[r as usize], out);
                         }
                     }
                 }
@@ -530,11 +547,11 @@ impl Lexicon {
         &self,
         text: &str,
         start: usize,
-        entry: u32,
-        re: &Regex,
+        spec: &RegexSpec,
         out: &mut Vec<LexiconHit>,
     ) -> Option<usize> {
-        let found = re.find(&text[start..])?;
+        let entry = spec.entry;
+        let found = spec.anchored().find(&text[start..])?;
         let end = start + found.end();
         if end > start && at_word_boundaries(text, start, end) {
             out.push(LexiconHit {
@@ -567,8 +584,8 @@ impl Lexicon {
             }
             let mut first_end = None;
             for &(_, i) in same {
-                let (entry, re) = &regexes.entries[i as usize];
-                let end = self.regex_hit(text, start, *entry, re, out);
+                let spec = &self.regexes[regexes.entries[i as usize] as usize];
+                let end = self.regex_hit(text, start, spec, out);
                 first_end = first_end.or(end);
             }
             if let Some(end) = first_end {
@@ -600,7 +617,15 @@ fn drop_negated(out: &mut Vec<LexiconHit>, first: usize) {
     }
 }
 
-fn parse_file(file: &str, lang: &str, text: &str, entries: &mut Vec<LexiconEntry>) -> Result<()> {
+/// Reads one lexicon file into `entries`; `check_regexes` compiles each regex to report
+/// a bad one with its line (the embedded files are checked by the tests instead).
+fn parse_file(
+    file: &str,
+    lang: &str,
+    text: &str,
+    check_regexes: bool,
+    entries: &mut Vec<LexiconEntry>,
+) -> Result<()> {
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
@@ -629,7 +654,7 @@ fn parse_file(file: &str, lang: &str, text: &str, entries: &mut Vec<LexiconEntry
         if pattern.is_empty() {
             return Err(bad("empty pattern".into()));
         }
-        if kind == PatternKind::Regex {
+        if check_regexes && kind == PatternKind::Regex {
             Regex::new(pattern).map_err(|e| bad(format!("bad regex: {e}")))?;
         }
         entries.push(LexiconEntry {
@@ -681,6 +706,13 @@ mod tests {
         assert!(!lex.entries().is_empty());
         lex.build_and_keep(ALL_SCRIPTS)
             .expect("the matchers with every entry build");
+        for (file, text) in EMBEDDED_LEXICONS {
+            let lang = file.trim_end_matches(".tsv");
+            parse_file(file, lang, text, true, &mut Vec::new()).expect("regexes compile");
+        }
+        for r in &lex.regexes {
+            r.anchored(); // compiles, or panics naming the pattern
+        }
     }
 
     #[test]
