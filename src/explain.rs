@@ -97,7 +97,7 @@ impl<'a> Scorer<'a> {
     pub fn new(model: &'a LureModel, lexicon: &'a Lexicon) -> Self {
         Scorer {
             model,
-            extractor: Extractor::new(lexicon),
+            extractor: Extractor::new(lexicon).with_filter(model.bucket_filter()),
         }
     }
 

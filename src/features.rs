@@ -58,7 +58,8 @@ pub struct AdFeatures {
     pub lang: Option<&'static str>,
     /// Lure evidence, in field and text order.
     pub evidence: Vec<Evidence>,
-    /// Hashed n-gram buckets with their counts, sorted by bucket.
+    /// Hashed n-gram buckets with their counts, sorted by bucket (only those a
+    /// [`BucketFilter`] keeps, when the extractor has one).
     pub terms: Vec<(u32, f32)>,
     /// One value per family (1 when it counts), in [`Family::ALL`] order.
     pub families: [f32; Family::ALL.len()],
@@ -80,6 +81,37 @@ pub struct ExtractBuffers {
 pub struct Extractor<'l> {
     lexicon: &'l Lexicon,
     want_lang: bool,
+    filter: Option<&'l BucketFilter>,
+}
+
+/// A set of buckets (one bit each, 128 KiB for 2^[`HASH_BITS`]): the text terms a model
+/// weighs. Scoring keeps only these, so sorting and looking up terms costs per weighed
+/// term rather than per n-gram of the advert.
+#[derive(Debug, Clone, Default)]
+pub struct BucketFilter {
+    bits: Vec<u64>,
+}
+
+impl BucketFilter {
+    /// The set of `buckets` (values at or above 2^[`HASH_BITS`] are never produced by
+    /// hashing and are left out).
+    pub fn new(buckets: impl IntoIterator<Item = u32>) -> Self {
+        let mut bits = vec![0u64; (1usize << HASH_BITS) / 64];
+        for b in buckets {
+            if let Some(word) = bits.get_mut(b as usize / 64) {
+                *word |= 1 << (b % 64);
+            }
+        }
+        BucketFilter { bits }
+    }
+
+    /// Whether `bucket` is in the set.
+    #[inline]
+    pub fn contains(&self, bucket: u32) -> bool {
+        self.bits
+            .get(bucket as usize / 64)
+            .is_some_and(|w| w >> (bucket % 64) & 1 == 1)
+    }
 }
 
 impl<'l> Extractor<'l> {
@@ -88,7 +120,15 @@ impl<'l> Extractor<'l> {
         Extractor {
             lexicon,
             want_lang: false,
+            filter: None,
         }
+    }
+
+    /// Keeps only the text terms in `filter` (a model's terms, for scoring: terms outside
+    /// it have no weight, so the score is the same). Training needs every term: no filter.
+    pub fn with_filter(mut self, filter: &'l BucketFilter) -> Self {
+        self.filter = Some(filter);
+        self
     }
 
     /// Whether every advert gets a language guess (for output that shows it). Without
@@ -117,9 +157,19 @@ impl<'l> Extractor<'l> {
         let mut words = 0usize;
         for (i, (field, _)) in ad.fields().enumerate() {
             let text = buf.scan.norms[i].as_str();
-            words += hash_terms(text, field, &mut buf.buckets);
+            words += match self.filter {
+                Some(filter) => walk_terms(text, field, |b, _, _| {
+                    if filter.contains(b) {
+                        buf.buckets.push(b)
+                    }
+                }),
+                None => walk_terms(text, field, |b, _, _| buf.buckets.push(b)),
+            };
         }
         hash_categories(ad, &mut buf.buckets);
+        if let Some(filter) = self.filter {
+            buf.buckets.retain(|&b| filter.contains(b));
+        }
         sort_buckets(&mut buf.buckets, &mut buf.sorted);
         out.terms.clear();
         for &b in &buf.buckets {
@@ -268,10 +318,6 @@ fn bucket(h: u64, ns: u64) -> u32 {
 }
 
 /// Hashes a field's unigrams and bigrams into `out`; returns the number of tokens.
-fn hash_terms(text: &str, field: TextField, out: &mut Vec<u32>) -> usize {
-    walk_terms(text, field, |b, _, _| out.push(b))
-}
-
 /// Calls `emit(bucket, previous token, token)` for each n-gram of a field (the previous
 /// token is `""` for unigrams); returns the number of tokens. Hashing and explanations
 /// both walk n-grams through here, so their buckets agree.
@@ -318,6 +364,37 @@ mod tests {
         assert_eq!(a.terms, b.terms);
         assert!(a.terms.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(a.meta[0], 0.0, "free text is not structured");
+    }
+
+    #[test]
+    fn filtered_terms_score_the_same() {
+        let model = crate::model::LureModel::embedded().expect("embedded model");
+        let lex = Lexicon::embedded();
+        let all = Extractor::new(lex);
+        let filtered = Extractor::new(lex).with_filter(model.bucket_filter());
+        for text in [
+            "Customer service staff wanted in Sihanoukville. Salary $2,500/month, free flights \
+             and visa, send your passport copy on Telegram @hr_kh.",
+            "We are looking for a senior accountant to join our finance team in Leeds.",
+        ] {
+            let ad = Ad::from_text("t", text);
+            let (a, b) = (all.extract(&ad), filtered.extract(&ad));
+            assert!(b.terms.len() < a.terms.len());
+            assert!(b.terms.iter().all(|t| a.terms.contains(t)));
+            assert_eq!(model.raw_logit(&a), model.raw_logit(&b));
+            assert_eq!((a.meta, a.families), (b.meta, b.families));
+        }
+    }
+
+    #[test]
+    fn bucket_filter_holds_its_buckets() {
+        let f = BucketFilter::new([0, 63, 64, 1 << 19, (1 << HASH_BITS) - 1, 1 << HASH_BITS]);
+        for b in [0, 63, 64, 1 << 19, (1 << HASH_BITS) - 1] {
+            assert!(f.contains(b), "{b}");
+        }
+        for b in [1, 62, 65, 1 << HASH_BITS, u32::MAX] {
+            assert!(!f.contains(b), "{b}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::features::{AdFeatures, HASH_BITS, HASH_SEED, META_LEN, META_NAMES};
+use crate::features::{AdFeatures, BucketFilter, HASH_BITS, HASH_SEED, META_LEN, META_NAMES};
 use crate::lure::Family;
 
 pub use train::{LabelledAds, TrainParams, TrainReport, ValidTrainParams};
@@ -182,6 +182,9 @@ pub struct LureModel {
     pub provenance: Provenance,
     #[serde(skip)]
     lookup: BucketLookup,
+    /// The text space's buckets as a set, for [`crate::features::Extractor::with_filter`].
+    #[serde(skip)]
+    filter: BucketFilter,
 }
 
 /// The verdict on an advert.
@@ -325,6 +328,13 @@ impl LureModel {
             .enumerate()
             .map(|(i, &b)| (b, i as u32))
             .collect();
+        self.filter = BucketFilter::new(self.text.buckets.iter().copied());
+    }
+
+    /// The text space's buckets as a set: an extractor filtered by it gives the same
+    /// scores with less work.
+    pub fn bucket_filter(&self) -> &BucketFilter {
+        &self.filter
     }
 
     /// Bucket → column lookup of the text space.

@@ -639,6 +639,7 @@ fn fit_rows(
         threshold_rule: String::new(),
         provenance: Provenance::default(),
         lookup: BucketLookup::default(),
+        filter: Default::default(),
     };
     model.rebuild_lookup();
     Ok(model)
