@@ -182,7 +182,7 @@ pub struct LureModel {
     pub provenance: Provenance,
     #[serde(skip)]
     lookup: BucketLookup,
-    /// The text space's buckets as a set, for [`crate::features::Extractor::with_filter`].
+    /// The text space's buckets as a prefilter, for [`crate::features::Extractor::with_filter`].
     #[serde(skip)]
     filter: BucketFilter,
 }
@@ -331,7 +331,7 @@ impl LureModel {
         self.filter = BucketFilter::new(self.text.buckets.iter().copied());
     }
 
-    /// The text space's buckets as a set: an extractor filtered by it gives the same
+    /// The text space's buckets as a prefilter: an extractor filtered by it gives the same
     /// scores with less work.
     pub fn bucket_filter(&self) -> &BucketFilter {
         &self.filter
