@@ -18,6 +18,7 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::StateID;
 use aho_corasick::{Anchored, MatchKind, dfa::DFA};
 use regex::Regex;
 
@@ -113,6 +114,8 @@ struct Pass {
     automaton: DFA,
     /// What each automaton pattern stands for.
     targets: Vec<Target>,
+    /// Byte length of the longest automaton pattern.
+    longest: usize,
     regexes: Option<RegexPass>,
 }
 
@@ -192,6 +195,7 @@ impl Pass {
         // A full DFA: the lexicons are a few thousand phrases, and the overlapping search
         // runs over every field of every advert, so memory buys speed here. No prefilter:
         // English phrases start with nearly every letter, so it would rarely skip bytes.
+        let longest = patterns.iter().map(|p| p.len()).max().unwrap_or(0);
         let automaton = DFA::builder()
             .match_kind(MatchKind::Standard)
             .prefilter(false)
@@ -204,6 +208,7 @@ impl Pass {
         Ok(Pass {
             automaton,
             targets,
+            longest,
             regexes: RegexPass::build(regexes, by_prefix)?,
         })
     }
@@ -490,38 +495,13 @@ impl Lexicon {
         // The overlapping search, walked by hand: every pattern that ends at each byte, in
         // the automaton's order (longest first), as `find_overlapping_iter` reports them,
         // without its per-match call overhead.
-        let dfa = &pass.automaton;
-        if let Ok(mut sid) = dfa.start_state(Anchored::No) {
-            for (at, &byte) in text.as_bytes().iter().enumerate() {
-                sid = dfa.next_state(Anchored::No, sid, byte);
-                if !dfa.is_special(sid) {
-                    continue;
-                }
-                if dfa.is_dead(sid) {
-                    break;
-                }
-                let end = at + 1;
-                for k in 0..dfa.match_len(sid) {
-                    let pattern = dfa.match_pattern(sid, k);
-                    let start = end - dfa.pattern_len(pattern);
-                    match pass.targets[pattern.as_usize()] {
-                        Target::Phrase { entry, boundaries } => {
-                            if boundaries && !at_word_boundaries(text, start, end) {
-                                continue;
-                            }
-                            let family = self.entries[entry as usize].family;
-                            out.push(LexiconHit {
-                                entry,
-                                family,
-                                start,
-                                end,
-                            });
-                        }
-                        Target::RegexStart(i) => regex_starts.push((start, i)),
-                    }
-                }
-            }
-        }
+        //
+        // Each step of a walk waits for the table load of the step before, so a long text
+        // is walked as two halves at once (the second walk has its own loads in flight).
+        // The automaton's state after a byte depends on the last `longest` bytes only, so
+        // the second walk starts `longest` bytes before the middle and reports only the
+        // matches ending after it: every match is found once, in the order of a single walk.
+        self.walk(text, pass, out, &mut regex_starts);
         if let Some(regexes) = &pass.regexes {
             match &regexes.any {
                 Some(any) => {
@@ -539,6 +519,85 @@ impl Lexicon {
             }
         }
         drop_negated(out, first);
+    }
+
+    /// The automaton's walk over `text` (see [`Lexicon::find_with`]).
+    fn walk(
+        &self,
+        text: &str,
+        pass: &Pass,
+        out: &mut Vec<LexiconHit>,
+        regex_starts: &mut Vec<(usize, u32)>,
+    ) {
+        let dfa = &pass.automaton;
+        // Every automaton `Pass::build` makes has an unanchored start state.
+        let Ok(start_sid) = dfa.start_state(Anchored::No) else {
+            return;
+        };
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mid = if n >= 4 * pass.longest.max(64) {
+            n / 2
+        } else {
+            0
+        };
+        let second = mid.saturating_sub(pass.longest);
+        let mut tail: Vec<LexiconHit> = Vec::new();
+        let (mut a, mut b) = (start_sid, start_sid);
+        for (at_a, at_b) in (0..mid).zip(second..) {
+            a = dfa.next_state(Anchored::No, a, bytes[at_a]);
+            b = dfa.next_state(Anchored::No, b, bytes[at_b]);
+            if dfa.is_special(a) {
+                self.report_matches(text, pass, a, at_a + 1, out, regex_starts);
+            }
+            if dfa.is_special(b) && at_b >= mid {
+                self.report_matches(text, pass, b, at_b + 1, &mut tail, regex_starts);
+            }
+        }
+        for (at, &byte) in bytes.iter().enumerate().skip(second + mid) {
+            b = dfa.next_state(Anchored::No, b, byte);
+            if dfa.is_special(b) {
+                self.report_matches(text, pass, b, at + 1, &mut tail, regex_starts);
+            }
+        }
+        out.append(&mut tail);
+    }
+
+    /// Reports the patterns that end at `end` in the automaton's match state `sid`: phrase
+    /// hits into `out`, regex starts into `regex_starts` (nothing for the dead state,
+    /// which an unanchored overlapping search never enters).
+    #[inline(never)]
+    fn report_matches(
+        &self,
+        text: &str,
+        pass: &Pass,
+        sid: StateID,
+        end: usize,
+        out: &mut Vec<LexiconHit>,
+        regex_starts: &mut Vec<(usize, u32)>,
+    ) {
+        let dfa = &pass.automaton;
+        if dfa.is_dead(sid) {
+            return;
+        }
+        for k in 0..dfa.match_len(sid) {
+            let pattern = dfa.match_pattern(sid, k);
+            let start = end - dfa.pattern_len(pattern);
+            match pass.targets[pattern.as_usize()] {
+                Target::Phrase { entry, boundaries } => {
+                    if boundaries && !at_word_boundaries(text, start, end) {
+                        continue;
+                    }
+                    out.push(LexiconHit {
+                        entry,
+                        family: self.entries[entry as usize].family,
+                        start,
+                        end,
+                    });
+                }
+                Target::RegexStart(i) => regex_starts.push((start, i)),
+            }
+        }
     }
 
     /// Tries one regex entry anchored at `start`: pushes a hit when it matches there (at
