@@ -58,6 +58,85 @@ impl TextField {
     }
 }
 
+/// A metadata column of EMSCAD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaColumn {
+    /// `telecommuting`
+    Telecommuting,
+    /// `has_company_logo`
+    HasCompanyLogo,
+    /// `has_questions`
+    HasQuestions,
+    /// `employment_type`
+    EmploymentType,
+    /// `required_experience`
+    RequiredExperience,
+    /// `required_education`
+    RequiredEducation,
+    /// `industry`
+    Industry,
+    /// `function`
+    Function,
+    /// `department`
+    Department,
+}
+
+impl MetaColumn {
+    /// Parses a column name.
+    pub fn from_name(name: &str) -> Option<MetaColumn> {
+        Some(match name {
+            "telecommuting" => MetaColumn::Telecommuting,
+            "has_company_logo" => MetaColumn::HasCompanyLogo,
+            "has_questions" => MetaColumn::HasQuestions,
+            "employment_type" => MetaColumn::EmploymentType,
+            "required_experience" => MetaColumn::RequiredExperience,
+            "required_education" => MetaColumn::RequiredEducation,
+            "industry" => MetaColumn::Industry,
+            "function" => MetaColumn::Function,
+            "department" => MetaColumn::Department,
+            _ => return None,
+        })
+    }
+}
+
+/// The columns an advert's source had, whether or not this record filled them: an empty
+/// `company_profile` in an EMSCAD-style export says "no profile", a file without that
+/// column says nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Columns(u32);
+
+impl Columns {
+    /// Notes a text column.
+    pub fn add_field(&mut self, field: TextField) {
+        self.0 |= 1 << field as u32;
+    }
+
+    /// Whether the source had this text column.
+    pub fn has_field(self, field: TextField) -> bool {
+        self.0 & (1 << field as u32) != 0
+    }
+
+    /// Notes a metadata column.
+    pub fn add_meta(&mut self, column: MetaColumn) {
+        self.0 |= 1 << (16 + column as u32);
+    }
+
+    /// Whether the source had this metadata column.
+    pub fn has_meta(self, column: MetaColumn) -> bool {
+        self.0 & (1 << (16 + column as u32)) != 0
+    }
+}
+
+/// The fields that make an advert structured (EMSCAD-style) when its source has one of
+/// them as a column: an export with these is read field by field, and what it leaves
+/// empty means something.
+pub const BODY_FIELDS: [TextField; 4] = [
+    TextField::CompanyProfile,
+    TextField::Description,
+    TextField::Requirements,
+    TextField::Benefits,
+];
+
 /// EMSCAD's metadata, each `None` when the input does not say.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AdMetadata {
@@ -90,6 +169,9 @@ pub struct Ad {
     fields: Vec<(TextField, String)>,
     /// Metadata, where known.
     pub meta: AdMetadata,
+    /// The columns the source had (see [`Columns`]).
+    #[serde(skip)]
+    pub columns: Columns,
 }
 
 impl Ad {
@@ -114,6 +196,7 @@ impl Ad {
     /// Sets (or replaces) a text field. Empty text removes the field.
     pub fn set_field(&mut self, field: TextField, text: impl Into<String>) {
         let text = text.into();
+        self.columns.add_field(field);
         self.fields.retain(|(f, _)| *f != field);
         if !text.trim().is_empty() {
             let at = self.fields.partition_point(|(f, _)| *f < field);
@@ -144,9 +227,23 @@ impl Ad {
         self.fields.is_empty()
     }
 
-    /// Whether the advert came with EMSCAD-style separate fields (not one free text).
+    /// Whether the advert came EMSCAD-style, its body in separate columns (company
+    /// profile, description, requirements or benefits), rather than as one free text
+    /// (with or without a title).
     pub fn has_structured_fields(&self) -> bool {
-        self.fields.iter().any(|(f, _)| *f != TextField::Text)
+        BODY_FIELDS.iter().any(|&f| self.columns.has_field(f))
+    }
+
+    /// Whether a structured advert leaves empty a field its source has a column for.
+    pub fn lacks_field(&self, field: TextField) -> bool {
+        self.has_structured_fields() && self.columns.has_field(field) && self.field(field).is_none()
+    }
+
+    /// Whether a structured advert leaves empty a metadata column its source has.
+    pub fn lacks_meta(&self, column: MetaColumn, value: Option<&str>) -> bool {
+        self.has_structured_fields()
+            && self.columns.has_meta(column)
+            && value.is_none_or(|v| v.trim().is_empty())
     }
 }
 
@@ -168,6 +265,30 @@ mod tests {
         );
         assert!(ad.has_structured_fields());
         assert_eq!(ad.text_len(), 3);
+        assert!(
+            ad.columns.has_field(TextField::Benefits),
+            "an empty column is a column"
+        );
+        assert!(ad.lacks_field(TextField::Benefits));
+        assert!(!ad.lacks_field(TextField::CompanyProfile), "no such column");
+    }
+
+    #[test]
+    fn a_title_and_a_text_are_not_structured() {
+        let mut ad = Ad::from_text("1", "Work abroad, high salary");
+        assert!(!ad.has_structured_fields());
+        ad.set_field(TextField::Title, "Customer service");
+        assert!(!ad.has_structured_fields());
+        assert!(!ad.lacks_field(TextField::CompanyProfile));
+        ad.set_field(TextField::Description, "");
+        assert!(ad.has_structured_fields());
+        assert!(
+            !ad.lacks_meta(MetaColumn::Industry, None),
+            "no industry column"
+        );
+        ad.columns.add_meta(MetaColumn::Industry);
+        assert!(ad.lacks_meta(MetaColumn::Industry, Some(" ")));
+        assert!(!ad.lacks_meta(MetaColumn::Industry, Some("Banking")));
     }
 
     #[test]

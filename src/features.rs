@@ -9,7 +9,7 @@
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::ad::{Ad, TextField};
+use crate::ad::{Ad, MetaColumn, TextField};
 use crate::lure::{self, Evidence, EvidenceSource, Family, Lexicon, ScanBuffers};
 use crate::tokens::{TokenKind, for_each_token};
 
@@ -250,9 +250,8 @@ pub fn family_values(evidence: &[Evidence]) -> [f32; Family::ALL.len()] {
 fn meta_values(ad: &Ad, words: usize) -> [f32; META_LEN] {
     let structured = ad.has_structured_fields();
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
-    let missing_field = |f: TextField| flag(structured && ad.field(f).is_none());
-    let missing_meta =
-        |v: &Option<String>| flag(structured && v.as_deref().is_none_or(|s| s.trim().is_empty()));
+    let missing_field = |f: TextField| flag(ad.lacks_field(f));
+    let missing_meta = |c: MetaColumn, v: &Option<String>| flag(ad.lacks_meta(c, v.as_deref()));
     let m = &ad.meta;
     [
         flag(structured),
@@ -261,11 +260,11 @@ fn meta_values(ad: &Ad, words: usize) -> [f32; META_LEN] {
         flag(m.telecommuting == Some(true)),
         flag(m.has_questions == Some(true)),
         flag(structured && ad.field(TextField::SalaryRange).is_some()),
-        missing_meta(&m.employment_type),
-        missing_meta(&m.required_experience),
-        missing_meta(&m.required_education),
-        missing_meta(&m.industry),
-        missing_meta(&m.function),
+        missing_meta(MetaColumn::EmploymentType, &m.employment_type),
+        missing_meta(MetaColumn::RequiredExperience, &m.required_experience),
+        missing_meta(MetaColumn::RequiredEducation, &m.required_education),
+        missing_meta(MetaColumn::Industry, &m.industry),
+        missing_meta(MetaColumn::Function, &m.function),
         missing_field(TextField::Requirements),
         missing_field(TextField::Benefits),
         ((1.0 + words as f32).ln() / 6.0),

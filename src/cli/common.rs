@@ -73,7 +73,8 @@ pub struct InputArgs {
     /// Column holding the record id (default: `job_id`, else `id`, else the record number).
     #[arg(long, value_name = "COL")]
     pub id_col: Option<String>,
-    /// Comma-separated text columns (default: the EMSCAD text fields present, else `text`).
+    /// Comma-separated text columns (default: the EMSCAD text fields present, and `text`
+    /// unless a body field (company_profile, description, requirements, benefits) is).
     #[arg(long, value_name = "COLS", value_delimiter = ',')]
     pub text_cols: Option<Vec<String>>,
     /// Largest accepted field in bytes; larger records are rejected.

@@ -3,8 +3,8 @@
 
 use std::io::BufRead;
 
-use super::{FieldMapping, InputRecord, Item, KNOWN_TEXT, RecordBuilder, Rejection, Slot, slot_of};
-use crate::ad::TextField;
+use super::{FieldMapping, InputRecord, Item, RecordBuilder, Rejection, Slot, slot_of};
+use crate::ad::{BODY_FIELDS, TextField};
 use crate::error::{Error, Result};
 
 /// A stream of CSV records.
@@ -44,12 +44,12 @@ impl CsvRecords {
                     .to_string()
             })
             .collect();
-        let any_known_text = headers
+        let any_body_text = headers
             .iter()
-            .any(|h| TextField::from_name(h).is_some_and(|f| KNOWN_TEXT.contains(&f)));
+            .any(|h| TextField::from_name(h).is_some_and(|f| BODY_FIELDS.contains(&f)));
         let slots: Vec<Option<Slot>> = headers
             .iter()
-            .map(|h| slot_of(h, &mapping, any_known_text))
+            .map(|h| slot_of(h, &mapping, any_body_text))
             .collect();
         let missing = |what: &str, col: &str| Error::Record {
             record: 0,

@@ -3,8 +3,8 @@
 
 use std::io::BufRead;
 
-use super::{FieldMapping, Item, KNOWN_TEXT, RecordBuilder, Rejection, slot_of};
-use crate::ad::TextField;
+use super::{FieldMapping, Item, RecordBuilder, Rejection, slot_of};
+use crate::ad::{BODY_FIELDS, TextField};
 use crate::error::{Error, Result};
 
 /// A stream of JSONL records.
@@ -46,9 +46,9 @@ impl JsonlRecords {
         let serde_json::Value::Object(obj) = value else {
             return Err(reject("not a JSON object".into(), None));
         };
-        let any_known_text = obj
+        let any_body_text = obj
             .keys()
-            .any(|k| TextField::from_name(k).is_some_and(|f| KNOWN_TEXT.contains(&f)));
+            .any(|k| TextField::from_name(k).is_some_and(|f| BODY_FIELDS.contains(&f)));
         let mut b = RecordBuilder::new(&self.mapping);
         for (key, v) in &obj {
             let owned;
@@ -72,7 +72,7 @@ impl JsonlRecords {
                 }
             };
             b.keep(key, value);
-            if let Some(slot) = slot_of(key, &self.mapping, any_known_text) {
+            if let Some(slot) = slot_of(key, &self.mapping, any_body_text) {
                 b.set(key, slot, value);
             }
         }

@@ -16,7 +16,7 @@ use serde::Serialize;
 pub use csv_reader::CsvRecords;
 pub use jsonl_reader::JsonlRecords;
 
-use crate::ad::{Ad, AdMetadata, TextField};
+use crate::ad::{Ad, AdMetadata, MetaColumn, TextField};
 use crate::error::{Error, Result};
 
 /// Default limit on one field's size (1 MiB). Larger fields are rejected, not truncated:
@@ -57,7 +57,8 @@ impl Format {
 pub struct FieldMapping {
     /// Column holding the id (default: `job_id`, then `id`).
     pub id_col: Option<String>,
-    /// Columns holding text (default: every known EMSCAD text column present, else `text`).
+    /// Columns holding text (default: every EMSCAD text column present, and `text` unless
+    /// one of the body columns company_profile, description, requirements or benefits is).
     /// Known names fill their field; other names are joined into the free text.
     pub text_cols: Option<Vec<String>>,
     /// Column holding a label (training and evaluation only).
@@ -245,49 +246,11 @@ enum Slot {
     Field(TextField),
     ExtraText,
     Label,
-    Meta(MetaSlot),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum MetaSlot {
-    Telecommuting,
-    HasCompanyLogo,
-    HasQuestions,
-    EmploymentType,
-    RequiredExperience,
-    RequiredEducation,
-    Industry,
-    Function,
-    Department,
-}
-
-const KNOWN_TEXT: [TextField; 7] = [
-    TextField::Title,
-    TextField::Location,
-    TextField::SalaryRange,
-    TextField::CompanyProfile,
-    TextField::Description,
-    TextField::Requirements,
-    TextField::Benefits,
-];
-
-fn meta_slot(name: &str) -> Option<MetaSlot> {
-    Some(match name {
-        "telecommuting" => MetaSlot::Telecommuting,
-        "has_company_logo" => MetaSlot::HasCompanyLogo,
-        "has_questions" => MetaSlot::HasQuestions,
-        "employment_type" => MetaSlot::EmploymentType,
-        "required_experience" => MetaSlot::RequiredExperience,
-        "required_education" => MetaSlot::RequiredEducation,
-        "industry" => MetaSlot::Industry,
-        "function" => MetaSlot::Function,
-        "department" => MetaSlot::Department,
-        _ => return None,
-    })
+    Meta(MetaColumn),
 }
 
 /// Decides the slot of each column name (for CSV, once per file; for JSONL per key).
-fn slot_of(name: &str, mapping: &FieldMapping, any_known_text: bool) -> Option<Slot> {
+fn slot_of(name: &str, mapping: &FieldMapping, any_body_text: bool) -> Option<Slot> {
     let id_match = match &mapping.id_col {
         Some(col) => name == col,
         None => name == "job_id" || (name == "id"),
@@ -309,13 +272,13 @@ fn slot_of(name: &str, mapping: &FieldMapping, any_known_text: bool) -> Option<S
         }
         None => {
             if let Some(f) = TextField::from_name(name) {
-                if f != TextField::Text || !any_known_text {
+                if f != TextField::Text || !any_body_text {
                     return Some(Slot::Field(f));
                 }
             }
         }
     }
-    meta_slot(name).map(Slot::Meta)
+    MetaColumn::from_name(name).map(Slot::Meta)
 }
 
 /// Builds adverts from (slot, value) pairs, checking sizes and text.
@@ -380,6 +343,7 @@ impl<'m> RecordBuilder<'m> {
                 })
             }
             Slot::Meta(m) => {
+                self.ad.columns.add_meta(m);
                 let flag = || match value.trim() {
                     "1" | "true" | "t" | "yes" => Some(true),
                     "0" | "false" | "f" | "no" => Some(false),
@@ -388,15 +352,15 @@ impl<'m> RecordBuilder<'m> {
                 let text = || Some(value.trim().to_string()).filter(|s| !s.is_empty());
                 let meta: &mut AdMetadata = &mut self.ad.meta;
                 match m {
-                    MetaSlot::Telecommuting => meta.telecommuting = flag(),
-                    MetaSlot::HasCompanyLogo => meta.has_company_logo = flag(),
-                    MetaSlot::HasQuestions => meta.has_questions = flag(),
-                    MetaSlot::EmploymentType => meta.employment_type = text(),
-                    MetaSlot::RequiredExperience => meta.required_experience = text(),
-                    MetaSlot::RequiredEducation => meta.required_education = text(),
-                    MetaSlot::Industry => meta.industry = text(),
-                    MetaSlot::Function => meta.function = text(),
-                    MetaSlot::Department => meta.department = text(),
+                    MetaColumn::Telecommuting => meta.telecommuting = flag(),
+                    MetaColumn::HasCompanyLogo => meta.has_company_logo = flag(),
+                    MetaColumn::HasQuestions => meta.has_questions = flag(),
+                    MetaColumn::EmploymentType => meta.employment_type = text(),
+                    MetaColumn::RequiredExperience => meta.required_experience = text(),
+                    MetaColumn::RequiredEducation => meta.required_education = text(),
+                    MetaColumn::Industry => meta.industry = text(),
+                    MetaColumn::Function => meta.function = text(),
+                    MetaColumn::Department => meta.department = text(),
                 }
             }
         }

@@ -16,8 +16,7 @@ impl LureDetector for VagueEmployerDetector {
     }
 
     fn finish(&self, ad: &Ad, evidence: &mut Vec<Evidence>) {
-        let no_profile =
-            ad.has_structured_fields() && ad.field(TextField::CompanyProfile).is_none();
+        let no_profile = ad.lacks_field(TextField::CompanyProfile);
         if no_profile && ad.meta.has_company_logo == Some(false) {
             evidence.push(Evidence {
                 family: Family::VagueEmployer,
