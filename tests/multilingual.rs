@@ -209,7 +209,7 @@ fn hard_cases_no_false_alarm_and_most_lures() {
         }
     }
     assert!(
-        caught >= 6,
+        caught + 2 >= lures,
         "caught {caught} of {lures} lures:\n{}",
         report.join("\n")
     );

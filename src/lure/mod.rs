@@ -38,8 +38,11 @@ pub enum EvidenceSource {
     Pay {
         /// Monthly pay in USD.
         monthly_usd: f64,
-        /// How many times the origin market's entry-level wage.
+        /// How many times the market's entry-level wage.
         multiple: f64,
+        /// Whether the market is where the job is rather than the applicant's
+        /// ([`pay::PayJudgement::at_workplace`]).
+        at_workplace: bool,
     },
     /// Advert metadata (no span in the text).
     Metadata {
@@ -190,6 +193,7 @@ pub fn scan(
     }
     let detect = |norms: &[NormalisedText]| crate::lang::detect(norms.iter().map(|n| n.as_str()));
     let mut lang: Option<Option<&'static str>> = want_lang.then(|| detect(&buf.norms[..n_fields]));
+    let mut work: Option<Option<&'static str>> = None;
     for (i, (field, original)) in ad.fields().enumerate() {
         let norm = &buf.norms[i];
         buf.hits.clear();
@@ -209,10 +213,22 @@ pub fn scan(
                 } else {
                     lang.flatten()
                 };
+                // Where the job is matters only when the applicant's market is unknown.
+                let needs_work = buf.claims.iter().any(|c| {
+                    pay::judgement_needs_language(c, tables)
+                        && pay::origin_market(c.currency, lang) == pay::UNKNOWN_ORIGIN_MARKET
+                });
+                let work = if needs_work {
+                    *work.get_or_insert_with(|| {
+                        pay::work_market(buf.norms[..n_fields].iter().map(|n| n.as_str()), tables)
+                    })
+                } else {
+                    None
+                };
                 buf.judged.extend(
                     buf.claims
                         .iter()
-                        .filter_map(|c| pay::judge(c, lang, tables)),
+                        .filter_map(|c| pay::judge_at(c, lang, work, tables)),
                 );
             }
         }

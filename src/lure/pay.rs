@@ -104,6 +104,23 @@ impl PayClaim {
 
 static FX_TSV: &str = include_str!("../../data/pay/fx.tsv");
 static WAGES_TSV: &str = include_str!("../../data/pay/wages.tsv");
+static WORKPLACES_TSV: &str = include_str!("../../data/pay/workplaces.tsv");
+
+/// The place names of `data/pay/workplaces.tsv` in one automaton, and each one's country.
+static WORKPLACES: LazyLock<(AhoCorasick, Vec<&'static str>)> = LazyLock::new(|| {
+    let rows: Vec<(&str, &str)> = tsv_rows(WORKPLACES_TSV)
+        .filter_map(|(_, cols)| match cols[..] {
+            [place, country] => Some((place, country)),
+            _ => None,
+        })
+        .collect();
+    let places = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(rows.iter().map(|r| r.0))
+        // Tested (`workplaces_table_is_whole`): a few dozen plain names always build.
+        .unwrap_or_else(|e| panic!("data/pay/workplaces.tsv: {e}"));
+    (places, rows.iter().map(|r| r.1).collect())
+});
 
 static EMBEDDED: LazyLock<PayTables> = LazyLock::new(|| {
     PayTables::parse(FX_TSV, WAGES_TSV).expect("embedded pay tables are valid (tested)")
@@ -390,6 +407,9 @@ pub struct PayJudgement {
     pub multiple: f64,
     /// The benchmark row used.
     pub benchmark: WageBenchmark,
+    /// Whether the market is where the job is ([`work_market`]) rather than the
+    /// applicant's.
+    pub at_workplace: bool,
 }
 
 /// Whether [`judge`]'s verdict on `claim` depends on the advert's language: a bare `$`
@@ -406,13 +426,28 @@ pub fn judgement_needs_language(claim: &PayClaim, tables: &PayTables) -> bool {
 /// Colombian adverts price in pesos with `$`: dollars or pesos, it can't tell). A market
 /// without a benchmark row falls back to [`UNKNOWN_ORIGIN_MARKET`].
 pub fn judge(claim: &PayClaim, lang: Option<&str>, tables: &PayTables) -> Option<PayJudgement> {
+    judge_at(claim, lang, None, tables)
+}
+
+/// [`judge`], with the market where the job is ([`work_market`]): when the applicant's
+/// market is unknown, the claim is set against the wage there instead of the
+/// unknown-origin reference.
+pub fn judge_at(
+    claim: &PayClaim,
+    lang: Option<&str>,
+    work: Option<&str>,
+    tables: &PayTables,
+) -> Option<PayJudgement> {
     if claim.bare_dollar && lang == Some("es") {
         return None;
     }
     let monthly_usd = claim.monthly_usd(tables)?;
-    let market = origin_market(claim.currency, lang);
-    let benchmark = *tables
-        .benchmark(market)
+    let origin = origin_market(claim.currency, lang);
+    let at_work = work
+        .filter(|_| origin == UNKNOWN_ORIGIN_MARKET)
+        .and_then(|w| tables.benchmark(w));
+    let benchmark = *at_work
+        .or_else(|| tables.benchmark(origin))
         .or_else(|| tables.benchmark(UNKNOWN_ORIGIN_MARKET))?;
     let benchmark_monthly_usd =
         benchmark.monthly_local * tables.usd_per_unit(benchmark.currency)?;
@@ -427,7 +462,40 @@ pub fn judge(claim: &PayClaim, lang: Option<&str>, tables: &PayTables) -> Option
         benchmark_monthly_usd,
         multiple: monthly_usd / benchmark_monthly_usd,
         benchmark,
+        at_workplace: at_work.is_some(),
     })
+}
+
+/// Where the job is, when the texts (normalised) name a place of
+/// `data/pay/workplaces.tsv` as a whole word: Cambodia, Myanmar, Laos or Thailand. When
+/// they name several, the one with the highest entry-level wage, so that the judgement
+/// errs towards "not out of proportion".
+pub fn work_market<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    tables: &PayTables,
+) -> Option<&'static str> {
+    let (places, countries) = &*WORKPLACES;
+    let mut best: Option<(&'static str, f64)> = None;
+    for text in texts {
+        for m in places.find_iter(text) {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let country = countries[m.pattern().as_usize()];
+            let wage = tables
+                .benchmark(country)
+                .and_then(|b| Some(b.monthly_local * tables.usd_per_unit(b.currency)?));
+            if let Some(wage) = wage
+                && best.is_none_or(|(_, w)| wage > w)
+            {
+                best = Some((country, wage));
+            }
+        }
+    }
+    best.map(|(country, _)| country)
 }
 
 impl PayJudgement {
@@ -473,8 +541,13 @@ impl PayJudgement {
                 amount(self.benchmark_monthly_usd)
             )
         };
+        let whose = if self.at_workplace {
+            ", where the job is"
+        } else {
+            ""
+        };
         s.push_str(&format!(
-            " ≈ {:.1}× an entry-level wage in {} ({local}/month, {year})",
+            " ≈ {:.1}× an entry-level wage in {}{whose} ({local}/month, {year})",
             self.multiple, self.market_name
         ));
         s
@@ -2678,6 +2751,57 @@ mod tests {
         let c = &claims("1500만원")[0];
         assert!(c.monthly_usd(PayTables::embedded()).is_none());
         assert!(judge(c, Some("ko"), PayTables::embedded()).is_none());
+    }
+
+    #[test]
+    fn workplaces_table_is_whole() {
+        let tables = PayTables::embedded();
+        let (places, countries) = &*WORKPLACES;
+        assert!(places.patterns_len() >= 20);
+        for c in countries {
+            assert!(tables.benchmark(c).is_some(), "{c} has no wage row");
+        }
+        for (_, cols) in tsv_rows(WORKPLACES_TSV) {
+            assert_eq!(cols.len(), 2, "{cols:?}");
+            assert_eq!(
+                cols[0],
+                crate::normalise::normalise_str(cols[0]),
+                "not normalised"
+            );
+        }
+    }
+
+    #[test]
+    fn pay_in_dollars_is_judged_where_the_job_is_when_the_applicant_is_unknown() {
+        let tables = PayTables::embedded();
+        let text = "digital marketing job in cambodia, monthly salary of $1800 and money to \
+                    cover your plane ticket";
+        let work = work_market([text], tables);
+        assert_eq!(work, Some("KH"));
+        let mut claims = Vec::new();
+        find_pay_claims(text, &mut claims);
+        let at_home = judge(&claims[0], Some("en"), tables).expect("judged");
+        assert_eq!(at_home.market, "US");
+        assert!(at_home.multiple < 2.0);
+        let there = judge_at(&claims[0], Some("en"), work, tables).expect("judged");
+        assert_eq!(there.market, "KH");
+        assert!(there.at_workplace);
+        assert!(there.multiple > 8.0, "{}", there.multiple);
+        assert!(
+            there
+                .describe("$1800")
+                .contains("Cambodia, where the job is")
+        );
+        // A known applicant market wins: a Vietnamese advert is judged in Vietnam.
+        let vi = judge_at(&claims[0], Some("vi"), work, tables).expect("judged");
+        assert_eq!((vi.market, vi.at_workplace), ("VN", false));
+        // Places are whole words; several places: the highest wage among them.
+        assert_eq!(work_market(["laosophy", "burmata"], tables), None);
+        assert_eq!(
+            work_market(["from bangkok to myawaddy"], tables),
+            Some("TH")
+        );
+        assert_eq!(work_market(["a job in london"], tables), None);
     }
 
     #[test]

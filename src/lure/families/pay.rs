@@ -7,6 +7,15 @@
 //! are mostly minimum wages, and genuine factory pay is often twice them, so the
 //! multiples start at 3×; sourced lures sit at 2–17× (research §3.2), the low end of
 //! which is left to the lexicons' "high pay" phrasings.
+//!
+//! A claim judged against the wage where the job is (the applicant's market unknown:
+//! "$1,800 a month in Cambodia") counts only for work that asks for no qualifications
+//! ([`asks_for_qualifications`]): an executive chef or a teacher abroad is not paid an
+//! entry-level wage, and their pay says nothing.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::ad::Ad;
 use crate::lure::{Evidence, EvidenceSource, Family, FieldScan, LureDetector};
@@ -31,6 +40,7 @@ impl LureDetector for PayDetector {
             let source = EvidenceSource::Pay {
                 monthly_usd: j.monthly_usd,
                 multiple: j.multiple,
+                at_workplace: j.at_workplace,
             };
             let mut ev = scan.evidence(Family::Pay, j.claim.start, j.claim.end, source);
             ev.detail = Some(j.describe(scan.original.get(ev.start..ev.end).unwrap_or("")));
@@ -38,7 +48,7 @@ impl LureDetector for PayDetector {
         }
     }
 
-    fn finish(&self, _ad: &Ad, evidence: &mut Vec<Evidence>) {
+    fn finish(&self, ad: &Ad, evidence: &mut Vec<Evidence>) {
         let low_skill = evidence
             .iter()
             .any(|e| matches!(e.family, Family::EasyWork | Family::JobTitle));
@@ -47,6 +57,60 @@ impl LureDetector for PayDetector {
                 EvidenceSource::Pay { multiple, .. } => multiple >= STRONG_MULTIPLE,
                 _ => true,
             });
+            let at_workplace = |e: &Evidence| {
+                matches!(
+                    e.source,
+                    EvidenceSource::Pay {
+                        at_workplace: true,
+                        ..
+                    }
+                )
+            };
+            if evidence.iter().any(at_workplace) && asks_for_qualifications(ad) {
+                evidence.retain(|e| !at_workplace(e));
+            }
+        }
+    }
+}
+
+/// Years of experience, a degree or a professional licence asked for (English: pay is
+/// judged where the job is only for adverts without a known applicant market, mostly
+/// English ones).
+static QUALIFICATIONS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(\d{1,2}\s*\+?\s*(years?|yrs?)['’]?\s+(of\s+)?(\w+\s+){0,2}?experience|(minimum|min\.?|at\s+least)\s+(of\s+)?\d{1,2}\s*\+?\s*(years?|yrs?)\b|(bachelor|master|doctorate|phd|bsc|msc|ba|ma)['’]?s?\s+(degree|in\b)|(bsc|msc|mba|phd|b\.sc|m\.sc)\b|degree\s+in\s+\w|(teaching|nursing|professional)\s+licen[cs]e|licensed\s+(teacher|nurse|engineer|pharmacist))",
+    )
+    .expect("static regex")
+});
+
+/// Whether the advert asks for experience in years, a degree or a licence.
+pub fn asks_for_qualifications(ad: &Ad) -> bool {
+    ad.fields().any(|(_, text)| QUALIFICATIONS.is_match(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualifications_asked_for() {
+        for yes in [
+            "minimum 8 years in 5-star kitchens",
+            "3+ years of relevant experience",
+            "5 years experience in public health",
+            "Bachelor's degree and teaching licence required",
+            "BSc Computer Science",
+            "a degree in accounting",
+        ] {
+            assert!(asks_for_qualifications(&Ad::from_text("q", yes)), "{yes}");
+        }
+        for no in [
+            "No experience needed, we train you",
+            "salary $1,500 per month, 18-35 years old",
+            "age 20 to 30 years, basic computer skills",
+            "work 8 hours a day, 6 days a week",
+        ] {
+            assert!(!asks_for_qualifications(&Ad::from_text("q", no)), "{no}");
         }
     }
 }
