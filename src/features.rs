@@ -158,7 +158,7 @@ impl<'l> Extractor<'l> {
             self.want_lang,
         );
         buf.buckets.clear();
-        let mut words = 0usize;
+        let mut words = 0.0f32;
         for (i, (field, _)) in ad.fields().enumerate() {
             let text = buf.scan.norms[i].as_str();
             words += match self.filter {
@@ -247,7 +247,7 @@ pub fn family_values(evidence: &[Evidence]) -> [f32; Family::ALL.len()] {
     values
 }
 
-fn meta_values(ad: &Ad, words: usize) -> [f32; META_LEN] {
+fn meta_values(ad: &Ad, words: f32) -> [f32; META_LEN] {
     let structured = ad.has_structured_fields();
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
     let missing_field = |f: TextField| flag(ad.lacks_field(f));
@@ -267,7 +267,7 @@ fn meta_values(ad: &Ad, words: usize) -> [f32; META_LEN] {
         missing_meta(MetaColumn::Function, &m.function),
         missing_field(TextField::Requirements),
         missing_field(TextField::Benefits),
-        ((1.0 + words as f32).ln() / 6.0),
+        ((1.0 + words).ln() / 6.0),
     ]
 }
 
@@ -322,16 +322,16 @@ fn bucket(h: u64, ns: u64) -> u32 {
 
 /// Hashes a field's unigrams and bigrams into `out`; returns the number of tokens.
 /// Calls `emit(bucket, previous token, token)` for each n-gram of a field (the previous
-/// token is `""` for unigrams); returns the number of tokens. Hashing and explanations
+/// token is `""` for unigrams); returns the field's length in words ([`word_count`]). Hashing and explanations
 /// both walk n-grams through here, so their buckets agree.
 pub fn walk_terms<'t>(
     text: &'t str,
     field: TextField,
     mut emit: impl FnMut(u32, &'t str, &'t str),
-) -> usize {
+) -> f32 {
     let title = field == TextField::Title;
     let mut prev: Option<(u64, &str)> = None;
-    let mut n = 0;
+    let mut n = WordCount::default();
     let mut scratch = [0u8; 8];
     for_each_token(text, |tok| {
         let h = token_hash(token_key(tok.text, tok.kind, &mut scratch));
@@ -346,9 +346,50 @@ pub fn walk_terms<'t>(
             }
         }
         prev = Some((h, tok.text));
-        n += 1;
+        n.add(&tok);
     });
-    n
+    n.words()
+}
+
+/// Characters per word in scripts written without spaces, whose tokens are character
+/// bigrams (one per character, nearly): a Chinese word averages under two characters,
+/// Japanese about two, and a Thai, Lao, Khmer or Burmese word (vowel signs counted) four
+/// or more. Counting bigrams as words made those adverts two to four times "longer" than
+/// the same advert in English, and length weighs towards genuine.
+const CHARS_PER_WORD_HAN_KANA: f32 = 2.0;
+const CHARS_PER_WORD_SOUTHEAST_ASIAN: f32 = 4.0;
+
+/// A field's length in words, bigram tokens converted at the rates above.
+#[derive(Default)]
+struct WordCount {
+    spaced: u32,
+    han_kana: u32,
+    southeast_asian: u32,
+}
+
+impl WordCount {
+    fn add(&mut self, tok: &crate::tokens::Token<'_>) {
+        if tok.kind != TokenKind::Bigram {
+            self.spaced += 1;
+        } else if tok.text.chars().next().is_some_and(|c| c >= '\u{3000}') {
+            self.han_kana += 1;
+        } else {
+            self.southeast_asian += 1;
+        }
+    }
+
+    fn words(&self) -> f32 {
+        self.spaced as f32
+            + self.han_kana as f32 / CHARS_PER_WORD_HAN_KANA
+            + self.southeast_asian as f32 / CHARS_PER_WORD_SOUTHEAST_ASIAN
+    }
+}
+
+/// A text's length in words (as the `log_words` feature counts it).
+pub fn word_count(text: &str) -> f32 {
+    let mut n = WordCount::default();
+    for_each_token(text, |tok| n.add(&tok));
+    n.words()
 }
 
 #[cfg(test)]
@@ -402,6 +443,17 @@ mod tests {
         let (n, passed) = others.fold((0, 0), |(n, p), b| (n + 1, p + usize::from(f.passes(b))));
         assert!(passed * 100 < n * 5, "{passed} of {n} other buckets passed");
         assert!(!BucketFilter::default().passes(0));
+    }
+
+    #[test]
+    fn words_are_counted_alike_across_scripts() {
+        assert_eq!(word_count("we need chat agents now"), 5.0);
+        // Eight Han characters: seven bigrams, about four words.
+        let zh = word_count("高薪招聘客服人员");
+        assert!((3.0..=4.0).contains(&zh), "{zh}");
+        // Twelve Thai characters: about three words.
+        let th = word_count("งานง่ายได้เงินดี");
+        assert!((2.0..=4.0).contains(&th), "{th}");
     }
 
     #[test]
