@@ -16,7 +16,9 @@ mod tests {
     fn relocation_hits(text: &str) -> usize {
         let mut hits = Vec::new();
         Lexicon::embedded().find(&normalise_str(text), &mut hits);
-        hits.iter().filter(|h| h.family == Family::Relocation).count()
+        hits.iter()
+            .filter(|h| h.family == Family::Relocation)
+            .count()
     }
 
     /// Reworded English offers (written for the project) are read, not only the listed
