@@ -87,7 +87,7 @@ pub struct Extractor<'l> {
 /// The buckets a model weighs, as a prefilter: one bit per bucket's low
 /// [`FILTER_BITS`] bits (16 KiB, so it stays in the L1 cache while every n-gram of an
 /// advert is tested). It may also pass a few other buckets (those sharing low bits,
-/// about 3% of the rest for a 4,000-term model), never drops one of its own; the
+/// about 2–3% of the rest for a 3,000–4,000-term model), never drops one of its own; the
 /// model's own lookup leaves the extras out, so scores are exact.
 #[derive(Debug, Clone, Default)]
 pub struct BucketFilter {

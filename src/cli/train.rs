@@ -45,7 +45,7 @@ pub struct Args {
     #[arg(long, value_name = "K", default_value_t = 1)]
     positive_weight: usize,
     /// Text terms kept (top by chi-squared within each training fold).
-    #[arg(long, value_name = "N", default_value_t = 4000)]
+    #[arg(long, value_name = "N", default_value_t = 3000)]
     max_features: usize,
     /// Iteration cap of linfa's L-BFGS solver.
     #[arg(long, value_name = "N", default_value_t = 200)]

@@ -87,7 +87,11 @@ pub struct TrainParams {
     /// L2 strength (linfa's `alpha`, on a summed loss, so 1/C in scikit-learn terms);
     /// defaults to `Fixed(1.0)`.
     pub alpha: Alpha,
-    /// Text terms kept (top by chi-squared within each training fold); defaults to 4000.
+    /// Text terms kept (top by chi-squared within each training fold); defaults to 3000.
+    /// Chosen among 2,500, 3,000, 3,500 and 4,000 by grouped 5-fold CV on the shared
+    /// EMSCAD split (ROC-AUC 0.9733, 0.9752, 0.9755, 0.9752; PR-AUC at 4.8% 0.741, 0.747,
+    /// 0.736, 0.736): the narrowest with the best figures, and a quarter less to fit.
+    /// Not nested cross-validation, so the reported CV carries a small selection bias.
     pub max_text_features: usize,
     /// Minimum document frequency of a kept term; defaults to 2.
     pub min_df: usize,
@@ -111,7 +115,7 @@ impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
             alpha: Alpha::Fixed(1.0),
-            max_text_features: 4000,
+            max_text_features: 3000,
             min_df: 2,
             folds: 5,
             seed: 42,
