@@ -473,11 +473,9 @@ fn compose_segment(seg: &mut [(char, u8)], out: &mut Vec<char>) -> Option<char> 
     for &(c, ccc) in seg.iter() {
         if let Some(k) = starter {
             let blocked = last_ccc.is_some_and(|l| l >= ccc);
-            if !blocked {
-                if let Some(composed) = compose(out[k], c) {
-                    out[k] = composed;
-                    continue;
-                }
+            if !blocked && let Some(composed) = compose(out[k], c) {
+                out[k] = composed;
+                continue;
             }
         }
         if ccc == 0 {
@@ -1431,11 +1429,9 @@ fn unleet(w: &mut [Unit], before_domain: bool) -> bool {
     while k < core.len() {
         let c = core[k].c;
         if c.is_ascii_digit() {
-            if digits_leet {
-                if let Some(l) = leet_letter(c) {
-                    core[k].c = l;
-                    changed = true;
-                }
+            if digits_leet && let Some(l) = leet_letter(c) {
+                core[k].c = l;
+                changed = true;
             }
             k += 1;
         } else if matches!(c, '@' | '$' | '!') {

@@ -271,10 +271,10 @@ fn slot_of(name: &str, mapping: &FieldMapping, any_body_text: bool) -> Option<Sl
             }
         }
         None => {
-            if let Some(f) = TextField::from_name(name) {
-                if f != TextField::Text || !any_body_text {
-                    return Some(Slot::Field(f));
-                }
+            if let Some(f) = TextField::from_name(name)
+                && (f != TextField::Text || !any_body_text)
+            {
+                return Some(Slot::Field(f));
             }
         }
     }

@@ -381,10 +381,8 @@ pub fn origin_market(currency: &str, lang: Option<&str>) -> &'static str {
         let own = OWN_CURRENCY
             .iter()
             .any(|&(l, c)| l == lang && c == currency);
-        if !own {
-            if let Some(&(_, country)) = LANGUAGE_HOME.iter().find(|(l, _)| *l == lang) {
-                return country;
-            }
+        if !own && let Some(&(_, country)) = LANGUAGE_HOME.iter().find(|(l, _)| *l == lang) {
+            return country;
         }
     }
     UNKNOWN_ORIGIN_MARKET
@@ -1470,10 +1468,10 @@ fn word_atom(text: &str, i: usize) -> Option<Atom> {
     if words.is_ascii() && (!boundary_before(text, i) || !boundary_after(text, end)) {
         return None;
     }
-    if let Some((e, Iso(c))) = match_suffix(text, end) {
-        if c == currency {
-            end = e;
-        }
+    if let Some((e, Iso(c))) = match_suffix(text, end)
+        && c == currency
+    {
+        end = e;
     }
     Some(Atom {
         start: i,
@@ -1522,14 +1520,13 @@ fn number_atom(
         (None, None) => (None, mag.end),
     };
     // Digits glued to letters ("24h", "5kg", "3rd") are not money, unless a period follows.
-    if let Some(c) = text[end..].chars().next() {
-        if is_latin_word_char(c)
-            && !PERIOD_MARKERS
-                .iter()
-                .any(|(m, ..)| has_prefix(&text[end..], m))
-        {
-            return Err(skip.max(end));
-        }
+    if let Some(c) = text[end..].chars().next()
+        && is_latin_word_char(c)
+        && !PERIOD_MARKERS
+            .iter()
+            .any(|(m, ..)| has_prefix(&text[end..], m))
+    {
+        return Err(skip.max(end));
     }
     let value = raw * mag.factor;
     if value <= 0.0 || !value.is_finite() {
