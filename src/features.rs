@@ -158,22 +158,17 @@ impl<'l> Extractor<'l> {
             self.want_lang,
         );
         buf.buckets.clear();
+        let buckets = &mut buf.buckets;
+        let mut keep = |b: u32| {
+            if self.filter.is_none_or(|f| f.passes(b)) {
+                buckets.push(b);
+            }
+        };
         let mut words = 0.0f32;
         for (i, (field, _)) in ad.fields().enumerate() {
-            let text = buf.scan.norms[i].as_str();
-            words += match self.filter {
-                Some(filter) => walk_terms(text, field, |b, _, _| {
-                    if filter.passes(b) {
-                        buf.buckets.push(b)
-                    }
-                }),
-                None => walk_terms(text, field, |b, _, _| buf.buckets.push(b)),
-            };
+            words += walk_terms(buf.scan.norms[i].as_str(), field, |b, _, _| keep(b));
         }
-        hash_categories(ad, &mut buf.buckets);
-        if let Some(filter) = self.filter {
-            buf.buckets.retain(|&b| filter.passes(b));
-        }
+        hash_categories(ad, keep);
         sort_buckets(&mut buf.buckets, &mut buf.sorted);
         out.terms.clear();
         for &b in &buf.buckets {
@@ -273,7 +268,7 @@ fn meta_values(ad: &Ad, words: f32) -> [f32; META_LEN] {
 
 /// Hashes EMSCAD's categorical metadata ("industry=oil & energy") as terms, so the
 /// model can learn from categories as from words.
-fn hash_categories(ad: &Ad, out: &mut Vec<u32>) {
+fn hash_categories(ad: &Ad, mut emit: impl FnMut(u32)) {
     let m = &ad.meta;
     for (key, value) in [
         ("employment_type", &m.employment_type),
@@ -286,7 +281,7 @@ fn hash_categories(ad: &Ad, out: &mut Vec<u32>) {
         if let Some(v) = value {
             let h = xxh3_64_with_seed(key.as_bytes(), HASH_SEED)
                 ^ xxh3_64_with_seed(v.trim().to_lowercase().as_bytes(), HASH_SEED);
-            out.push(bucket(h, NS_CATEGORY));
+            emit(bucket(h, NS_CATEGORY));
         }
     }
 }
@@ -320,10 +315,10 @@ fn bucket(h: u64, ns: u64) -> u32 {
     (mixed >> (64 - HASH_BITS)) as u32
 }
 
-/// Hashes a field's unigrams and bigrams into `out`; returns the number of tokens.
 /// Calls `emit(bucket, previous token, token)` for each n-gram of a field (the previous
-/// token is `""` for unigrams); returns the field's length in words ([`word_count`]). Hashing and explanations
-/// both walk n-grams through here, so their buckets agree.
+/// token is `""` for unigrams); returns the field's length in words (bigrams of unspaced
+/// scripts converted, see [`WordCount`]). Hashing and explanations both walk n-grams
+/// through here, so their buckets agree.
 pub fn walk_terms<'t>(
     text: &'t str,
     field: TextField,
@@ -385,13 +380,6 @@ impl WordCount {
     }
 }
 
-/// A text's length in words (as the `log_words` feature counts it).
-pub fn word_count(text: &str) -> f32 {
-    let mut n = WordCount::default();
-    for_each_token(text, |tok| n.add(&tok));
-    n.words()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,6 +433,11 @@ mod tests {
         assert!(!BucketFilter::default().passes(0));
     }
 
+    /// A text's length in words, as the `log_words` feature counts it.
+    fn word_count(text: &str) -> f32 {
+        walk_terms(text, TextField::Text, |_, _, _| {})
+    }
+
     #[test]
     fn words_are_counted_alike_across_scripts() {
         assert_eq!(word_count("we need chat agents now"), 5.0);
@@ -474,14 +467,7 @@ mod tests {
     #[test]
     fn job_title_counts_only_with_core_lures() {
         use crate::lure::{Evidence, EvidenceSource};
-        let ev = |family| Evidence {
-            family,
-            field: None,
-            start: 0,
-            end: 0,
-            source: EvidenceSource::Rule { rule: "t" },
-            detail: None,
-        };
+        let ev = |family| Evidence::whole_advert(family, EvidenceSource::Rule { rule: "t" }, None);
         let alone = family_values(&[ev(Family::JobTitle)]);
         assert_eq!(alone[Family::JobTitle.index()], 0.0);
         let with = family_values(&[ev(Family::JobTitle), ev(Family::Relocation)]);

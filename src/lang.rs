@@ -31,12 +31,7 @@ const SAMPLE_BYTES: usize = 600;
 /// Guesses the advert's language (ISO 639-1 code) from its normalised fields.
 pub fn detect<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<&'static str> {
     // The longest field speaks for the advert (titles are too short to judge).
-    let text = texts.into_iter().max_by_key(|t| t.len())?;
-    let mut end = text.len().min(SAMPLE_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let sample = &text[..end];
+    let sample = sample(texts.into_iter().max_by_key(|t| t.len())?);
     if let Some(code) = by_script(sample) {
         return Some(code);
     }
@@ -61,6 +56,15 @@ pub fn detect<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<&'static s
     })
 }
 
+/// The first [`SAMPLE_BYTES`] of `text` (cut at a character boundary): what is judged.
+fn sample(text: &str) -> &str {
+    let mut end = text.len().min(SAMPLE_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// English function words that are not words of the other Latin-script languages
 /// mapped here (no "in", "is", "we", "of", "an", "on", "a": Dutch, German, French and
 /// Italian write them too).
@@ -71,8 +75,9 @@ const ENGLISH_ONLY: [&[u8]; 20] = [
 
 /// Whether a sample is plainly English: at least 12 words, 4 of them and a tenth of all
 /// English-only function words (EMSCAD's adverts: median 17%, three quarters above 11%;
-/// the project's samples in other Latin-script languages: none above 0%). Most adverts that need a guess are English, and this is a small fraction of the
-/// trigram model's cost; anything less plain still goes to the trigrams.
+/// the project's samples in other Latin-script languages: none above 0%). Most adverts
+/// that need a guess are English, and this is a small fraction of the trigram model's
+/// cost; anything less plain still goes to the trigrams.
 fn plainly_english(sample: &str) -> bool {
     let (mut words, mut english) = (0u32, 0u32);
     for word in sample.as_bytes().split(|b| !b.is_ascii_alphabetic()) {
@@ -196,11 +201,7 @@ mod tests {
             let text = std::fs::read_to_string(format!("{root}/{file}")).expect("sample file");
             for line in text.lines() {
                 let line = crate::normalise::normalise_str(line);
-                let mut end = line.len().min(super::SAMPLE_BYTES);
-                while !line.is_char_boundary(end) {
-                    end -= 1;
-                }
-                let sample = &line[..end];
+                let sample = super::sample(&line);
                 if plainly_english(sample) {
                     checked += 1;
                     assert_eq!(

@@ -482,17 +482,8 @@ pub fn best_f1_threshold(
     labels: &[bool],
     prevalence: Option<f64>,
 ) -> Result<OperatingPoint> {
-    let ranked = Ranked::new(scores, labels)?;
-    let w_neg = negative_weight(prevalence, ranked.n_pos, ranked.n_neg)?;
-    let mut best: Option<OperatingPoint> = None;
-    for (threshold, tp, fp) in ranked.cumulative() {
-        let op = ranked.operating_point(threshold, tp, fp, w_neg);
-        if best.as_ref().is_none_or(|b| op.f1 > b.f1) {
-            best = Some(op);
-        }
-    }
-    // Ranked::new guarantees at least one group, so `best` is always set here.
-    best.ok_or(MetricError::Empty)
+    // A window of zero holds each candidate alone: the plain maximum.
+    smoothed_best_f1_threshold(scores, labels, prevalence, 0.0)
 }
 
 /// The threshold at the peak of the F1 curve smoothed over neighbouring thresholds: each
@@ -520,19 +511,20 @@ pub fn smoothed_best_f1_threshold(
         .cumulative()
         .map(|(threshold, tp, fp)| ranked.operating_point(threshold, tp, fp, w_neg))
         .collect();
-    // A sliding window [lo, hi) over the candidates within `half_window` of each one.
-    let (mut lo, mut hi, mut sum) = (0usize, 0usize, 0.0f64);
+    // A sliding window [lo, hi) over the candidates within `half_window` of each one. Its
+    // mean is summed afresh each time (not kept as a running sum, whose rounding would
+    // drift and could break exact ties differently from the unsmoothed choice).
+    let (mut lo, mut hi) = (0usize, 0usize);
     let mut best: Option<(f64, usize)> = None;
     for (i, p) in points.iter().enumerate() {
         while hi < points.len() && points[hi].threshold >= p.threshold - half_window {
-            sum += points[hi].f1;
             hi += 1;
         }
         while points[lo].threshold > p.threshold + half_window {
-            sum -= points[lo].f1;
             lo += 1;
         }
-        let mean = sum / (hi - lo) as f64;
+        let window = &points[lo..hi];
+        let mean = window.iter().map(|q| q.f1).sum::<f64>() / window.len() as f64;
         if best.is_none_or(|(b, _)| mean > b) {
             best = Some((mean, i));
         }

@@ -1,6 +1,6 @@
 //! `lurescan check`.
 
-use crate::util::lurescan;
+use crate::util::{lurescan, run_ok};
 
 const SCAM_CENTRE: &str = "URGENT!! Customer service staff needed in Sihanoukville, Cambodia. \
 Salary $2,500/month + commission. Free flight ticket, visa and accommodation provided. \
@@ -13,16 +13,8 @@ the services behind our card-payment platform (Rust, PostgreSQL, Kafka), review 
 Apply through our careers page; two interview rounds.";
 
 fn check_json(text: &str) -> serde_json::Value {
-    let out = lurescan()
-        .args(["check", "--json", text])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON")
+    let stdout = run_ok(lurescan().args(["check", "--json", text]));
+    serde_json::from_slice(&stdout).expect("JSON")
 }
 
 #[test]

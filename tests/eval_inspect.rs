@@ -1,36 +1,31 @@
 //! `lurescan eval` and `lurescan inspect`.
 
-use crate::util::{lurescan, repo};
+use crate::util::{lurescan, repo, run_ok};
 
 #[test]
 fn eval_json_has_the_documented_fields() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = lurescan()
-        .args([
-            "eval",
-            "--json",
-            "--label-col",
-            "expected",
-            "--positive",
-            "lure",
-            "--bootstrap",
-            "100",
-            "--prevalence",
-            "0.05",
-            "--at",
-            "0.1,0.9",
-            "--plots",
-        ])
-        .arg(dir.path())
-        .arg(repo("data/sample_adverts.csv"))
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = run_ok(
+        lurescan()
+            .args([
+                "eval",
+                "--json",
+                "--label-col",
+                "expected",
+                "--positive",
+                "lure",
+                "--bootstrap",
+                "100",
+                "--prevalence",
+                "0.05",
+                "--at",
+                "0.1,0.9",
+                "--plots",
+            ])
+            .arg(dir.path())
+            .arg(repo("data/sample_adverts.csv")),
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let v: serde_json::Value = serde_json::from_slice(&stdout).expect("JSON");
     for key in [
         "n",
         "positives",
@@ -54,25 +49,20 @@ fn eval_json_has_the_documented_fields() {
 
 #[test]
 fn eval_text_states_the_prevalence() {
-    let out = lurescan()
-        .args([
-            "eval",
-            "--label-col",
-            "expected",
-            "--positive",
-            "lure",
-            "--bootstrap",
-            "50",
-        ])
-        .arg(repo("data/sample_adverts.csv"))
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = run_ok(
+        lurescan()
+            .args([
+                "eval",
+                "--label-col",
+                "expected",
+                "--positive",
+                "lure",
+                "--bootstrap",
+                "50",
+            ])
+            .arg(repo("data/sample_adverts.csv")),
     );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = String::from_utf8_lossy(&stdout);
     assert!(text.contains("the data's own"), "{text}");
 }
 

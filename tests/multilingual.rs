@@ -76,9 +76,9 @@ fn multilingual_samples_are_judged_as_expected() {
             }
         }
     }
-    // No genuine sample may be flagged; one lure may sit just under the threshold (the
-    // Spanish task scam ML-es-02 scores 0.434 against the default model's 0.443: easy work,
-    // an upfront fee, no interview and contact by inbox, in 40 words).
+    // No genuine sample may be flagged; one lure may sit just under the threshold (an
+    // earlier default model put the Spanish task scam ML-es-02 at 0.434 against its 0.443:
+    // easy work, an upfront fee, no interview and contact by inbox, in 40 words).
     let false_alarms = wrong.iter().filter(|w| w.contains("expected ok")).count();
     assert!(
         false_alarms == 0 && wrong.len() <= 1,
@@ -185,11 +185,10 @@ fn each_language_finds_its_relocation_lure_in_the_original_script() {
 }
 
 /// Hard cases written for the project: genuine South-East Asian job-board adverts that
-/// use lure-like words (board and lodging, no experience, urgent, casino towns), and short
-/// lures after phrasings quoted in case reports. No genuine one may be flagged; at least 6
-/// of the 8 lures must be (known misses: a Thai "online work, high income, no skills,
-/// housing" lure and an English "$1,800 plus ticket and visa to Cambodia" one, where the
-/// pay is judged against the conservative unknown-origin reference).
+/// use lure-like words (board and lodging, no experience, urgent, casino towns), skilled
+/// expatriate jobs paid in dollars in hot-spot countries, and short lures after phrasings
+/// quoted in case reports or reworded away from the lexicons' phrases. No genuine one may
+/// be flagged; all lures but two must be (the default model catches all 11).
 #[test]
 fn hard_cases_no_false_alarm_and_most_lures() {
     let rows = csv_rows(&std::fs::read(repo("data/samples/hard_cases.csv")).expect("hard cases"));

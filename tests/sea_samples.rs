@@ -13,17 +13,17 @@ use lurescan::lure::Lexicon;
 use lurescan::model::LureModel;
 use lurescan::normalise::normalise_str;
 
-use crate::util::{csv_rows, lurescan, repo};
+use crate::util::{csv_rows, lurescan, repo, run_ok};
 
 /// Highest share of genuine adverts that may be flagged.
 const MAX_FALSE_ALARM_RATE: f64 = 0.02;
-/// Lowest share of lures that must be caught (measured: 60 of 65 at the default model's
-/// threshold of 0.44; 56 of 65 when the threshold was the raw out-of-fold F1 peak of 0.55,
-/// see `model::train::F1_SMOOTHING_HALF_WINDOW`).
+/// Lowest share of lures that must be caught (measured: 61 of 65 at the default model's
+/// threshold of 0.40; 60 of 65 with 4,000 text terms at 0.44; 56 of 65 when the threshold
+/// was the raw out-of-fold F1 peak of 0.55, see `model::train::F1_SMOOTHING_HALF_WINDOW`).
 const MIN_RECALL: f64 = 0.90;
 
-/// Scores every advert of a samples file; returns (id, is lure, one line for people).
-fn judge(file: &str) -> Vec<(String, bool, String)> {
+/// Scores every advert of a samples file; returns (judged a lure, one line for people).
+fn judge(file: &str) -> Vec<(bool, String)> {
     let rows = csv_rows(&std::fs::read(repo(file)).expect("samples file"));
     let header = &rows[0];
     let col = |name: &str| header.iter().position(|c| c == name).expect(name);
@@ -52,63 +52,61 @@ fn judge(file: &str) -> Vec<(String, bool, String)> {
                 "{} ({}): p={:.3} {:?}",
                 r[id], r[lang], why.probability, fams
             );
-            (r[id].clone(), why.verdict.as_str() == "lure", line)
+            (why.verdict.as_str() == "lure", line)
         })
         .collect();
     assert!(!judged.is_empty(), "{file} has no adverts");
     judged
 }
 
+/// Holds a file's verdicts to its bound: genuine adverts flagged at most
+/// [`MAX_FALSE_ALARM_RATE`] of the time, lures caught at least [`MIN_RECALL`] of it.
+/// `judged`: (judged a lure, one line for people) per advert.
+fn assert_within_bound(what: &str, lures_expected: bool, judged: &[(bool, String)]) {
+    let wrong: Vec<&str> = judged
+        .iter()
+        .filter(|(lure, _)| *lure != lures_expected)
+        .map(|(_, line)| line.as_str())
+        .collect();
+    let flagged = judged.iter().filter(|(lure, _)| *lure).count();
+    let share = flagged as f64 / judged.len() as f64;
+    eprintln!(
+        "{what}: {flagged} of {} flagged ({:.1}%); misjudged:\n{}",
+        judged.len(),
+        100.0 * share,
+        wrong.join("\n")
+    );
+    if lures_expected {
+        assert!(
+            share >= MIN_RECALL,
+            "{what}: recall {:.1}% < {:.0}%; missed:\n{}",
+            100.0 * share,
+            100.0 * MIN_RECALL,
+            wrong.join("\n")
+        );
+    } else {
+        assert!(
+            share <= MAX_FALSE_ALARM_RATE,
+            "{what}: false-alarm rate {:.1}% > {:.0}%:\n{}",
+            100.0 * share,
+            100.0 * MAX_FALSE_ALARM_RATE,
+            wrong.join("\n")
+        );
+    }
+}
+
 #[test]
 fn genuine_sea_adverts_are_rarely_flagged() {
     let judged = judge("data/samples/genuine_sea.csv");
     assert!(judged.len() >= 120, "want at least 120 genuine adverts");
-    let flagged: Vec<&str> = judged
-        .iter()
-        .filter(|(_, lure, _)| *lure)
-        .map(|(_, _, line)| line.as_str())
-        .collect();
-    let rate = flagged.len() as f64 / judged.len() as f64;
-    eprintln!(
-        "genuine_sea: {} of {} flagged ({:.1}%)\n{}",
-        flagged.len(),
-        judged.len(),
-        100.0 * rate,
-        flagged.join("\n")
-    );
-    assert!(
-        rate <= MAX_FALSE_ALARM_RATE,
-        "false-alarm rate {:.1}% > {:.0}%:\n{}",
-        100.0 * rate,
-        100.0 * MAX_FALSE_ALARM_RATE,
-        flagged.join("\n")
-    );
+    assert_within_bound("genuine_sea", false, &judged);
 }
 
 #[test]
 fn sea_lures_are_caught() {
     let judged = judge("data/samples/lures_sea.csv");
     assert!(judged.len() >= 40, "want at least 40 lures");
-    let missed: Vec<&str> = judged
-        .iter()
-        .filter(|(_, lure, _)| !*lure)
-        .map(|(_, _, line)| line.as_str())
-        .collect();
-    let recall = 1.0 - missed.len() as f64 / judged.len() as f64;
-    eprintln!(
-        "lures_sea: {} of {} caught ({:.1}%)\n{}",
-        judged.len() - missed.len(),
-        judged.len(),
-        100.0 * recall,
-        missed.join("\n")
-    );
-    assert!(
-        recall >= MIN_RECALL,
-        "recall {:.1}% < {:.0}%; missed:\n{}",
-        100.0 * recall,
-        100.0 * MIN_RECALL,
-        missed.join("\n")
-    );
+    assert_within_bound("lures_sea", true, &judged);
 }
 
 /// The files as a board's export would come, scored by `lurescan score` with their
@@ -121,29 +119,13 @@ fn sea_samples_scored_from_their_columns() {
         ("data/samples/genuine_sea.csv", false),
         ("data/samples/lures_sea.csv", true),
     ] {
-        let out = lurescan()
-            .args(["score", "--quiet"])
-            .arg(repo(file))
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{file}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let rows = csv_rows(&out.stdout);
+        let stdout = run_ok(lurescan().args(["score", "--quiet"]).arg(repo(file)));
+        let rows = csv_rows(&stdout);
         assert_eq!(rows[0], ["id", "probability", "verdict", "lures"]);
-        let n = rows.len() - 1;
-        let flagged = rows[1..].iter().filter(|r| r[2] == "lure").count();
-        let rate = flagged as f64 / n as f64;
-        eprintln!("{file} from its columns: {flagged} of {n} flagged");
-        if lures_expected {
-            assert!(rate >= MIN_RECALL, "{file}: recall {rate:.3}");
-        } else {
-            assert!(
-                rate <= MAX_FALSE_ALARM_RATE,
-                "{file}: false alarms {rate:.3}"
-            );
-        }
+        let judged: Vec<(bool, String)> = rows[1..]
+            .iter()
+            .map(|r| (r[2] == "lure", r.join(",")))
+            .collect();
+        assert_within_bound(&format!("{file} from its columns"), lures_expected, &judged);
     }
 }

@@ -1,6 +1,6 @@
 //! `lurescan train`: small written-for-the-project data (fast), custom columns and labels.
 
-use crate::util::lurescan;
+use crate::util::{lurescan, run_ok};
 
 /// A small labelled set written for these tests: lure-like and genuine-like texts.
 fn labelled_csv() -> String {
@@ -41,29 +41,24 @@ fn trains_on_custom_columns_and_writes_model_card_and_plots() {
     std::fs::write(&data, labelled_csv()).expect("write");
     let model = dir.path().join("m.json");
     let plots = dir.path().join("plots");
-    let out = lurescan()
-        .args([
-            "train",
-            "--label-col",
-            "kind",
-            "--positive",
-            "scam",
-            "--text-cols",
-            "body",
-            "--id-col",
-            "ref",
-        ])
-        .args(["--cv", "3", "--bootstrap", "50", "--plots"])
-        .arg(&plots)
-        .arg(&data)
-        .arg("-o")
-        .arg(&model)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        lurescan()
+            .args([
+                "train",
+                "--label-col",
+                "kind",
+                "--positive",
+                "scam",
+                "--text-cols",
+                "body",
+                "--id-col",
+                "ref",
+            ])
+            .args(["--cv", "3", "--bootstrap", "50", "--plots"])
+            .arg(&plots)
+            .arg(&data)
+            .arg("-o")
+            .arg(&model),
     );
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&model).expect("model")).expect("JSON");

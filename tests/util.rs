@@ -9,6 +9,18 @@ pub fn lurescan() -> Command {
     Command::cargo_bin("lurescan").expect("binary built")
 }
 
+/// Runs a command that must succeed (its stderr is shown when it does not) and returns
+/// its stdout.
+pub fn run_ok(cmd: &mut Command) -> Vec<u8> {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// A path inside the repository.
 pub fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)

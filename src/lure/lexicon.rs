@@ -67,6 +67,16 @@ pub struct LexiconHit {
     pub end: usize,
 }
 
+/// Working space of [`Lexicon::find_reusing`]: where regexes may start, the hits of the
+/// second half-walk and the legitimacy spans, kept between calls so that matching allocates nothing per text.
+#[derive(Debug, Default)]
+pub struct FindScratch {
+    regex_starts: Vec<(usize, u32)>,
+    tail: Vec<LexiconHit>,
+    /// Spans of legitimacy hits ([`drop_negated`]).
+    legit: Vec<(usize, usize)>,
+}
+
 /// All lexicons, compiled for matching.
 #[derive(Debug)]
 pub struct Lexicon {
@@ -471,7 +481,13 @@ impl Lexicon {
     /// Appends every match in `text` (normalised) to `out`. Lure hits that lie inside a
     /// legitimacy hit ("no placement fee") are dropped: the negation wins.
     pub fn find(&self, text: &str, out: &mut Vec<LexiconHit>) {
-        self.find_with(text, self.pass(script_groups(text)), out);
+        self.find_reusing(text, &mut FindScratch::default(), out);
+    }
+
+    /// [`Lexicon::find`] with its working space kept in `scratch` between calls (the
+    /// per-advert scan calls it for every field).
+    pub fn find_reusing(&self, text: &str, scratch: &mut FindScratch, out: &mut Vec<LexiconHit>) {
+        self.find_with(text, self.pass(script_groups(text)), scratch, out);
     }
 
     /// [`Lexicon::find`] the plain way: every entry, even those that cannot match the
@@ -485,23 +501,19 @@ impl Lexicon {
             Pass::build(&phrases, &regexes, false)
                 .unwrap_or_else(|e| panic!("lexicon matchers failed to build: {e}"))
         });
-        self.find_with(text, pass, out);
+        self.find_with(text, pass, &mut FindScratch::default(), out);
     }
 
-    fn find_with(&self, text: &str, pass: &Pass, out: &mut Vec<LexiconHit>) {
+    fn find_with(
+        &self,
+        text: &str,
+        pass: &Pass,
+        scratch: &mut FindScratch,
+        out: &mut Vec<LexiconHit>,
+    ) {
         let first = out.len();
-        // Where a regex may start: (byte offset, index into the pass's regexes).
-        let mut regex_starts: Vec<(usize, u32)> = Vec::new();
-        // The overlapping search, walked by hand: every pattern that ends at each byte, in
-        // the automaton's order (longest first), as `find_overlapping_iter` reports them,
-        // without its per-match call overhead.
-        //
-        // Each step of a walk waits for the table load of the step before, so a long text
-        // is walked as two halves at once (the second walk has its own loads in flight).
-        // The automaton's state after a byte depends on the last `longest` bytes only, so
-        // the second walk starts `longest` bytes before the middle and reports only the
-        // matches ending after it: every match is found once, in the order of a single walk.
-        self.walk(text, pass, out, &mut regex_starts);
+        self.walk(text, pass, scratch, out);
+        let regex_starts = &mut scratch.regex_starts;
         if let Some(regexes) = &pass.regexes {
             match &regexes.any {
                 Some(any) => {
@@ -514,21 +526,29 @@ impl Lexicon {
                 None => {
                     regex_starts.sort_unstable();
                     regex_starts.dedup();
-                    self.regex_hits_by_prefix(text, regexes, &regex_starts, out);
+                    self.regex_hits_by_prefix(text, regexes, regex_starts, out);
                 }
             }
         }
-        drop_negated(out, first);
+        drop_negated(out, first, &mut scratch.legit);
     }
 
-    /// The automaton's walk over `text` (see [`Lexicon::find_with`]).
-    fn walk(
-        &self,
-        text: &str,
-        pass: &Pass,
-        out: &mut Vec<LexiconHit>,
-        regex_starts: &mut Vec<(usize, u32)>,
-    ) {
+    /// The overlapping search, walked by hand: every pattern that ends at each byte, in
+    /// the automaton's order (longest first), as `find_overlapping_iter` reports them,
+    /// without its per-match call overhead. Phrase hits go to `out`, where regexes may
+    /// start to `scratch.regex_starts` (cleared first).
+    ///
+    /// Each step of a walk waits for the table load of the step before, so a long text
+    /// is walked as two halves at once (the second walk has its own loads in flight).
+    /// The automaton's state after a byte depends on the last `longest` bytes only, so
+    /// the second walk starts `longest` bytes before the middle and reports only the
+    /// matches ending after it: every match is found once, in the order of a single walk.
+    fn walk(&self, text: &str, pass: &Pass, scratch: &mut FindScratch, out: &mut Vec<LexiconHit>) {
+        let FindScratch {
+            regex_starts, tail, ..
+        } = scratch;
+        regex_starts.clear();
+        tail.clear();
         let dfa = &pass.automaton;
         // Every automaton `Pass::build` makes has an unanchored start state.
         let Ok(start_sid) = dfa.start_state(Anchored::No) else {
@@ -542,7 +562,6 @@ impl Lexicon {
             0
         };
         let second = mid.saturating_sub(pass.longest);
-        let mut tail: Vec<LexiconHit> = Vec::new();
         let (mut a, mut b) = (start_sid, start_sid);
         for (at_a, at_b) in (0..mid).zip(second..) {
             a = dfa.next_state(Anchored::No, a, bytes[at_a]);
@@ -551,16 +570,16 @@ impl Lexicon {
                 self.report_matches(text, pass, a, at_a + 1, out, regex_starts);
             }
             if dfa.is_special(b) && at_b >= mid {
-                self.report_matches(text, pass, b, at_b + 1, &mut tail, regex_starts);
+                self.report_matches(text, pass, b, at_b + 1, tail, regex_starts);
             }
         }
         for (at, &byte) in bytes.iter().enumerate().skip(second + mid) {
             b = dfa.next_state(Anchored::No, b, byte);
             if dfa.is_special(b) {
-                self.report_matches(text, pass, b, at + 1, &mut tail, regex_starts);
+                self.report_matches(text, pass, b, at + 1, tail, regex_starts);
             }
         }
-        out.append(&mut tail);
+        out.append(tail);
     }
 
     /// Reports the patterns that end at `end` in the automaton's match state `sid`: phrase
@@ -655,12 +674,14 @@ impl Lexicon {
 }
 
 /// Removes, from `out[first..]`, lure hits contained in a legitimacy hit.
-fn drop_negated(out: &mut Vec<LexiconHit>, first: usize) {
-    let legit: Vec<(usize, usize)> = out[first..]
-        .iter()
-        .filter(|h| h.family == Family::Legitimacy)
-        .map(|h| (h.start, h.end))
-        .collect();
+fn drop_negated(out: &mut Vec<LexiconHit>, first: usize, legit: &mut Vec<(usize, usize)>) {
+    legit.clear();
+    legit.extend(
+        out[first..]
+            .iter()
+            .filter(|h| h.family == Family::Legitimacy)
+            .map(|h| (h.start, h.end)),
+    );
     if legit.is_empty() {
         return;
     }

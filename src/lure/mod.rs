@@ -14,7 +14,7 @@ pub mod pay;
 use serde::Serialize;
 
 pub use family::Family;
-pub use lexicon::{Lexicon, LexiconHit};
+pub use lexicon::{FindScratch, Lexicon, LexiconHit};
 
 use crate::ad::{Ad, TextField};
 use crate::normalise::NormalisedText;
@@ -69,6 +69,19 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// Evidence about the whole advert rather than a span of it (metadata, a rule on
+    /// other evidence): no field and an empty span.
+    pub fn whole_advert(family: Family, source: EvidenceSource, detail: Option<String>) -> Self {
+        Evidence {
+            family,
+            field: None,
+            start: 0,
+            end: 0,
+            source,
+            detail,
+        }
+    }
+
     /// The quoted text in the original advert ("" for metadata evidence).
     pub fn quote<'a>(&self, ad: &'a Ad) -> &'a str {
         self.field
@@ -164,6 +177,7 @@ pub struct ScanBuffers {
     /// Normalised text per field.
     pub norms: Vec<NormalisedText>,
     hits: Vec<LexiconHit>,
+    find: FindScratch,
     claims: Vec<pay::PayClaim>,
     judged: Vec<PayJudgement>,
 }
@@ -197,7 +211,7 @@ pub fn scan(
     for (i, (field, original)) in ad.fields().enumerate() {
         let norm = &buf.norms[i];
         buf.hits.clear();
-        lexicon.find(norm.as_str(), &mut buf.hits);
+        lexicon.find_reusing(norm.as_str(), &mut buf.find, &mut buf.hits);
         buf.claims.clear();
         buf.judged.clear();
         // EMSCAD's salary_range has no currency or period: it is not a pay claim.

@@ -267,6 +267,11 @@ impl PayTables {
         self.wages.iter().find(|w| w.country == country)
     }
 
+    /// A benchmark's monthly wage in US dollars (`None` without a rate for its currency).
+    pub fn benchmark_monthly_usd(&self, benchmark: &WageBenchmark) -> Option<f64> {
+        Some(benchmark.monthly_local * self.usd_per_unit(benchmark.currency)?)
+    }
+
     /// Every exchange rate.
     pub fn fx(&self) -> &[FxRate] {
         &self.fx
@@ -447,8 +452,7 @@ pub fn judge_at(
     let benchmark = *at_work
         .or_else(|| tables.benchmark(origin))
         .or_else(|| tables.benchmark(UNKNOWN_ORIGIN_MARKET))?;
-    let benchmark_monthly_usd =
-        benchmark.monthly_local * tables.usd_per_unit(benchmark.currency)?;
+    let benchmark_monthly_usd = tables.benchmark_monthly_usd(&benchmark)?;
     if !monthly_usd.is_finite() || benchmark_monthly_usd.is_nan() || benchmark_monthly_usd <= 0.0 {
         return None;
     }
@@ -476,6 +480,9 @@ pub fn work_market<'a>(
     let mut best: Option<(&'static str, f64)> = None;
     for text in texts {
         for m in places.find_iter(text) {
+            // Any letter or digit glued on makes it part of another word (stricter than
+            // `boundary_before`'s Latin-only test, as a place name glued to Thai or
+            // Khmer text is not a clear mention of the place).
             let before = text[..m.start()].chars().next_back();
             let after = text[m.end()..].chars().next();
             if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
@@ -485,7 +492,7 @@ pub fn work_market<'a>(
             let country = countries[m.pattern().as_usize()];
             let wage = tables
                 .benchmark(country)
-                .and_then(|b| Some(b.monthly_local * tables.usd_per_unit(b.currency)?));
+                .and_then(|b| tables.benchmark_monthly_usd(b));
             if let Some(wage) = wage
                 && best.is_none_or(|(_, w)| wage > w)
             {

@@ -60,18 +60,31 @@ impl TextSpace {
         mut f: impl FnMut(usize, f32),
     ) {
         // Two passes over the lookups rather than a buffer: no allocation per advert.
-        let value = |&(b, n): &(u32, f32)| {
-            lookup
-                .get(&b)
-                .map(|&col| (col as usize, (1.0 + n.ln()) * self.idf[col as usize]))
-        };
-        let norm: f32 = terms.iter().filter_map(value).map(|(_, v)| v * v).sum();
+        let norm = self.raw_norm(lookup, terms);
         if norm > 0.0 {
-            let inv = norm.sqrt().max(self.norm_floor).recip();
-            for (col, v) in terms.iter().filter_map(value) {
+            let inv = norm.max(self.norm_floor).recip();
+            for (col, v) in terms.iter().filter_map(|t| self.raw_value(lookup, t)) {
                 f(col, v * inv);
             }
         }
+    }
+
+    /// The l2 norm of an advert's selected terms before normalisation (what
+    /// [`TextSpace::norm_floor`] is a percentile of).
+    pub fn raw_norm(&self, lookup: &BucketLookup, terms: &[(u32, f32)]) -> f32 {
+        let sq: f32 = terms
+            .iter()
+            .filter_map(|t| self.raw_value(lookup, t))
+            .map(|(_, v)| v * v)
+            .sum();
+        sq.sqrt()
+    }
+
+    /// A term's column and sublinear tf × idf value, if the term is selected.
+    fn raw_value(&self, lookup: &BucketLookup, &(b, n): &(u32, f32)) -> Option<(usize, f32)> {
+        lookup
+            .get(&b)
+            .map(|&col| (col as usize, (1.0 + n.ln()) * self.idf[col as usize]))
     }
 }
 

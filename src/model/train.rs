@@ -576,18 +576,7 @@ fn fit_rows(
     // normaliser: only texts shorter than nearly all training adverts are affected.
     let mut norms: Vec<f32> = rows
         .iter()
-        .map(|&i| {
-            let sq: f32 = features[i]
-                .terms
-                .iter()
-                .filter_map(|(b, n)| {
-                    lookup
-                        .get(b)
-                        .map(|&c| ((1.0 + n.ln()) * text.idf[c as usize]).powi(2))
-                })
-                .sum();
-            sq.sqrt()
-        })
+        .map(|&i| text.raw_norm(&lookup, &features[i].terms))
         .collect();
     norms.sort_by(f32::total_cmp);
     text.norm_floor = norms.get(norms.len() / 10).copied().unwrap_or(0.0);
@@ -709,13 +698,13 @@ impl SparseColumn {
 ///   together) become one column scaled by √k, its weight split back evenly: an
 ///   orthogonal change of coordinates, so the L2-penalised optimum and even L-BFGS's
 ///   iterates are the same, on a ~25% narrower matrix (4,028 → ~3,020 columns on the
-///   shared split);
+///   shared split with 4,000 text terms);
 /// - all-zero columns are left out (their gradient is 0 from the start, so their weight
 ///   stays 0);
 /// - columns are centred, which moves only the unpenalised intercept, so that columns
 ///   such as `log_words` (~0.8-1.2 on every advert) are no longer nearly collinear with
-///   it: ~90 L-BFGS iterations instead of ~127 for the final fit on the shared split. Constant columns are
-///   kept as they are: their optimal weight is 0, but linfa never gets there, and
+///   it: ~90 L-BFGS iterations instead of ~127 for the final fit on the shared split.
+///   Constant columns are kept as they are: their optimal weight is 0, but linfa never gets there, and
 ///   centring or dropping them moves free-text adverts' scores.
 #[derive(Debug, Clone)]
 struct Design {

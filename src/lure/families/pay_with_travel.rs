@@ -29,18 +29,13 @@ impl LureDetector for PayWithTravelDetector {
             .count();
         let travel = relocation_items >= 2 || has(Family::Destination);
         if has(Family::Pay) && travel {
-            evidence.push(Evidence {
-                family: Family::PayWithTravel,
-                field: None,
-                start: 0,
-                end: 0,
-                source: EvidenceSource::Rule {
+            evidence.push(Evidence::whole_advert(
+                Family::PayWithTravel,
+                EvidenceSource::Rule {
                     rule: "pay with travel",
                 },
-                detail: Some(
-                    "high pay offered together with travel or a hot-spot destination".into(),
-                ),
-            });
+                Some("high pay offered together with travel or a hot-spot destination".into()),
+            ));
         }
     }
 }
@@ -50,14 +45,7 @@ mod tests {
     use super::*;
 
     fn ev(family: Family) -> Evidence {
-        Evidence {
-            family,
-            field: None,
-            start: 0,
-            end: 0,
-            source: EvidenceSource::Rule { rule: "t" },
-            detail: None,
-        }
+        Evidence::whole_advert(family, EvidenceSource::Rule { rule: "t" }, None)
     }
 
     #[test]

@@ -18,16 +18,13 @@ impl LureDetector for VagueEmployerDetector {
     fn finish(&self, ad: &Ad, evidence: &mut Vec<Evidence>) {
         let no_profile = ad.lacks_field(TextField::CompanyProfile);
         if no_profile && ad.meta.has_company_logo == Some(false) {
-            evidence.push(Evidence {
-                family: Family::VagueEmployer,
-                field: None,
-                start: 0,
-                end: 0,
-                source: EvidenceSource::Metadata {
+            evidence.push(Evidence::whole_advert(
+                Family::VagueEmployer,
+                EvidenceSource::Metadata {
                     facts: "no company profile and no company logo",
                 },
-                detail: Some("no company profile and no company logo".into()),
-            });
+                Some("no company profile and no company logo".into()),
+            ));
         }
     }
 }
