@@ -193,17 +193,12 @@ impl<'a> Scorer<'a> {
         let mut norm = NormalisedText::new();
         for (field, text) in ad.fields() {
             norm.normalise(text);
-            walk_terms(norm.as_str(), field, |bucket, prev, tok| {
+            walk_terms(norm.as_str(), field, |bucket, gram| {
                 if wanted.contains_key(&bucket) && !names.contains_key(&bucket) {
-                    let name = if prev.is_empty() {
-                        tok.to_string()
-                    } else {
-                        format!("{prev} {tok}")
-                    };
                     let name = if field == TextField::Title {
-                        format!("title: {name}")
+                        format!("title: {gram}")
                     } else {
-                        name
+                        gram.to_string()
                     };
                     names.insert(bucket, name);
                 }

@@ -14,7 +14,7 @@ use crate::lure::{self, Evidence, EvidenceSource, Family, Lexicon, ScanBuffers};
 use crate::tokens::{TokenKind, for_each_token};
 
 /// Bits of the feature-hash space.
-pub const HASH_BITS: u32 = 20;
+pub const HASH_BITS: u32 = 24;
 /// Seed of the feature hash ("lurescan" in ASCII). Changing it invalidates model files.
 pub const HASH_SEED: u64 = 0x6c75_7265_7363_616e;
 
@@ -166,7 +166,7 @@ impl<'l> Extractor<'l> {
         };
         let mut words = 0.0f32;
         for (i, (field, _)) in ad.fields().enumerate() {
-            words += walk_terms(buf.scan.norms[i].as_str(), field, |b, _, _| keep(b));
+            words += walk_terms(buf.scan.norms[i].as_str(), field, |b, _| keep(b));
         }
         hash_categories(ad, keep);
         sort_buckets(&mut buf.buckets, &mut buf.sorted);
@@ -290,6 +290,8 @@ fn hash_categories(ad: &Ad, mut emit: impl FnMut(u32)) {
 const NS_CATEGORY: u64 = 4;
 const NS_BODY: u64 = 0;
 const NS_TITLE: u64 = 2;
+/// Namespace of word trigrams (every field).
+const NS_TRIGRAM: u64 = 5;
 
 fn token_hash(token: &str) -> u64 {
     xxh3_64_with_seed(token.as_bytes(), HASH_SEED)
@@ -315,32 +317,37 @@ fn bucket(h: u64, ns: u64) -> u32 {
     (mixed >> (64 - HASH_BITS)) as u32
 }
 
-/// Calls `emit(bucket, previous token, token)` for each n-gram of a field (the previous
-/// token is `""` for unigrams); returns the field's length in words (bigrams of unspaced
-/// scripts converted, see [`WordCount`]). Hashing and explanations both walk n-grams
-/// through here, so their buckets agree.
-pub fn walk_terms<'t>(
-    text: &'t str,
-    field: TextField,
-    mut emit: impl FnMut(u32, &'t str, &'t str),
-) -> f32 {
+/// Calls `emit(bucket, n-gram)` for each word unigram, bigram and trigram of a field (and
+/// the title's unigrams and bigrams again in their own namespace), the n-gram given as
+/// its slice of `text`; returns the field's length in words (bigrams of unspaced scripts
+/// converted, see [`WordCount`]). Hashing and explanations both walk n-grams through
+/// here, so their buckets agree.
+pub fn walk_terms<'t>(text: &'t str, field: TextField, mut emit: impl FnMut(u32, &'t str)) -> f32 {
     let title = field == TextField::Title;
-    let mut prev: Option<(u64, &str)> = None;
+    // The two previous tokens: hash and start in `text`.
+    let mut prev: Option<(u64, usize)> = None;
+    let mut prev2: Option<(u64, usize)> = None;
     let mut n = WordCount::default();
     let mut scratch = [0u8; 8];
     for_each_token(text, |tok| {
         let h = token_hash(token_key(tok.text, tok.kind, &mut scratch));
-        emit(bucket(h, NS_BODY), "", tok.text);
-        if let Some((p, ptext)) = prev {
-            emit(bucket(bigram(p, h), NS_BODY + 1), ptext, tok.text);
-        }
-        if title {
-            emit(bucket(h, NS_TITLE), "", tok.text);
-            if let Some((p, ptext)) = prev {
-                emit(bucket(bigram(p, h), NS_TITLE + 1), ptext, tok.text);
+        let gram = |start: usize| text.get(start..tok.end).unwrap_or(tok.text);
+        emit(bucket(h, NS_BODY), tok.text);
+        if let Some((p, start)) = prev {
+            let b2 = bigram(p, h);
+            emit(bucket(b2, NS_BODY + 1), gram(start));
+            if title {
+                emit(bucket(b2, NS_TITLE + 1), gram(start));
+            }
+            if let Some((pp, start2)) = prev2 {
+                emit(bucket(bigram(bigram(pp, p), h), NS_TRIGRAM), gram(start2));
             }
         }
-        prev = Some((h, tok.text));
+        if title {
+            emit(bucket(h, NS_TITLE), tok.text);
+        }
+        prev2 = prev;
+        prev = Some((h, tok.start));
         n.add(&tok);
     });
     n.words()
@@ -435,7 +442,7 @@ mod tests {
 
     /// A text's length in words, as the `log_words` feature counts it.
     fn word_count(text: &str) -> f32 {
-        walk_terms(text, TextField::Text, |_, _, _| {})
+        walk_terms(text, TextField::Text, |_, _| {})
     }
 
     #[test]

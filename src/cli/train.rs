@@ -44,9 +44,22 @@ pub struct Args {
     /// Count each lure row this many times (exact weighting for imbalanced data).
     #[arg(long, value_name = "K", default_value_t = 1)]
     positive_weight: usize,
-    /// Text terms kept (top by chi-squared within each training fold).
-    #[arg(long, value_name = "N", default_value_t = 3000)]
-    max_features: usize,
+    /// At most this many text terms (top by chi-squared within each training fold;
+    /// default: every term seen in at least two training adverts).
+    #[arg(long, value_name = "N")]
+    max_features: Option<usize>,
+    /// Scale of the metadata columns (0 leaves metadata out; a column times s has an
+    /// effective L2 strength alpha / s²).
+    #[arg(long, value_name = "S", default_value_t = 0.0)]
+    meta_scale: f64,
+    /// Scale of the lure-family columns that adjust the expert priors (0: priors as
+    /// written).
+    #[arg(long, value_name = "S", default_value_t = 0.0)]
+    family_scale: f64,
+    /// Quantile of the training adverts' text norms below which a text counts as short:
+    /// its text part is then partly the neutral (base-rate) fill.
+    #[arg(long, value_name = "Q", default_value_t = 0.25)]
+    norm_floor_quantile: f64,
     /// Iteration cap of linfa's L-BFGS solver.
     #[arg(long, value_name = "N", default_value_t = 200)]
     max_iterations: u64,
@@ -89,6 +102,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         threshold_rule,
         positive_weight: args.positive_weight,
         max_text_features: args.max_features,
+        meta_scale: args.meta_scale,
+        family_scale: args.family_scale,
+        norm_floor_quantile: args.norm_floor_quantile,
         bootstrap: args.bootstrap,
         max_iterations: args.max_iterations,
         ..TrainParams::default()

@@ -7,6 +7,7 @@
 pub mod card;
 pub mod cv;
 pub mod priors;
+pub mod rowspace;
 pub mod train;
 
 use std::collections::HashMap;
@@ -44,6 +45,15 @@ pub struct TextSpace {
     /// value they have in the (long) training adverts, and out-of-domain short texts
     /// would get extreme text scores.
     pub norm_floor: f32,
+    /// The text contribution of an advert the model knows nothing about, set in training
+    /// so that such an advert (no known term, no metadata, no lure) scores the base rate
+    /// once calibrated. An advert whose known terms fall short of
+    /// [`TextSpace::norm_floor`] (short, or in words the training data never had) gets
+    /// the missing share of its text part from this value rather than from zero: zero
+    /// text is what EMSCAD's short fraud adverts look like, so a genuine advert in Malay
+    /// would otherwise read as fraud for saying nothing the model knows.
+    #[serde(default)]
+    pub neutral_fill: f32,
     /// The most frequent n-gram seen in each selected bucket during training, so people
     /// can read the weights (hashing itself keeps no names).
     pub terms: Vec<String>,
@@ -78,6 +88,32 @@ impl TextSpace {
             .map(|(_, v)| v * v)
             .sum();
         sq.sqrt()
+    }
+
+    /// The share of an advert's text part that comes from its own terms: its raw norm
+    /// over [`TextSpace::norm_floor`], at most 1 (the rest is
+    /// [`TextSpace::neutral_fill`]).
+    pub fn own_share(&self, lookup: &BucketLookup, terms: &[(u32, f32)]) -> f32 {
+        let norm = self.raw_norm(lookup, terms);
+        if self.norm_floor > 0.0 {
+            (norm / self.norm_floor).min(1.0)
+        } else if norm > 0.0 {
+            1.0
+        } else {
+            0.0
+        }
+    }
+
+    /// An advert's text part of the raw logit: its terms' contribution, plus the neutral
+    /// fill for the share its terms fall short of (see
+    /// [`TextSpace::neutral_fill`]).
+    pub fn text_part(&self, lookup: &BucketLookup, terms: &[(u32, f32)]) -> f64 {
+        let mut own = 0.0f64;
+        self.for_each_value(lookup, terms, |col, v| {
+            own += f64::from(v * self.weights[col])
+        });
+        let share = self.own_share(lookup, terms);
+        own + f64::from((1.0 - share) * self.neutral_fill)
     }
 
     /// A term's column and sublinear tf × idf value, if the term is selected.
@@ -373,10 +409,7 @@ impl LureModel {
 
     /// The raw logit's parts: (text, meta, families).
     fn parts(&self, f: &AdFeatures) -> (f64, f64, f64) {
-        let mut text = 0.0f64;
-        self.text.for_each_value(&self.lookup, &f.terms, |col, v| {
-            text += f64::from(v * self.text.weights[col])
-        });
+        let text = self.text.text_part(&self.lookup, &f.terms);
         let meta: f64 = f
             .meta
             .iter()

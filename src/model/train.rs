@@ -2,27 +2,32 @@
 //! → [`fit`], which cross-validates with grouped folds, calibrates on the held-out
 //! scores, picks the verdict threshold there, and fits the final model on all rows.
 //!
-//! The fit itself is linfa-logistic's L2-regularised logistic regression over a dense
-//! matrix of the selected text terms, metadata and family indicators. Two linfa traits
-//! are handled here: it labels the MORE FREQUENT class positive (we orient by
-//! `labels()`), and it has no sample weights (row duplication is exact weighting, since
-//! its loss is a plain sum). Before the fit, all-zero columns are dropped, identical
-//! columns merged and columns centred (`Design`: the same optimum, reached in fewer
-//! and cheaper iterations), and the fit stops at a per-row gradient tolerance rather than
-//! when f32 rounding stalls it.
+//! The fit itself is linfa-logistic's L2-regularised logistic regression over every
+//! word 1–3-gram seen in at least two training adverts (~96,000 columns on the shared
+//! split), optionally with metadata and family columns. linfa never sees that width:
+//! [`rowspace`](super::rowspace) fits it exactly on the centred design's row space (an
+//! `n × n` matrix), so width costs one eigendecomposition per set of rows, reused for
+//! every alpha. Two linfa traits are handled: it labels the MORE FREQUENT class positive
+//! (we orient by `labels()`), and it has no sample weights (row duplication is exact
+//! weighting, since its loss is a plain sum).
+//!
+//! Lure families enter scores as their expert priors (`data/priors.tsv`). By default
+//! the data does not adjust them (`family_scale` 0): the adjustment this fit can offer is
+//! a free weight added to the prior afterwards, which counts EMSCAD's evidence twice and
+//! lowered grouped-CV ROC-AUC from 0.9822 to 0.9793 and PR-AUC from 0.851 to 0.828;
+//! fitting the priors as fixed offsets would need an objective linfa does not have.
 
 use std::collections::HashMap;
 
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2, ShapeBuilder};
+use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use serde::Serialize;
-use xxhash_rust::xxh3::Xxh3;
 
 use super::{
     BucketLookup, Calibration, FORMAT, FamilyWeight, LureModel, MetaWeight, Provenance, TextSpace,
-    cv, priors,
+    cv, priors, rowspace,
 };
 use crate::ad::{Ad, TextField};
 use crate::error::{Error, Result};
@@ -79,7 +84,7 @@ pub enum Alpha {
 }
 
 /// Candidates for `Alpha::Auto`.
-pub const ALPHA_GRID: [f64; 7] = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0];
+pub const ALPHA_GRID: [f64; 7] = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
 
 /// Training parameters, unchecked. Build with `TrainParams::default()` and setters.
 #[derive(Debug, Clone, Serialize)]
@@ -87,12 +92,10 @@ pub struct TrainParams {
     /// L2 strength (linfa's `alpha`, on a summed loss, so 1/C in scikit-learn terms);
     /// defaults to `Fixed(1.0)`.
     pub alpha: Alpha,
-    /// Text terms kept (top by chi-squared within each training fold); defaults to 3000.
-    /// Chosen among 2,500, 3,000, 3,500 and 4,000 by grouped 5-fold CV on the shared
-    /// EMSCAD split (ROC-AUC 0.9733, 0.9752, 0.9755, 0.9752; PR-AUC at 4.8% 0.741, 0.747,
-    /// 0.736, 0.736): the narrowest with the best figures, and a quarter less to fit.
-    /// Not nested cross-validation, so the reported CV carries a small selection bias.
-    pub max_text_features: usize,
+    /// At most this many text terms kept (top by chi-squared within each training fold);
+    /// defaults to `None`: every term with [`TrainParams::min_df`] (the row-space fit
+    /// makes width cheap, and capping only lost ranking quality on the shared split).
+    pub max_text_features: Option<usize>,
     /// Minimum document frequency of a kept term; defaults to 2.
     pub min_df: usize,
     /// Cross-validation folds (grouped, stratified); defaults to 5.
@@ -105,6 +108,15 @@ pub struct TrainParams {
     pub threshold_rule: ThresholdRule,
     /// Each positive row counted this many times (exact weighting); defaults to 1.
     pub positive_weight: usize,
+    /// Scale of the metadata columns (no logo, no profile, length, ...): a column times s
+    /// has an effective L2 strength alpha / s²; 0 leaves metadata out. Defaults to 1.0.
+    pub meta_scale: f64,
+    /// Scale of the lure-family columns whose fitted weights adjust the expert priors;
+    /// 0 leaves the priors unadjusted. Defaults to 1.0.
+    pub family_scale: f64,
+    /// Quantile of the training adverts' text norms below which an advert's text part is
+    /// partly the neutral fill (short or out-of-vocabulary texts); defaults to 0.1.
+    pub norm_floor_quantile: f64,
     /// linfa's iteration cap; defaults to 200.
     pub max_iterations: u64,
     /// Bootstrap replicates for confidence intervals; defaults to 1000.
@@ -115,7 +127,10 @@ impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
             alpha: Alpha::Fixed(1.0),
-            max_text_features: 3000,
+            max_text_features: None,
+            meta_scale: 0.0,
+            family_scale: 0.0,
+            norm_floor_quantile: 0.25,
             min_df: 2,
             folds: 5,
             seed: 42,
@@ -157,8 +172,22 @@ impl TrainParams {
                 format!("{} is not in (0, 1)", self.prevalence),
             );
         }
-        if self.max_text_features == 0 {
+        if self.max_text_features == Some(0) {
             return bad("max_text_features", "must be at least 1".into());
+        }
+        if !(0.0..=1.0).contains(&self.norm_floor_quantile) {
+            return bad(
+                "norm_floor_quantile",
+                format!("{} is not in [0, 1]", self.norm_floor_quantile),
+            );
+        }
+        for (name, v) in [
+            ("meta_scale", self.meta_scale),
+            ("family_scale", self.family_scale),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return bad(name, format!("{v} is not a non-negative number"));
+            }
         }
         if self.positive_weight == 0 {
             return bad("positive_weight", "must be at least 1".into());
@@ -295,12 +324,21 @@ pub fn fit(
     let n_groups = groups.iter().max().map_or(0, |m| m + 1);
     let folds = cv::grouped_stratified_folds(&groups, &data.labels, p.folds, p.seed)?;
 
+    // Each fold's text space and row space are learned once and reused for every alpha.
+    let prepared: Vec<PreparedRows> = (0..p.folds)
+        .into_par_iter()
+        .map(|k| {
+            let train: Vec<usize> = (0..n).filter(|&i| folds[i] != k).collect();
+            prepare_rows(&features, &data.labels, &train, p)
+        })
+        .collect::<Result<_>>()?;
     let (alpha, alpha_search) = match p.alpha {
         Alpha::Fixed(a) => (a, Vec::new()),
         Alpha::Auto => {
             let mut search = Vec::new();
             for a in ALPHA_GRID {
-                let oof = cross_validate(&features, &data.labels, &folds, p, a, &priors)?;
+                let models = fit_folds(&prepared, p, a, &priors)?;
+                let oof = out_of_fold(&models, &features, &folds);
                 let aucs = fold_metric(&oof, &data.labels, &folds, p.folds, |s, y| {
                     metrics::roc_auc(s, y)
                 })?;
@@ -315,10 +353,20 @@ pub fn fit(
         }
     };
 
-    let oof_raw = cross_validate(&features, &data.labels, &folds, p, alpha, &priors)?;
-    let cv_seconds = clock.elapsed().as_secs_f64();
-    let calibration = platt(&oof_raw, &data.labels)?;
     let training_prevalence = positives as f64 / n as f64;
+    let mut fold_models = fit_folds(&prepared, p, alpha, &priors)?;
+    drop(prepared);
+    // Calibrate on out-of-fold scores, then move each fold model's text fill to the
+    // calibrated base rate and calibrate again on the scores that gives (short adverts'
+    // scores move; the fill converges in one round on the shared split).
+    let mut oof_raw = out_of_fold(&fold_models, &features, &folds);
+    let mut calibration = platt(&oof_raw, &data.labels)?;
+    for m in &mut fold_models {
+        set_neutral_fill(m, &calibration, training_prevalence);
+    }
+    oof_raw = out_of_fold(&fold_models, &features, &folds);
+    calibration = platt(&oof_raw, &data.labels)?;
+    let cv_seconds = clock.elapsed().as_secs_f64();
     let to_prob = |raw: f64, prevalence: f64| {
         let z = calibration.slope * raw + calibration.intercept + logit(prevalence)
             - logit(training_prevalence);
@@ -399,7 +447,13 @@ pub fn fit(
 
     let all: Vec<usize> = (0..n).collect();
     let clock = std::time::Instant::now();
-    let mut model = fit_rows(&features, &data.labels, &all, p, alpha, &priors)?;
+    let mut model = fit_prepared(
+        &prepare_rows(&features, &data.labels, &all, p)?,
+        p,
+        alpha,
+        &priors,
+    )?;
+    set_neutral_fill(&mut model, &calibration, training_prevalence);
     report.final_fit_seconds = clock.elapsed().as_secs_f64();
     model.text.terms = name_buckets(&data.ads, &model.text.buckets);
     model.calibration = calibration;
@@ -435,29 +489,36 @@ fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 
-/// Out-of-fold raw logits: each fold scored by a model fitted on the others.
-fn cross_validate(
-    features: &[AdFeatures],
-    labels: &[bool],
-    folds: &[usize],
+/// One model per fold, each fitted on the other folds' prepared rows.
+fn fit_folds(
+    prepared: &[PreparedRows],
     p: &TrainParams,
     alpha: f64,
     priors: &[priors::Prior],
-) -> Result<Vec<f64>> {
-    let fitted: Vec<(usize, LureModel)> = (0..p.folds)
-        .into_par_iter()
-        .map(|k| {
-            let train: Vec<usize> = (0..labels.len()).filter(|&i| folds[i] != k).collect();
-            fit_rows(features, labels, &train, p, alpha, priors).map(|m| (k, m))
-        })
-        .collect::<Result<_>>()?;
-    let mut oof = vec![0.0; labels.len()];
-    for (k, m) in &fitted {
-        for i in (0..labels.len()).filter(|&i| folds[i] == *k) {
-            oof[i] = m.raw_logit(&features[i]);
-        }
+) -> Result<Vec<LureModel>> {
+    prepared
+        .par_iter()
+        .map(|rows| fit_prepared(rows, p, alpha, priors))
+        .collect()
+}
+
+/// Out-of-fold raw logits: each row scored by the model of its fold (fitted without it).
+fn out_of_fold(models: &[LureModel], features: &[AdFeatures], folds: &[usize]) -> Vec<f64> {
+    features
+        .iter()
+        .zip(folds)
+        .map(|(f, &k)| models[k].raw_logit(f))
+        .collect()
+}
+
+/// Sets the text fill so that an advert the model knows nothing about (no known term,
+/// no metadata, no lure) gets the training base rate once calibrated: the raw logit `r0`
+/// with `slope · r0 + intercept = logit(training prevalence)`, less the model's intercept.
+fn set_neutral_fill(model: &mut LureModel, calibration: &Calibration, training_prevalence: f64) {
+    if calibration.slope.abs() > 1e-9 {
+        let r0 = (logit(training_prevalence) - calibration.intercept) / calibration.slope;
+        model.text.neutral_fill = (r0 - model.intercept) as f32;
     }
-    Ok(oof)
 }
 
 fn fold_slice(scores: &[f64], labels: &[bool], folds: &[usize], k: usize) -> (Vec<f64>, Vec<bool>) {
@@ -508,16 +569,22 @@ fn chi2(df_pos: f64, df_neg: f64, n_pos: f64, n_neg: f64) -> f64 {
     score
 }
 
-/// Fits one model on the given rows (feature selection included, so nothing leaks from
-/// held-out rows). Calibration and threshold are left neutral for the caller to set.
-fn fit_rows(
+/// One set of training rows made ready to fit at any alpha: the text space learned on
+/// them (terms, idf, norm floor) and the design's row space.
+struct PreparedRows {
+    text: TextSpace,
+    space: rowspace::RowSpace,
+    labels: Vec<bool>,
+}
+
+/// Learns the text space on the given rows and builds their design (feature selection
+/// included, so nothing leaks from held-out rows).
+fn prepare_rows(
     features: &[AdFeatures],
     labels: &[bool],
     rows: &[usize],
     p: &TrainParams,
-    alpha: f64,
-    priors: &[priors::Prior],
-) -> Result<LureModel> {
+) -> Result<PreparedRows> {
     // Document frequencies per bucket and class, on the training rows only.
     let mut df: HashMap<u32, (u32, u32)> = HashMap::new();
     let (mut n_pos, mut n_neg) = (0.0, 0.0);
@@ -549,7 +616,9 @@ fn fit_rows(
         })
         .collect();
     scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-    scored.truncate(p.max_text_features);
+    if let Some(cap) = p.max_text_features {
+        scored.truncate(cap);
+    }
     scored.sort_by_key(|s| s.0);
     let buckets: Vec<u32> = scored.iter().map(|s| s.0).collect();
     let idf: Vec<f32> = scored
@@ -569,42 +638,92 @@ fn fit_rows(
         idf,
         weights: vec![0.0; n_text],
         norm_floor: 0.0,
+        neutral_fill: 0.0,
         terms: Vec::new(),
     };
 
-    // The 10th-percentile l2 norm of the training adverts floors every advert's
-    // normaliser: only texts shorter than nearly all training adverts are affected.
+    // A low percentile of the training adverts' l2 norms floors every advert's
+    // normaliser (see `TrainParams::norm_floor_quantile`).
     let mut norms: Vec<f32> = rows
         .iter()
         .map(|&i| text.raw_norm(&lookup, &features[i].terms))
         .collect();
     norms.sort_by(f32::total_cmp);
-    text.norm_floor = norms.get(norms.len() / 10).copied().unwrap_or(0.0);
+    let at =
+        ((norms.len() as f64 * p.norm_floor_quantile) as usize).min(norms.len().saturating_sub(1));
+    text.norm_floor = norms.get(at).copied().unwrap_or(0.0);
 
-    // Design: text | metadata | families, one sparse column each, positives repeated for
-    // weighting (no copies when the weight is 1).
+    // Design: text | metadata | families, one sparse row per advert, positives repeated
+    // for weighting (no copies when the weight is 1). Metadata and family columns are
+    // scaled: a column times s carries an effective penalty alpha / s².
     let n_cols = n_text + META_LEN + Family::ALL.len();
-    let expanded: Vec<usize> = rows
-        .iter()
-        .flat_map(|&i| std::iter::repeat_n(i, if labels[i] { p.positive_weight } else { 1 }))
-        .collect();
-    let mut columns = vec![SparseColumn::default(); n_cols];
-    let mut y = Array1::<bool>::from_elem(expanded.len(), false);
-    for (r, &i) in expanded.iter().enumerate() {
+    let (meta_scale, family_scale) = (p.meta_scale as f32, p.family_scale as f32);
+    let mut design: Vec<Vec<(u32, f32)>> = Vec::with_capacity(rows.len());
+    let mut y: Vec<bool> = Vec::with_capacity(rows.len());
+    for &i in rows {
         let f = &features[i];
-        let r = r as u32;
-        text.for_each_value(&lookup, &f.terms, |col, v| columns[col].push(r, v));
-        for (j, &m) in f.meta.iter().enumerate() {
-            columns[n_text + j].push(r, m);
+        let mut row: Vec<(u32, f32)> = Vec::with_capacity(f.terms.len() + 8);
+        text.for_each_value(&lookup, &f.terms, |col, v| row.push((col as u32, v)));
+        if meta_scale > 0.0 {
+            for (j, &m) in f.meta.iter().enumerate().filter(|(_, m)| **m != 0.0) {
+                row.push(((n_text + j) as u32, m * meta_scale));
+            }
         }
-        for (j, &v) in f.families.iter().enumerate() {
-            columns[n_text + META_LEN + j].push(r, v);
+        if family_scale > 0.0 {
+            for (j, &v) in f.families.iter().enumerate().filter(|(_, v)| **v != 0.0) {
+                row.push(((n_text + META_LEN + j) as u32, v * family_scale));
+            }
         }
-        y[r as usize] = labels[i];
+        let copies = if labels[i] { p.positive_weight } else { 1 };
+        for _ in 1..copies {
+            design.push(row.clone());
+            y.push(labels[i]);
+        }
+        design.push(row);
+        y.push(labels[i]);
     }
-    let (w, intercept) = fit_columns(&columns, y, alpha, p.max_iterations)?;
+    Ok(PreparedRows {
+        text,
+        space: rowspace::RowSpace::new(design, n_cols)?,
+        labels: y,
+    })
+}
+
+/// Fits one model on prepared rows. Calibration and threshold are left neutral for the
+/// caller to set; the text fill is the training mean until [`set_neutral_fill`] moves it.
+fn fit_prepared(
+    prepared: &PreparedRows,
+    p: &TrainParams,
+    alpha: f64,
+    priors: &[priors::Prior],
+) -> Result<LureModel> {
+    let solver = rowspace::Solver {
+        alpha,
+        max_iterations: p.max_iterations,
+        tolerance_per_row: GRADIENT_TOLERANCE_PER_ROW,
+    };
+    let fitted = prepared.space.fit(&prepared.labels, solver)?;
+    let mut text = prepared.text.clone();
+    let n_text = text.buckets.len();
+    let (meta_scale, family_scale) = (p.meta_scale as f32, p.family_scale as f32);
+    let mut w = fitted.weights;
+    for v in &mut w[n_text..n_text + META_LEN] {
+        *v *= meta_scale;
+    }
+    for v in &mut w[n_text + META_LEN..] {
+        *v *= family_scale;
+    }
+    let intercept = fitted.intercept;
 
     text.weights.copy_from_slice(&w[..n_text]);
+    let design = prepared.space.rows();
+    let contributions: f64 = design
+        .iter()
+        .flatten()
+        .filter(|(c, _)| (*c as usize) < n_text)
+        .map(|&(c, v)| f64::from(v * w[c as usize]))
+        .sum();
+    text.neutral_fill = (contributions / design.len().max(1) as f64) as f32;
     let meta = META_NAMES
         .iter()
         .enumerate()
@@ -646,148 +765,6 @@ fn fit_rows(
     Ok(model)
 }
 
-/// Fits linfa on the design's columns and returns a weight per column, oriented
-/// towards `true`, and the intercept. Redundant columns are merged before the fit (see
-/// [`Design`]) and split again here.
-fn fit_columns(
-    columns: &[SparseColumn],
-    y: Array1<bool>,
-    alpha: f64,
-    max_iterations: u64,
-) -> Result<(Vec<f32>, f64)> {
-    let n_rows = y.len();
-    let n_cols = columns.len();
-    let (x, design) = Design::merge(columns, n_rows);
-    let fitted = LogisticRegression::default()
-        .alpha(alpha as f32)
-        .max_iterations(max_iterations)
-        .gradient_tolerance(GRADIENT_TOLERANCE_PER_ROW * n_rows as f32)
-        .fit(&linfa::Dataset::new(x, y))
-        .map_err(|e| Error::Fit(e.to_string()))?;
-    // linfa 0.8 labels the more frequent class positive: orient weights towards `true`.
-    let sign = if fitted.labels().pos.class {
-        1.0f32
-    } else {
-        -1.0
-    };
-    let oriented: Vec<f32> = fitted.params().iter().map(|&v| sign * v).collect();
-    let w = design.weights(&oriented, n_cols);
-    let intercept = design.intercept(f64::from(sign * fitted.intercept()), &oriented);
-    Ok((w, intercept))
-}
-
-/// One column of the design on the training rows, without its zeros (text columns are
-/// ~96% zero, so grouping them sparse is cheap).
-#[derive(Debug, Clone, Default, PartialEq)]
-struct SparseColumn {
-    rows: Vec<u32>,
-    values: Vec<f32>,
-}
-
-impl SparseColumn {
-    fn push(&mut self, row: u32, value: f32) {
-        if value != 0.0 {
-            self.rows.push(row);
-            self.values.push(value);
-        }
-    }
-}
-
-/// The dense matrix linfa fits, rewritten without changing the optimum:
-/// - bit-identical columns (templated adverts give many terms that always occur
-///   together) become one column scaled by √k, its weight split back evenly: an
-///   orthogonal change of coordinates, so the L2-penalised optimum and even L-BFGS's
-///   iterates are the same, on a ~25% narrower matrix (4,028 → ~3,020 columns on the
-///   shared split with 4,000 text terms);
-/// - all-zero columns are left out (their gradient is 0 from the start, so their weight
-///   stays 0);
-/// - columns are centred, which moves only the unpenalised intercept, so that columns
-///   such as `log_words` (~0.8-1.2 on every advert) are no longer nearly collinear with
-///   it: ~90 L-BFGS iterations instead of ~127 for the final fit on the shared split.
-///   Constant columns are kept as they are: their optimal weight is 0, but linfa never gets there, and
-///   centring or dropping them moves free-text adverts' scores.
-#[derive(Debug, Clone)]
-struct Design {
-    /// The original columns each fitted column stands for.
-    members: Vec<Vec<usize>>,
-    /// What was subtracted from each fitted column (its mean, 0 for constant columns).
-    offsets: Vec<f32>,
-}
-
-impl Design {
-    fn merge(columns: &[SparseColumn], n_rows: usize) -> (Array2<f32>, Design) {
-        let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
-        let mut members: Vec<Vec<usize>> = Vec::new();
-        for (j, c) in columns.iter().enumerate() {
-            if c.rows.is_empty() {
-                continue;
-            }
-            let mut hasher = Xxh3::new();
-            for (&r, &v) in c.rows.iter().zip(&c.values) {
-                hasher.update(&r.to_le_bytes());
-                hasher.update(&v.to_bits().to_le_bytes());
-            }
-            let groups = by_hash.entry(hasher.digest()).or_default();
-            // A hash match is checked value by value: only exact copies merge.
-            match groups.iter().find(|&&g| columns[members[g][0]] == *c) {
-                Some(&g) => members[g].push(j),
-                None => {
-                    groups.push(members.len());
-                    members.push(vec![j]);
-                }
-            }
-        }
-        // Column-major: linfa's gradient computes `x.t().dot(r)` as a matrix-vector
-        // product, which is row-contiguous (fast) only when `x` is column-major.
-        let mut x = Array2::<f32>::zeros((n_rows, members.len()).f());
-        let mut offsets = vec![0.0f32; members.len()];
-        for (g, cols) in members.iter().enumerate() {
-            let c = &columns[cols[0]];
-            let k = (cols.len() as f32).sqrt();
-            let constant = c.rows.len() == n_rows && c.values.iter().all(|&v| v == c.values[0]);
-            let mean = if constant {
-                0.0
-            } else {
-                (c.values.iter().map(|&v| f64::from(v)).sum::<f64>() / n_rows as f64) as f32
-            };
-            offsets[g] = k * mean;
-            let mut out = x.column_mut(g);
-            out.fill(-offsets[g]);
-            for (&r, &v) in c.rows.iter().zip(&c.values) {
-                out[r as usize] = k * v - offsets[g];
-            }
-        }
-        (x, Design { members, offsets })
-    }
-
-    /// Weights for all `n_cols` original columns from those fitted on the merged ones:
-    /// a merged column √k·x with weight v is k copies of x with weight v/√k each (the
-    /// same predictions and the same penalty); dropped columns get 0.
-    fn weights(&self, fitted: &[f32], n_cols: usize) -> Vec<f32> {
-        debug_assert_eq!(fitted.len(), self.members.len());
-        let mut w = vec![0.0; n_cols];
-        for (cols, &v) in self.members.iter().zip(fitted) {
-            let share = v / (cols.len() as f32).sqrt();
-            for &j in cols {
-                w[j] = share;
-            }
-        }
-        w
-    }
-
-    /// The intercept on the uncentred columns: the fitted one less what the centring
-    /// took out of each column's contribution.
-    fn intercept(&self, fitted_intercept: f64, fitted: &[f32]) -> f64 {
-        let shift: f64 = self
-            .offsets
-            .iter()
-            .zip(fitted)
-            .map(|(&o, &v)| f64::from(o) * f64::from(v))
-            .sum();
-        fitted_intercept - shift
-    }
-}
-
 /// The most frequent n-gram behind each bucket, for people reading the model.
 fn name_buckets(ads: &[Ad], buckets: &[u32]) -> Vec<String> {
     let wanted: std::collections::HashSet<u32> = buckets.iter().copied().collect();
@@ -796,13 +773,12 @@ fn name_buckets(ads: &[Ad], buckets: &[u32]) -> Vec<String> {
     for ad in ads {
         for (field, text) in ad.fields() {
             norm.normalise(text);
-            walk_terms(norm.as_str(), field, |b, prev, tok| {
+            walk_terms(norm.as_str(), field, |b, gram| {
                 if wanted.contains(&b) {
-                    let name = match (field, prev.is_empty()) {
-                        (TextField::Title, true) => format!("title: {tok}"),
-                        (TextField::Title, false) => format!("title: {prev} {tok}"),
-                        (_, true) => tok.to_string(),
-                        (_, false) => format!("{prev} {tok}"),
+                    let name = if field == TextField::Title {
+                        format!("title: {gram}")
+                    } else {
+                        gram.to_string()
                     };
                     *seen.entry(b).or_default().entry(name).or_default() += 1;
                 }
@@ -877,124 +853,6 @@ mod tests {
             .is_err()
         );
         assert!(TrainParams::default().check().is_ok());
-    }
-
-    fn column(entries: &[(u32, f32)]) -> SparseColumn {
-        let mut c = SparseColumn::default();
-        for &(r, v) in entries {
-            c.push(r, v);
-        }
-        c
-    }
-
-    fn dense(columns: &[SparseColumn], n_rows: usize) -> Array2<f32> {
-        let mut x = Array2::zeros((n_rows, columns.len()));
-        for (j, c) in columns.iter().enumerate() {
-            for (&r, &v) in c.rows.iter().zip(&c.values) {
-                x[[r as usize, j]] = v;
-            }
-        }
-        x
-    }
-
-    #[test]
-    fn merged_design_keeps_predictions_and_penalty() {
-        let columns = vec![
-            column(&[(0, 0.5), (2, 0.25)]),
-            column(&[(0, 0.5), (2, 0.25)]),
-            column(&[(0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0)]),
-            column(&[]),
-            column(&[(1, 2.0), (3, -1.0)]),
-            column(&[(0, 0.5), (2, 0.5)]),
-        ];
-        let (x, design) = Design::merge(&columns, 4);
-        assert_eq!(design.members, vec![vec![0, 1], vec![2], vec![4], vec![5]]);
-        for g in [0, 2, 3] {
-            assert!(x.column(g).sum().abs() < 1e-6, "column {g} is centred");
-        }
-        assert_eq!(x.column(1).to_vec(), vec![1.0; 4], "constant: left alone");
-        let v = [0.7f32, 0.2, -1.3, 0.4];
-        let w = design.weights(&v, columns.len());
-        assert_eq!(w[3], 0.0, "all-zero column");
-        let merged = x.dot(&Array1::from(v.to_vec())) + 0.5;
-        let intercept = design.intercept(0.5, &v) as f32;
-        let full = dense(&columns, 4).dot(&Array1::from(w.clone())) + intercept;
-        for (a, b) in merged.iter().zip(&full) {
-            assert!((a - b).abs() < 1e-6, "{merged} vs {full}");
-        }
-        let penalty = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>();
-        assert!((penalty(&v) - penalty(&w)).abs() < 1e-5);
-    }
-
-    /// The merged fit must give the predictions a plain linfa fit gives on the full
-    /// matrix, with the weights split back onto every original column.
-    #[test]
-    fn fit_columns_splits_merged_weights_back() {
-        let n = 80usize;
-        // Positives are the minority (linfa then calls `false` positive).
-        let labels: Vec<bool> = (0..n).map(|i| i % 4 == 0).collect();
-        let noisy = |i: usize, salt: usize| (i * 7919 + salt * 104_729) % 13 < 4;
-        let mut columns = Vec::new();
-        for t in 0..5 {
-            let entries: Vec<(u32, f32)> = (0..n)
-                .filter(|&i| {
-                    if t < 2 {
-                        labels[i] ^ noisy(i, t)
-                    } else {
-                        noisy(i, t)
-                    }
-                })
-                .map(|i| (i as u32, 0.05 + 0.01 * ((i + t) % 5) as f32))
-                .collect();
-            columns.push(column(&entries));
-        }
-        columns.push(columns[0].clone()); // a duplicate text column
-        let all: Vec<(u32, f32)> = (0..n as u32).map(|i| (i, 1.0)).collect();
-        columns.push(column(&all)); // constant metadata
-        let flag: Vec<(u32, f32)> = (0..n)
-            .filter(|&i| noisy(i, 9) || labels[i] && i % 3 == 0)
-            .map(|i| (i as u32, 1.0))
-            .collect();
-        columns.push(column(&flag));
-        columns.push(column(&[])); // never set on these rows
-        let alpha = 0.1;
-        let y = Array1::from(labels.clone());
-        let (w, intercept) = fit_columns(&columns, y.clone(), alpha, 500).expect("fit");
-        assert_eq!(w[0], w[5], "a merged pair shares its weight");
-        assert_eq!(w[8], 0.0);
-
-        let full = dense(&columns, n);
-        let plain = LogisticRegression::default()
-            .alpha(alpha as f32)
-            .max_iterations(500)
-            .gradient_tolerance(1e-6)
-            .fit(&linfa::Dataset::new(full.clone(), y))
-            .expect("plain fit");
-        let p_pos = plain.predict_probabilities(&full);
-        let ours = full.dot(&Array1::from(w));
-        for i in 0..n {
-            let p_true = if plain.labels().pos.class {
-                p_pos[i]
-            } else {
-                1.0 - p_pos[i]
-            };
-            let p_ours = 1.0 / (1.0 + (-(f64::from(ours[i]) + intercept)).exp());
-            assert!(
-                (f64::from(p_true) - p_ours).abs() < 0.01,
-                "row {i}: plain {p_true}, ours {p_ours}"
-            );
-        }
-    }
-
-    /// Adverts with no usable feature at all leave linfa no column: an error or an
-    /// intercept-only model, never a panic.
-    #[test]
-    fn no_usable_column_does_not_panic() {
-        let y = Array1::from(vec![true, false, true, false]);
-        if let Ok((w, intercept)) = fit_columns(&[column(&[]), column(&[])], y, 1.0, 50) {
-            assert_eq!(w, vec![0.0, 0.0]);
-            assert!(intercept.is_finite());
-        }
     }
 
     /// linfa labels the majority class positive; with positives in the minority the
