@@ -6,6 +6,7 @@
 
 pub mod card;
 pub mod cv;
+pub mod dense;
 pub mod priors;
 pub mod rowspace;
 pub mod train;

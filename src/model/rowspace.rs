@@ -3,32 +3,37 @@
 //!
 //! With `n` adverts and `d` ≫ `n` columns (every word n-gram seen twice), the penalised
 //! optimum lies in the span of the (centred) rows: a weight part orthogonal to every row
-//! changes no prediction and only adds penalty. Writing the centred design as
-//! `Xc = U √Λ Vᵀ` (the eigendecomposition of the Gram matrix `Xc Xcᵀ = U Λ Uᵀ`), the
-//! weights are `w = V b` with `‖w‖ = ‖b‖` and `Xc w = U √Λ b`. So fitting linfa on the
-//! `n × r` matrix `Z = U √Λ` with the same alpha gives exactly the optimum of the wide
-//! problem, and `w = Xcᵀ U Λ^-½ b` maps it back. Centring moves only the unpenalised
-//! intercept. The Gram matrix is built sparse (its cost is the sum of squared document
-//! frequencies, ~50 M products on the shared split), the eigendecomposition is
-//! linfa-linalg's.
+//! changes no prediction and only adds penalty. Factor the Gram matrix of the centred
+//! design as `K = Xc Xcᵀ = Z Zᵀ` with `Z` of size `n × r` (pivoted Cholesky, `r` the
+//! rank). For weights `w = Xcᵀ a` with `Zᵀ a = b`, `Xc w = K a = Z b` and
+//! `‖w‖² = aᵀ K a = ‖b‖²`: fitting linfa on `Z` with the same alpha gives exactly the
+//! optimum of the wide problem, and `a` follows from `b` by one triangular solve on the
+//! pivot rows. Centring moves only the unpenalised intercept. The Gram matrix is built
+//! sparse (its cost is the sum of squared document frequencies, ~50 M products on the
+//! shared split).
+//!
+//! linfa-linalg's eigendecomposition gives the same factorisation but took ~2.5 s for
+//! 1,033 rows; the pivoted Cholesky (written here: linfa-linalg's Cholesky needs a
+//! positive definite matrix, and duplicated adverts and the centring make `K` singular)
+//! does a sixth of the work.
 //!
 //! This module does not choose columns, scale them or orient anything but the sign
 //! linfa's labelling needs; the caller hands it rows of `(column, value)`.
 
 use linfa::prelude::*;
-use linfa_linalg::eigh::EighInto;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2, ShapeBuilder};
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-/// Eigenvalues below this fraction of the largest are treated as zero (directions the
-/// rows do not span: duplicated adverts, the centring).
-const RANK_TOLERANCE: f64 = 1e-9;
+/// Residual diagonals below this fraction of the Gram matrix's largest diagonal end the
+/// factorisation (directions the rows do not span: duplicated adverts, the centring).
+const RANK_TOLERANCE: f64 = 1e-10;
 
 /// A fitted linear model over the design's columns.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RowSpaceFit {
+pub struct LinearFit {
     /// One weight per column, oriented towards `true`.
     pub weights: Vec<f32>,
     /// Intercept on the uncentred columns.
@@ -36,6 +41,11 @@ pub struct RowSpaceFit {
     /// Rank of the centred design (columns linfa fitted).
     pub rank: usize,
 }
+
+/// Above this many rows the Gram matrix (n² × 8 bytes) and its factorisation (n³/6)
+/// cost more than a dense fit of selected columns: 5,000 rows are 200 MB and ~2·10¹⁰
+/// operations; EMSCAD's 17,880 would be 2.6 GB and ~10¹² ([`super::dense`] then).
+pub const MAX_ROWS: usize = 5_000;
 
 /// Solver settings handed to linfa.
 #[derive(Debug, Clone, Copy)]
@@ -48,17 +58,14 @@ pub struct Solver {
     pub tolerance_per_row: f32,
 }
 
-/// A design's row space: its rows, column means and the eigendecomposition of its
-/// centred Gram matrix. Built once per set of rows and reused for every alpha.
+/// A design's row space: its rows, column means and a factor `Z` of its centred Gram
+/// matrix. Built once per set of rows and reused for every alpha.
 #[derive(Debug, Clone)]
 pub struct RowSpace {
     rows: Vec<Vec<(u32, f32)>>,
     n_cols: usize,
     means: Vec<f64>,
-    /// Kept eigenvalues (above [`RANK_TOLERANCE`] of the largest).
-    values: Vec<f64>,
-    /// Their eigenvectors, one column each (`n × r`).
-    vectors: Array2<f64>,
+    factor: GramFactor,
 }
 
 impl RowSpace {
@@ -76,21 +83,12 @@ impl RowSpace {
         }
         let means = column_means(&rows, n_cols);
         let gram = centred_gram(&rows, &means);
-        let (all_values, all_vectors) = gram
-            .eigh_into()
-            .map_err(|e| Error::Fit(format!("eigendecomposition of the Gram matrix: {e}")))?;
-        let largest = all_values.iter().copied().fold(0.0f64, f64::max);
-        let kept: Vec<usize> = (0..all_values.len())
-            .filter(|&k| largest > 0.0 && all_values[k] > largest * RANK_TOLERANCE)
-            .collect();
-        let values: Vec<f64> = kept.iter().map(|&k| all_values[k]).collect();
-        let vectors = all_vectors.select(ndarray::Axis(1), &kept);
+        let factor = GramFactor::pivoted_cholesky(&gram, RANK_TOLERANCE);
         Ok(RowSpace {
             rows,
             n_cols,
             means,
-            values,
-            vectors,
+            factor,
         })
     }
 
@@ -101,11 +99,11 @@ impl RowSpace {
 
     /// Rank of the centred design.
     pub fn rank(&self) -> usize {
-        self.values.len()
+        self.factor.pivots.len()
     }
 
     /// Fits the rows against `labels` (one per row).
-    pub fn fit(&self, labels: &[bool], solver: Solver) -> Result<RowSpaceFit> {
+    pub fn fit(&self, labels: &[bool], solver: Solver) -> Result<LinearFit> {
         let n = self.rows.len();
         if n != labels.len() {
             return Err(Error::TrainingData(format!(
@@ -113,22 +111,22 @@ impl RowSpace {
                 labels.len()
             )));
         }
-        if self.values.is_empty() {
+        let rank = self.rank();
+        if rank == 0 {
             // Nothing varies: the best model is the base rate alone.
             let pos = labels.iter().filter(|&&l| l).count() as f64;
             let intercept = ((pos + 0.5) / (n as f64 - pos + 0.5)).ln();
-            return Ok(RowSpaceFit {
+            return Ok(LinearFit {
                 weights: vec![0.0; self.n_cols],
                 intercept,
                 rank: 0,
             });
         }
         // Column-major: linfa's gradient is `zᵀ r`, row-contiguous only for column-major `z`.
-        let mut z = Array2::<f32>::zeros((n, self.values.len()).f());
-        for (k, &value) in self.values.iter().enumerate() {
-            let s = value.sqrt();
-            for i in 0..n {
-                z[[i, k]] = (self.vectors[[i, k]] * s) as f32;
+        let mut z = Array2::<f32>::zeros((n, rank).f());
+        for i in 0..n {
+            for k in 0..rank {
+                z[[i, k]] = self.factor.z[[i, k]] as f32;
             }
         }
         let y = Array1::from_iter(labels.iter().copied());
@@ -144,14 +142,13 @@ impl RowSpace {
         } else {
             -1.0
         };
-        // Row coefficients a = U Λ^-½ b, then w = Xcᵀ a = Xᵀ a − μ Σa.
-        let mut a = vec![0.0f64; n];
-        for (k, &value) in self.values.iter().enumerate() {
-            let b = sign * f64::from(fitted.params()[k]) / value.sqrt();
-            for (i, ai) in a.iter_mut().enumerate() {
-                *ai += self.vectors[[i, k]] * b;
-            }
-        }
+        let b: Vec<f64> = fitted
+            .params()
+            .iter()
+            .map(|&v| sign * f64::from(v))
+            .collect();
+        let a = self.factor.row_coefficients(&b);
+        // w = Xcᵀ a = Xᵀ a − μ Σa.
         let a_sum: f64 = a.iter().sum();
         let mut w: Vec<f64> = self.means.iter().map(|&m| -m * a_sum).collect();
         for (row, &ai) in self.rows.iter().zip(&a) {
@@ -160,10 +157,10 @@ impl RowSpace {
             }
         }
         let shift: f64 = w.iter().zip(&self.means).map(|(wi, m)| wi * m).sum();
-        Ok(RowSpaceFit {
+        Ok(LinearFit {
             weights: w.iter().map(|&v| v as f32).collect(),
             intercept: sign * f64::from(fitted.intercept()) - shift,
-            rank: self.values.len(),
+            rank: self.rank(),
         })
     }
 }
@@ -174,7 +171,7 @@ pub fn fit(
     labels: &[bool],
     n_cols: usize,
     solver: Solver,
-) -> Result<RowSpaceFit> {
+) -> Result<LinearFit> {
     if rows.len() != labels.len() {
         return Err(Error::TrainingData(format!(
             "{} design rows for {} labels",
@@ -185,7 +182,97 @@ pub fn fit(
     RowSpace::new(rows.to_vec(), n_cols)?.fit(labels, solver)
 }
 
-fn column_means(rows: &[Vec<(u32, f32)>], n_cols: usize) -> Vec<f64> {
+/// `K ≈ Z Zᵀ` for a positive semi-definite `K`, by Cholesky with complete pivoting
+/// stopped at the numerical rank: column `k` of `Z` is zero on the pivot rows chosen
+/// before it, so `Z` restricted to the pivot rows (in pivot order) is lower triangular.
+#[derive(Debug, Clone)]
+struct GramFactor {
+    /// Pivot rows, in the order chosen.
+    pivots: Vec<usize>,
+    /// `n × r`, row-major (rows are read whole by the factorisation).
+    z: Array2<f64>,
+}
+
+impl GramFactor {
+    fn pivoted_cholesky(k: &Array2<f64>, rel_tol: f64) -> GramFactor {
+        let n = k.nrows();
+        let mut residual: Vec<f64> = (0..n).map(|i| k[[i, i]]).collect();
+        let largest = residual.iter().copied().fold(0.0f64, f64::max);
+        let tol = largest * rel_tol;
+        // Row-major n × n, rows split across threads for each new column.
+        let mut z = vec![0.0f64; n * n];
+        let mut pivoted = vec![false; n];
+        let mut pivots = Vec::new();
+        for j in 0..n {
+            let Some(p) = (0..n)
+                .filter(|&i| !pivoted[i])
+                .max_by(|&a, &b| residual[a].total_cmp(&residual[b]))
+            else {
+                break;
+            };
+            if residual[p].is_nan() || residual[p] <= tol {
+                break;
+            }
+            pivoted[p] = true;
+            pivots.push(p);
+            let d = residual[p].sqrt();
+            z[p * n + j] = d;
+            let zp: Vec<f64> = z[p * n..p * n + j].to_vec();
+            let kp = k.row(p);
+            z.par_chunks_mut(n)
+                .zip(residual.par_iter_mut())
+                .enumerate()
+                .filter(|(i, _)| !pivoted[*i])
+                .for_each(|(i, (zi, res))| {
+                    let v = (kp[i] - dot(&zi[..j], &zp)) / d;
+                    zi[j] = v;
+                    *res -= v * v;
+                });
+        }
+        let r = pivots.len();
+        let z = Array2::from_shape_fn((n, r), |(i, c)| z[i * n + c]);
+        GramFactor { pivots, z }
+    }
+
+    /// The row coefficients `a` with `Zᵀ a = b`, non-zero on the pivot rows only (a
+    /// back substitution through the triangular pivot rows).
+    fn row_coefficients(&self, b: &[f64]) -> Vec<f64> {
+        let r = self.pivots.len();
+        let mut on_pivots = vec![0.0f64; r];
+        for k in (0..r).rev() {
+            let later: f64 = (k + 1..r)
+                .map(|m| self.z[[self.pivots[m], k]] * on_pivots[m])
+                .sum();
+            on_pivots[k] = (b[k] - later) / self.z[[self.pivots[k], k]];
+        }
+        let mut a = vec![0.0f64; self.z.nrows()];
+        for (&p, &v) in self.pivots.iter().zip(&on_pivots) {
+            a[p] = v;
+        }
+        a
+    }
+}
+
+/// A dot product in four independent sums (so the compiler can vectorise it; one running
+/// sum is a dependency chain).
+fn dot(x: &[f64], y: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let (xc, yc) = (x.chunks_exact(4), y.chunks_exact(4));
+    let tail: f64 = xc
+        .remainder()
+        .iter()
+        .zip(yc.remainder())
+        .map(|(a, b)| a * b)
+        .sum();
+    for (a, b) in xc.zip(yc) {
+        for l in 0..4 {
+            acc[l] += a[l] * b[l];
+        }
+    }
+    acc.iter().sum::<f64>() + tail
+}
+
+pub(super) fn column_means(rows: &[Vec<(u32, f32)>], n_cols: usize) -> Vec<f64> {
     let mut means = vec![0.0f64; n_cols];
     for &(c, v) in rows.iter().flatten() {
         means[c as usize] += f64::from(v);

@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use super::{
     BucketLookup, Calibration, FORMAT, FamilyWeight, LureModel, MetaWeight, Provenance, TextSpace,
-    cv, priors, rowspace,
+    cv, dense, priors, rowspace,
 };
 use crate::ad::{Ad, TextField};
 use crate::error::{Error, Result};
@@ -94,7 +94,8 @@ pub struct TrainParams {
     pub alpha: Alpha,
     /// At most this many text terms kept (top by chi-squared within each training fold);
     /// defaults to `None`: every term with [`TrainParams::min_df`] (the row-space fit
-    /// makes width cheap, and capping only lost ranking quality on the shared split).
+    /// makes width cheap, and capping only lost ranking quality on the shared split), or
+    /// [`LARGE_SET_MAX_TERMS`] for sets too large for the row space.
     pub max_text_features: Option<usize>,
     /// Minimum document frequency of a kept term; defaults to 2.
     pub min_df: usize,
@@ -569,11 +570,51 @@ fn chi2(df_pos: f64, df_neg: f64, n_pos: f64, n_neg: f64) -> f64 {
     score
 }
 
+/// Text terms kept by default when a training set has more rows than
+/// [`rowspace::MAX_ROWS`] and is fitted dense ([`super::dense`]): 4,000 columns of
+/// 17,880 EMSCAD-sized rows are a 290 MB matrix.
+pub const LARGE_SET_MAX_TERMS: usize = 4_000;
+
+/// How a set of prepared rows is fitted.
+enum Design {
+    /// Up to [`rowspace::MAX_ROWS`] rows: exactly, through the row space, at any width.
+    RowSpace(rowspace::RowSpace),
+    /// More rows: a dense fit of the (capped) columns.
+    Dense {
+        rows: Vec<Vec<(u32, f32)>>,
+        n_cols: usize,
+    },
+}
+
+impl Design {
+    fn new(rows: Vec<Vec<(u32, f32)>>, n_cols: usize) -> Result<Design> {
+        if rows.len() > rowspace::MAX_ROWS {
+            Ok(Design::Dense { rows, n_cols })
+        } else {
+            Ok(Design::RowSpace(rowspace::RowSpace::new(rows, n_cols)?))
+        }
+    }
+
+    fn rows(&self) -> &[Vec<(u32, f32)>] {
+        match self {
+            Design::RowSpace(space) => space.rows(),
+            Design::Dense { rows, .. } => rows,
+        }
+    }
+
+    fn fit(&self, labels: &[bool], solver: rowspace::Solver) -> Result<rowspace::LinearFit> {
+        match self {
+            Design::RowSpace(space) => space.fit(labels, solver),
+            Design::Dense { rows, n_cols } => dense::fit(rows, labels, *n_cols, solver),
+        }
+    }
+}
+
 /// One set of training rows made ready to fit at any alpha: the text space learned on
 /// them (terms, idf, norm floor) and the design's row space.
 struct PreparedRows {
     text: TextSpace,
-    space: rowspace::RowSpace,
+    space: Design,
     labels: Vec<bool>,
 }
 
@@ -616,7 +657,11 @@ fn prepare_rows(
         })
         .collect();
     scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-    if let Some(cap) = p.max_text_features {
+    let expanded_rows = n_neg as usize + n_pos as usize * p.positive_weight;
+    let cap = p
+        .max_text_features
+        .or((expanded_rows > rowspace::MAX_ROWS).then_some(LARGE_SET_MAX_TERMS));
+    if let Some(cap) = cap {
         scored.truncate(cap);
     }
     scored.sort_by_key(|s| s.0);
@@ -684,7 +729,7 @@ fn prepare_rows(
     }
     Ok(PreparedRows {
         text,
-        space: rowspace::RowSpace::new(design, n_cols)?,
+        space: Design::new(design, n_cols)?,
         labels: y,
     })
 }
@@ -729,7 +774,7 @@ fn fit_prepared(
         .enumerate()
         .map(|(j, name)| MetaWeight {
             name: name.to_string(),
-            weight: w[n_text + j],
+            weight: w[n_text + j] + 0.0,
         })
         .collect();
     let families = Family::ALL
@@ -739,7 +784,8 @@ fn fit_prepared(
         .map(|(j, (&family, prior))| FamilyWeight {
             family,
             prior: prior.weight,
-            fitted: priors::clamp_adjustment(prior.weight, w[n_text + META_LEN + j]),
+            // `+ 0.0` turns the -0.0 of a zero scale into 0.0 for people reading it.
+            fitted: priors::clamp_adjustment(prior.weight, w[n_text + META_LEN + j]) + 0.0,
             reason: prior.reason.clone(),
         })
         .collect();
