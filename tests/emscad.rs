@@ -9,7 +9,7 @@ use lurescan::model::{Provenance, TrainParams, cv};
 use crate::util::shared_emscad;
 
 #[test]
-fn grouped_cross_validation_reaches_roc_auc_097() {
+fn grouped_cross_validation_reaches_roc_auc_098() {
     let Some(path) = shared_emscad() else { return };
     let mapping = FieldMapping {
         label_col: Some("fraudulent".into()),
@@ -33,10 +33,17 @@ fn grouped_cross_validation_reaches_roc_auc_097() {
         "ROC-AUC {:.4} ± {:.4}, PR-AUC {:.4}",
         report.roc_auc.mean, report.roc_auc.sd, report.pr_auc.mean
     );
+    // The core issue's bar is 0.98 (the default model gets 0.9821). PR-AUC's fold sd is
+    // ~0.05, so its floor sits below the model's 0.851 and catches only a real loss.
     assert!(
-        report.roc_auc.mean >= 0.97,
-        "mean grouped-CV ROC-AUC {:.4} < 0.97",
+        report.roc_auc.mean >= 0.98,
+        "mean grouped-CV ROC-AUC {:.4} < 0.98",
         report.roc_auc.mean
+    );
+    assert!(
+        report.pr_auc.mean >= 0.83,
+        "mean grouped-CV PR-AUC at 4.8% {:.4} < 0.83",
+        report.pr_auc.mean
     );
 
     // The embedded default model is what the documented command produces: same weights,
