@@ -974,24 +974,41 @@ impl Rewrite {
         let mut copied: Option<usize> = None;
         let mut i = 0;
         while i < n {
-            let (c, len) = char_at(src.text, i);
-            if !in_word(c) {
-                i += len;
-                continue;
+            // ASCII bytes are classed by a table: this loop runs over every byte.
+            if let Some(&b) = bytes.get(i)
+                && b < 0x80
+            {
+                if REWRITE_CLASS[b as usize] == NOT_WORD {
+                    i += 1;
+                    continue;
+                }
+            } else {
+                let (c, len) = char_at(src.text, i);
+                if !in_word(c) {
+                    i += len;
+                    continue;
+                }
             }
             let start = i;
             let (mut ascii_letters, mut symbols, mut non_ascii, mut chars) = (0, false, false, 0);
             while i < n {
-                let (c, len) = char_at(src.text, i);
-                if c.is_ascii_alphabetic() {
-                    ascii_letters += 1;
-                } else if !in_word(c) {
-                    break;
-                } else if c.is_ascii() {
-                    symbols = true;
-                } else {
-                    non_ascii = true;
+                if let Some(&b) = bytes.get(i)
+                    && b < 0x80
+                {
+                    match REWRITE_CLASS[b as usize] {
+                        LETTER => ascii_letters += 1,
+                        SYMBOL => symbols = true,
+                        _ => break,
+                    }
+                    chars += 1;
+                    i += 1;
+                    continue;
                 }
+                let (c, len) = char_at(src.text, i);
+                if !in_word(c) {
+                    break;
+                }
+                non_ascii = true;
                 chars += 1;
                 i += len;
             }
@@ -1071,6 +1088,28 @@ impl Out {
         *copied = Some(end);
     }
 }
+
+/// [`in_word`] for ASCII bytes, split into letters and the rest (digits and leetspeak
+/// symbols), as the second pass asks of every byte.
+const NOT_WORD: u8 = 0;
+const LETTER: u8 = 1;
+const SYMBOL: u8 = 2;
+static REWRITE_CLASS: [u8; 128] = {
+    let mut table = [NOT_WORD; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() || c == b'@' || c == b'$' || c == b'!' {
+            SYMBOL
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The character at byte `i` of `text` and its length (U+FFFD and 1 off a boundary,
 /// which the callers never ask for).
