@@ -140,10 +140,16 @@ impl NormalisedText {
                 // needs no segment, so a run of it is copied and lowercased in bulk. Its
                 // last character stays out if a combining mark or entity may follow.
                 let mut k = i + 1;
-                while k < n
-                    && (PLAIN[bytes[k] as usize] || (bytes[k] == b' ' && bytes[k - 1] != b' '))
-                {
-                    k += 1;
+                loop {
+                    k += bytes[k..]
+                        .iter()
+                        .take_while(|&&b| PLAIN[b as usize])
+                        .count();
+                    if k < n && bytes[k] == b' ' && bytes[k - 1] != b' ' {
+                        k += 1;
+                    } else {
+                        break;
+                    }
                 }
                 if k < n && (bytes[k] >= 0x80 || bytes[k] == b'&') {
                     k -= 1;
@@ -992,14 +998,24 @@ impl Rewrite {
             let start = i;
             let (mut ascii_letters, mut symbols, mut non_ascii, mut chars) = (0, false, false, 0);
             while i < n {
+                // Runs of ASCII letters (most of every word) are counted by their length.
+                let run = bytes[i..]
+                    .iter()
+                    .take_while(|&&b| b < 0x80 && REWRITE_CLASS[b as usize] == LETTER)
+                    .count();
+                if run > 0 {
+                    ascii_letters += run;
+                    chars += run;
+                    i += run;
+                    continue;
+                }
                 if let Some(&b) = bytes.get(i)
                     && b < 0x80
                 {
-                    match REWRITE_CLASS[b as usize] {
-                        LETTER => ascii_letters += 1,
-                        SYMBOL => symbols = true,
-                        _ => break,
+                    if REWRITE_CLASS[b as usize] != SYMBOL {
+                        break;
                     }
+                    symbols = true;
                     chars += 1;
                     i += 1;
                     continue;
