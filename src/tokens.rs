@@ -127,10 +127,10 @@ fn emit<'a>(
     }
 }
 
-/// Per ASCII byte: 1 for letters and digits, else 0. A table, as the word loop runs over
-/// nearly every byte of an advert.
-static ASCII_WORD: [u8; 128] = {
-    let mut table = [0u8; 128];
+/// Per byte: 1 for ASCII letters and digits, else 0 (bytes of non-ASCII characters
+/// too). A table, as the word loop runs over nearly every byte of an advert.
+static ASCII_WORD: [u8; 256] = {
+    let mut table = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         table[b] = (b as u8).is_ascii_alphanumeric() as u8;
@@ -148,7 +148,7 @@ fn word<'a>(text: &'a str, start: usize, f: &mut impl FnMut(Token<'a>)) -> usize
         // A run of ASCII letters and digits, in one tight loop.
         let run = bytes[i..]
             .iter()
-            .take_while(|&&b| b < 0x80 && ASCII_WORD[b as usize] != 0)
+            .take_while(|&&b| ASCII_WORD[b as usize] != 0)
             .count();
         if run > 0 {
             numeric = numeric && bytes[i..i + run].iter().all(u8::is_ascii_digit);
