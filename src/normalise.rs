@@ -1001,7 +1001,7 @@ impl Rewrite {
                 // Runs of ASCII letters (most of every word) are counted by their length.
                 let run = bytes[i..]
                     .iter()
-                    .take_while(|&&b| b < 0x80 && REWRITE_CLASS[b as usize] == LETTER)
+                    .take_while(|&&b| REWRITE_CLASS[b as usize] == LETTER)
                     .count();
                 if run > 0 {
                     ascii_letters += run;
@@ -1106,12 +1106,13 @@ impl Out {
 }
 
 /// [`in_word`] for ASCII bytes, split into letters and the rest (digits and leetspeak
-/// symbols), as the second pass asks of every byte.
+/// symbols), as the second pass asks of every byte. Bytes of other characters are
+/// `NOT_WORD` here (the pass decodes those), so a run of letters needs one test a byte.
 const NOT_WORD: u8 = 0;
 const LETTER: u8 = 1;
 const SYMBOL: u8 = 2;
-static REWRITE_CLASS: [u8; 128] = {
-    let mut table = [NOT_WORD; 128];
+static REWRITE_CLASS: [u8; 256] = {
+    let mut table = [NOT_WORD; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;

@@ -59,7 +59,7 @@ pub fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
         let b = bytes[i];
         if b < 0x80 {
             // ASCII (most of most adverts) is decided by the byte alone.
-            if b.is_ascii_alphanumeric() {
+            if ASCII_WORD[usize::from(b)] != 0 {
                 i = word(text, i, &mut f);
             } else if let Some(p) = (b == b'#')
                 .then(|| {
