@@ -569,9 +569,14 @@ impl Lexicon {
         };
         let second = mid.saturating_sub(pass.longest);
         let (mut a, mut b) = (start_sid, start_sid);
-        for (at_a, at_b) in (0..mid).zip(second..) {
-            a = dfa.next_state(Anchored::No, a, bytes[at_a]);
-            b = dfa.next_state(Anchored::No, b, bytes[at_b]);
+        // The two halves as slices of one length (`second + mid <= n`), zipped: no index
+        // checks in the loop.
+        let firsts = bytes.get(..mid).unwrap_or(&[]);
+        let seconds = bytes.get(second..second + mid).unwrap_or(&[]);
+        for (at_a, (&byte_a, &byte_b)) in firsts.iter().zip(seconds).enumerate() {
+            let at_b = second + at_a;
+            a = dfa.next_state(Anchored::No, a, byte_a);
+            b = dfa.next_state(Anchored::No, b, byte_b);
             if dfa.is_special(a) {
                 self.report_matches(text, pass, a, at_a + 1, out, regex_starts);
             }
