@@ -110,6 +110,9 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+// Inlined into the caller's loop: left to itself the compiler kept `word` and `emit` as
+// calls, and their entry and exit cost as much as the bytes of a short word.
+#[inline(always)]
 fn emit<'a>(
     text: &'a str,
     start: usize,
@@ -140,6 +143,7 @@ static ASCII_WORD: [u8; 256] = {
 };
 
 /// Emits the word or number starting at `start`; returns its end.
+#[inline(always)]
 fn word<'a>(text: &'a str, start: usize, f: &mut impl FnMut(Token<'a>)) -> usize {
     let bytes = text.as_bytes();
     let mut i = start;
