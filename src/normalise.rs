@@ -140,10 +140,16 @@ impl NormalisedText {
                 // needs no segment, so a run of it is copied and lowercased in bulk. Its
                 // last character stays out if a combining mark or entity may follow.
                 let mut k = i + 1;
-                while k < n
-                    && (PLAIN[bytes[k] as usize] || (bytes[k] == b' ' && bytes[k - 1] != b' '))
-                {
-                    k += 1;
+                loop {
+                    k += bytes[k..]
+                        .iter()
+                        .take_while(|&&b| PLAIN[b as usize])
+                        .count();
+                    if k < n && bytes[k] == b' ' && bytes[k - 1] != b' ' {
+                        k += 1;
+                    } else {
+                        break;
+                    }
                 }
                 if k < n && (bytes[k] >= 0x80 || bytes[k] == b'&') {
                     k -= 1;
@@ -974,24 +980,51 @@ impl Rewrite {
         let mut copied: Option<usize> = None;
         let mut i = 0;
         while i < n {
-            let (c, len) = char_at(src.text, i);
-            if !in_word(c) {
-                i += len;
-                continue;
+            // ASCII bytes are classed by a table: this loop runs over every byte.
+            if let Some(&b) = bytes.get(i)
+                && b < 0x80
+            {
+                if REWRITE_CLASS[b as usize] == NOT_WORD {
+                    i += 1;
+                    continue;
+                }
+            } else {
+                let (c, len) = char_at(src.text, i);
+                if !in_word(c) {
+                    i += len;
+                    continue;
+                }
             }
             let start = i;
             let (mut ascii_letters, mut symbols, mut non_ascii, mut chars) = (0, false, false, 0);
             while i < n {
-                let (c, len) = char_at(src.text, i);
-                if c.is_ascii_alphabetic() {
-                    ascii_letters += 1;
-                } else if !in_word(c) {
-                    break;
-                } else if c.is_ascii() {
-                    symbols = true;
-                } else {
-                    non_ascii = true;
+                // Runs of ASCII letters (most of every word) are counted by their length.
+                let run = bytes[i..]
+                    .iter()
+                    .take_while(|&&b| REWRITE_CLASS[b as usize] == LETTER)
+                    .count();
+                if run > 0 {
+                    ascii_letters += run;
+                    chars += run;
+                    i += run;
+                    continue;
                 }
+                if let Some(&b) = bytes.get(i)
+                    && b < 0x80
+                {
+                    if REWRITE_CLASS[b as usize] != SYMBOL {
+                        break;
+                    }
+                    symbols = true;
+                    chars += 1;
+                    i += 1;
+                    continue;
+                }
+                let (c, len) = char_at(src.text, i);
+                if !in_word(c) {
+                    break;
+                }
+                non_ascii = true;
                 chars += 1;
                 i += len;
             }
@@ -1071,6 +1104,29 @@ impl Out {
         *copied = Some(end);
     }
 }
+
+/// [`in_word`] for ASCII bytes, split into letters and the rest (digits and leetspeak
+/// symbols), as the second pass asks of every byte. Bytes of other characters are
+/// `NOT_WORD` here (the pass decodes those), so a run of letters needs one test a byte.
+const NOT_WORD: u8 = 0;
+const LETTER: u8 = 1;
+const SYMBOL: u8 = 2;
+static REWRITE_CLASS: [u8; 256] = {
+    let mut table = [NOT_WORD; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() || c == b'@' || c == b'$' || c == b'!' {
+            SYMBOL
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The character at byte `i` of `text` and its length (U+FFFD and 1 off a boundary,
 /// which the callers never ask for).

@@ -59,7 +59,7 @@ pub fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
         let b = bytes[i];
         if b < 0x80 {
             // ASCII (most of most adverts) is decided by the byte alone.
-            if b.is_ascii_alphanumeric() {
+            if ASCII_WORD[usize::from(b)] != 0 {
                 i = word(text, i, &mut f);
             } else if let Some(p) = (b == b'#')
                 .then(|| {
@@ -110,6 +110,9 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+// Inlined into the caller's loop: left to itself the compiler kept `word` and `emit` as
+// calls, and their entry and exit cost as much as the bytes of a short word.
+#[inline(always)]
 fn emit<'a>(
     text: &'a str,
     start: usize,
@@ -127,10 +130,10 @@ fn emit<'a>(
     }
 }
 
-/// Per ASCII byte: 1 for letters and digits, else 0. A table, as the word loop runs over
-/// nearly every byte of an advert.
-static ASCII_WORD: [u8; 128] = {
-    let mut table = [0u8; 128];
+/// Per byte: 1 for ASCII letters and digits, else 0 (bytes of non-ASCII characters
+/// too). A table, as the word loop runs over nearly every byte of an advert.
+static ASCII_WORD: [u8; 256] = {
+    let mut table = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         table[b] = (b as u8).is_ascii_alphanumeric() as u8;
@@ -140,6 +143,7 @@ static ASCII_WORD: [u8; 128] = {
 };
 
 /// Emits the word or number starting at `start`; returns its end.
+#[inline(always)]
 fn word<'a>(text: &'a str, start: usize, f: &mut impl FnMut(Token<'a>)) -> usize {
     let bytes = text.as_bytes();
     let mut i = start;
@@ -148,7 +152,7 @@ fn word<'a>(text: &'a str, start: usize, f: &mut impl FnMut(Token<'a>)) -> usize
         // A run of ASCII letters and digits, in one tight loop.
         let run = bytes[i..]
             .iter()
-            .take_while(|&&b| b < 0x80 && ASCII_WORD[b as usize] != 0)
+            .take_while(|&&b| ASCII_WORD[b as usize] != 0)
             .count();
         if run > 0 {
             numeric = numeric && bytes[i..i + run].iter().all(u8::is_ascii_digit);

@@ -161,13 +161,19 @@ fn lead_group(b: u8) -> u8 {
 /// The script groups present in `text`.
 fn script_groups(text: &str) -> u8 {
     let mut groups = 0;
-    for &b in text.as_bytes() {
-        // Lead bytes of 2- to 4-byte characters; ASCII and continuation bytes are below.
-        if b >= 0xC0 {
-            groups |= lead_group(b);
+    // Eight bytes at a time: most of most texts is ASCII, passed over a word at once.
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        if word & 0x8080_8080_8080_8080 != 0 {
+            groups |= chunk.iter().fold(0, |g, &b| g | lead_group(b));
         }
     }
-    groups
+    // Lead bytes of 2- to 4-byte characters; ASCII and continuation bytes have no group.
+    chunks
+        .remainder()
+        .iter()
+        .fold(groups, |g, &b| g | lead_group(b))
 }
 
 fn char_group(c: char) -> u8 {
@@ -563,9 +569,14 @@ impl Lexicon {
         };
         let second = mid.saturating_sub(pass.longest);
         let (mut a, mut b) = (start_sid, start_sid);
-        for (at_a, at_b) in (0..mid).zip(second..) {
-            a = dfa.next_state(Anchored::No, a, bytes[at_a]);
-            b = dfa.next_state(Anchored::No, b, bytes[at_b]);
+        // The two halves as slices of one length (`second + mid <= n`), zipped: no index
+        // checks in the loop.
+        let firsts = bytes.get(..mid).unwrap_or(&[]);
+        let seconds = bytes.get(second..second + mid).unwrap_or(&[]);
+        for (at_a, (&byte_a, &byte_b)) in firsts.iter().zip(seconds).enumerate() {
+            let at_b = second + at_a;
+            a = dfa.next_state(Anchored::No, a, byte_a);
+            b = dfa.next_state(Anchored::No, b, byte_b);
             if dfa.is_special(a) {
                 self.report_matches(text, pass, a, at_a + 1, out, regex_starts);
             }

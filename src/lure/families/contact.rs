@@ -36,14 +36,20 @@ impl LureDetector for ContactDetector {
     fn detect_field(&self, scan: &FieldScan<'_>, out: &mut Vec<Evidence>) {
         scan.lexicon_evidence(Family::Contact, out);
         let text = scan.norm.as_str();
-        // Cheap guards keep the regexes off the hot path of ordinary adverts.
-        if text.contains('/') {
+        // Cheap guards keep the regexes off the hot path of ordinary adverts (memchr's
+        // searches are vectorised; these run over every field).
+        let bytes = text.as_bytes();
+        if memchr::memchr(b'/', bytes).is_some() {
             super::rule_evidence(scan, Family::Contact, &[("app link", &APP_LINK)], out);
         }
-        if text.contains(':') || text.contains('：') || text.contains('@') || text.contains('+') {
+        let at = memchr::memchr(b'@', bytes).is_some();
+        if at
+            || memchr::memchr2(b':', b'+', bytes).is_some()
+            || memchr::memmem::find(bytes, "：".as_bytes()).is_some()
+        {
             super::rule_evidence(scan, Family::Contact, &[("app handle", &APP_HANDLE)], out);
         }
-        if text.contains('@') {
+        if at {
             super::rule_evidence(scan, Family::Contact, &[("free mail", &FREE_MAIL)], out);
         }
     }
