@@ -91,29 +91,30 @@ impl TextSpace {
         sq.sqrt()
     }
 
-    /// The share of an advert's text part that comes from its own terms: its raw norm
-    /// over [`TextSpace::norm_floor`], at most 1 (the rest is
-    /// [`TextSpace::neutral_fill`]).
-    pub fn own_share(&self, lookup: &BucketLookup, terms: &[(u32, f32)]) -> f32 {
-        let norm = self.raw_norm(lookup, terms);
-        if self.norm_floor > 0.0 {
-            (norm / self.norm_floor).min(1.0)
-        } else if norm > 0.0 {
-            1.0
-        } else {
-            0.0
-        }
-    }
-
     /// An advert's text part of the raw logit: its terms' contribution, plus the neutral
-    /// fill for the share its terms fall short of (see
-    /// [`TextSpace::neutral_fill`]).
-    pub fn text_part(&self, lookup: &BucketLookup, terms: &[(u32, f32)]) -> f64 {
-        let mut own = 0.0f64;
-        self.for_each_value(lookup, terms, |col, v| {
-            own += f64::from(v * self.weights[col])
-        });
-        let share = self.own_share(lookup, terms);
+    /// fill for the share its terms fall short of (the share is the raw norm over
+    /// [`TextSpace::norm_floor`], at most 1; see [`TextSpace::neutral_fill`]).
+    pub fn text_part(&self, table: &ScoringTable, terms: &[(u32, f32)]) -> f64 {
+        // One lookup per term (the scoring hot path), giving idf and weight together: the
+        // normaliser and the share come from the same sums as the dot product.
+        let (mut squares, mut dot) = (0.0f32, 0.0f64);
+        for &(b, n) in terms {
+            if let Some(&(idf, weight)) = table.get(&b) {
+                let v = sublinear_tf(n) * idf;
+                squares += v * v;
+                dot += f64::from(v * weight);
+            }
+        }
+        let norm = squares.sqrt();
+        if norm == 0.0 {
+            return f64::from(self.neutral_fill);
+        }
+        let own = dot / f64::from(norm.max(self.norm_floor));
+        let share = if self.norm_floor > 0.0 {
+            (norm / self.norm_floor).min(1.0)
+        } else {
+            1.0
+        };
         own + f64::from((1.0 - share) * self.neutral_fill)
     }
 
@@ -121,9 +122,18 @@ impl TextSpace {
     fn raw_value(&self, lookup: &BucketLookup, &(b, n): &(u32, f32)) -> Option<(usize, f32)> {
         lookup
             .get(&b)
-            .map(|&col| (col as usize, (1.0 + n.ln()) * self.idf[col as usize]))
+            .map(|&col| (col as usize, sublinear_tf(n) * self.idf[col as usize]))
     }
 }
+
+/// `1 + ln n` for a term seen `n` times (most terms are seen once: no logarithm then).
+#[inline]
+fn sublinear_tf(n: f32) -> f32 {
+    if n == 1.0 { 1.0 } else { 1.0 + n.ln() }
+}
+
+/// Bucket → (idf, weight) of a model's text terms: what scoring reads, in one probe.
+pub type ScoringTable = HashMap<u32, (f32, f32), std::hash::BuildHasherDefault<IdentityHasher>>;
 
 /// Bucket → column, with a pass-through hasher (buckets are hashes already).
 pub type BucketLookup = HashMap<u32, u32, std::hash::BuildHasherDefault<IdentityHasher>>;
@@ -232,6 +242,9 @@ pub struct LureModel {
     pub provenance: Provenance,
     #[serde(skip)]
     lookup: BucketLookup,
+    /// Bucket → (idf, weight), rebuilt with `lookup`.
+    #[serde(skip)]
+    scoring: ScoringTable,
     /// The text space's buckets as a prefilter, for [`crate::features::Extractor::with_filter`].
     #[serde(skip)]
     filter: BucketFilter,
@@ -378,6 +391,13 @@ impl LureModel {
             .enumerate()
             .map(|(i, &b)| (b, i as u32))
             .collect();
+        self.scoring = self
+            .text
+            .buckets
+            .iter()
+            .zip(self.text.idf.iter().zip(&self.text.weights))
+            .map(|(&b, (&idf, &w))| (b, (idf, w)))
+            .collect();
         self.filter = BucketFilter::new(self.text.buckets.iter().copied());
     }
 
@@ -410,7 +430,7 @@ impl LureModel {
 
     /// The raw logit's parts: (text, meta, families).
     fn parts(&self, f: &AdFeatures) -> (f64, f64, f64) {
-        let text = self.text.text_part(&self.lookup, &f.terms);
+        let text = self.text.text_part(&self.scoring, &f.terms);
         let meta: f64 = f
             .meta
             .iter()

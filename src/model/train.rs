@@ -805,6 +805,7 @@ fn fit_prepared(
         threshold_rule: String::new(),
         provenance: Provenance::default(),
         lookup: BucketLookup::default(),
+        scoring: Default::default(),
         filter: Default::default(),
     };
     model.rebuild_lookup();
