@@ -71,7 +71,8 @@ pub struct Explanation {
     pub families: Vec<FamilyContribution>,
     /// Metadata's part of the raw logit.
     pub metadata_part: f64,
-    /// Text terms' part of the raw logit.
+    /// Text terms' part of the raw logit, from an advert whose words the model does not
+    /// know (0 = the words say nothing either way).
     pub text_part: f64,
     /// The strongest text terms either way.
     pub top_terms: Vec<TermContribution>,

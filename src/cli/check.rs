@@ -100,8 +100,15 @@ fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> 
             f.family.describe()
         )?;
     }
-    writeln!(out, "  {:<15} {:+.2}", "metadata", why.metadata_part)?;
-    writeln!(out, "  {:<15} {:+.2}", "text", why.text_part)?;
+    // The default model gives metadata no weight; a retrained one may.
+    if why.metadata_part != 0.0 {
+        writeln!(out, "  {:<15} {:+.2}", "metadata", why.metadata_part)?;
+    }
+    writeln!(
+        out,
+        "  {:<15} {:+.2}  (against an advert whose words the model does not know)",
+        "text", why.text_part
+    )?;
     if !why.top_terms.is_empty() {
         let terms: Vec<String> = why
             .top_terms

@@ -290,7 +290,9 @@ pub struct Score {
     pub verdict: Verdict,
     /// Raw logit (before calibration and prior shift).
     pub raw_logit: f64,
-    /// Text features' part of the raw logit.
+    /// Text features' part of the raw logit, measured from an advert the model knows
+    /// nothing about (0: the words say nothing; the rest of that baseline is in the
+    /// intercept). See [`TextSpace::neutral_fill`].
     pub text_part: f64,
     /// Metadata's part of the raw logit.
     pub meta_part: f64,
@@ -491,7 +493,7 @@ impl LureModel {
             probability,
             verdict: self.verdict(probability),
             raw_logit,
-            text_part,
+            text_part: text_part - f64::from(self.text.neutral_fill),
             meta_part,
             families,
         }
