@@ -671,9 +671,13 @@ fn prepare_rows(
     }
     scored.sort_by_key(|s| s.0);
     let buckets: Vec<u32> = scored.iter().map(|s| s.0).collect();
+    // Smoothed idf without scikit-learn's "+ 1": a word in nearly every advert ("and",
+    // "the", "#url#") weighs nearly nothing instead of at least 1, so it no longer fills
+    // the l2 norm that divides the informative terms. Grouped CV rose on every fold seed
+    // tried (42, 1, 7, 123) and with folds grouped by company profile too.
     let idf: Vec<f32> = scored
         .iter()
-        .map(|s| (((1.0 + n_rows) / (1.0 + f64::from(s.2))).ln() + 1.0) as f32)
+        .map(|s| ((1.0 + n_rows) / (1.0 + f64::from(s.2))).ln() as f32)
         .collect();
     let n_text = buckets.len();
     let lookup: BucketLookup = buckets
