@@ -154,6 +154,7 @@ const LIMITS: &[&str] = &[
     "EMSCAD's fraud is mostly 2012–2014 US work-from-home and data-entry scams: the text weights know that world. Trafficking lures in other languages are carried by the lexicons and the expert priors, which the data cannot check.",
     "The cross-validation figures say how well the model separates EMSCAD-like adverts; they say nothing about recall on real scam-centre lures, for which no labelled data was available here.",
     "Probabilities assume the stated prevalence. On a job board where lures are rarer, pass `--prevalence` (the threshold moves with it) or precision will be lower than reported.",
-    "Metadata features (logo, company profile, ...) exist only for EMSCAD-style inputs; a pasted free text is judged on its words and lures alone.",
+    "Metadata features (logo, company profile, ...) exist only for EMSCAD-style inputs, and the default training gives them no weight (`--meta-scale 0`); every advert is judged on its words and lures.",
+    "Folds group near-identical adverts, not employers: many adverts of one company can sit on both sides of a split, so the figures overstate accuracy on employers absent from the training data (on the shared EMSCAD split, folds grouped by company profile gave ROC-AUC 0.923 and PR-AUC 0.724).",
     "Lexicons catch the phrasings they contain; recruiters adapt (UNODC). Update them from new cases (`--lexicons DIR`).",
 ];
