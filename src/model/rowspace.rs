@@ -72,15 +72,7 @@ impl RowSpace {
     /// The row space of `rows` (each a list of `(column, value)` with columns below
     /// `n_cols`, no column twice in a row).
     pub fn new(rows: Vec<Vec<(u32, f32)>>, n_cols: usize) -> Result<RowSpace> {
-        if rows.is_empty() {
-            return Err(Error::TrainingData("no design rows".into()));
-        }
-        if let Some(bad) = rows.iter().flatten().find(|(c, _)| *c as usize >= n_cols) {
-            return Err(Error::Fit(format!(
-                "column {} outside a design of {n_cols} columns",
-                bad.0
-            )));
-        }
+        check_design(&rows, None, n_cols)?;
         let means = column_means(&rows, n_cols);
         let gram = centred_gram(&rows, &means);
         let factor = GramFactor::pivoted_cholesky(&gram, RANK_TOLERANCE);
@@ -105,22 +97,10 @@ impl RowSpace {
     /// Fits the rows against `labels` (one per row).
     pub fn fit(&self, labels: &[bool], solver: Solver) -> Result<LinearFit> {
         let n = self.rows.len();
-        if n != labels.len() {
-            return Err(Error::TrainingData(format!(
-                "{n} design rows for {} labels",
-                labels.len()
-            )));
-        }
+        check_design(&self.rows, Some(labels), self.n_cols)?;
         let rank = self.rank();
         if rank == 0 {
-            // Nothing varies: the best model is the base rate alone.
-            let pos = labels.iter().filter(|&&l| l).count() as f64;
-            let intercept = ((pos + 0.5) / (n as f64 - pos + 0.5)).ln();
-            return Ok(LinearFit {
-                weights: vec![0.0; self.n_cols],
-                intercept,
-                rank: 0,
-            });
+            return Ok(LinearFit::base_rate(labels, self.n_cols));
         }
         // Column-major: linfa's gradient is `zᵀ r`, row-contiguous only for column-major `z`.
         let mut z = Array2::<f32>::zeros((n, rank).f());
@@ -172,14 +152,49 @@ pub fn fit(
     n_cols: usize,
     solver: Solver,
 ) -> Result<LinearFit> {
-    if rows.len() != labels.len() {
+    check_design(rows, Some(labels), n_cols)?;
+    RowSpace::new(rows.to_vec(), n_cols)?.fit(labels, solver)
+}
+
+/// Checks a design: some rows, one label per row (when given), every column below
+/// `n_cols`.
+pub(super) fn check_design(
+    rows: &[Vec<(u32, f32)>],
+    labels: Option<&[bool]>,
+    n_cols: usize,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Err(Error::TrainingData("no design rows".into()));
+    }
+    if let Some(labels) = labels
+        && labels.len() != rows.len()
+    {
         return Err(Error::TrainingData(format!(
             "{} design rows for {} labels",
             rows.len(),
             labels.len()
         )));
     }
-    RowSpace::new(rows.to_vec(), n_cols)?.fit(labels, solver)
+    if let Some(bad) = rows.iter().flatten().find(|(c, _)| *c as usize >= n_cols) {
+        return Err(Error::Fit(format!(
+            "column {} outside a design of {n_cols} columns",
+            bad.0
+        )));
+    }
+    Ok(())
+}
+
+impl LinearFit {
+    /// The model when nothing varies: no weights, the (smoothed) base rate as intercept.
+    pub(super) fn base_rate(labels: &[bool], n_cols: usize) -> LinearFit {
+        let pos = labels.iter().filter(|&&l| l).count() as f64;
+        let neg = labels.len() as f64 - pos;
+        LinearFit {
+            weights: vec![0.0; n_cols],
+            intercept: ((pos + 0.5) / (neg + 0.5)).ln(),
+            rank: 0,
+        }
+    }
 }
 
 /// `K ≈ Z Zᵀ` for a positive semi-definite `K`, by Cholesky with complete pivoting
@@ -429,8 +444,10 @@ mod tests {
             max_iterations: 10,
             tolerance_per_row: 1e-5,
         };
-        assert!(fit(&[vec![(5, 1.0)]], &[true], 2, solver).is_err());
-        assert!(fit(&[], &[], 2, solver).is_err());
-        assert!(fit(&[vec![]], &[true, false], 2, solver).is_err());
+        for fitter in [fit, crate::model::dense::fit] {
+            assert!(fitter(&[vec![(5, 1.0)]], &[true], 2, solver).is_err());
+            assert!(fitter(&[], &[], 2, solver).is_err());
+            assert!(fitter(&[vec![]], &[true, false], 2, solver).is_err());
+        }
     }
 }
