@@ -48,9 +48,9 @@ fn grouped_cross_validation_reaches_roc_auc_098() {
 
     // The embedded default model is what the documented command produces: same weights,
     // calibration and threshold (training is deterministic). Fails when features or
-    // lexicons change without retraining `models/default.json`.
+    // lexicons change without retraining `models/default.json.gz`.
     let default = lurescan::model::LureModel::embedded().expect("embedded model");
-    let retrain = "retrain models/default.json with the command in models/README.md";
+    let retrain = "retrain models/default.json.gz with the command in models/README.md";
     assert_eq!(default.text.buckets, model.text.buckets, "{retrain}");
     assert_eq!(default.text.weights, model.text.weights, "{retrain}");
     let fam = |m: &lurescan::model::LureModel| {

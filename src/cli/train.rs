@@ -140,7 +140,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let card_path = args
         .card
         .clone()
-        .unwrap_or_else(|| args.output.with_extension("md"));
+        .unwrap_or_else(|| default_card_path(&args.output));
     std::fs::write(
         &card_path,
         card::render(&model, &report, &args.output.display().to_string()),
@@ -229,4 +229,14 @@ fn reproducible_command() -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `<name>.md` beside the model: `m.json` and `m.json.gz` both give `m.md`.
+fn default_card_path(model: &std::path::Path) -> PathBuf {
+    let plain = if model.extension().is_some_and(|e| e == "gz") {
+        model.with_extension("")
+    } else {
+        model.to_path_buf()
+    };
+    plain.with_extension("md")
 }

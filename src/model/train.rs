@@ -814,7 +814,6 @@ fn fit_prepared(
         threshold: 0.5,
         threshold_rule: String::new(),
         provenance: Provenance::default(),
-        lookup: BucketLookup::default(),
         scoring: Default::default(),
         filter: Default::default(),
     };
