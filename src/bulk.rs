@@ -1,7 +1,8 @@
 //! Bulk scoring: a feed of records in, one outcome per record out, in input order.
 //!
 //! A reader thread parses records into chunks and hands them over a bounded channel;
-//! each chunk is scored across all cores with rayon and emitted in order. At most a few
+//! each chunk is scored across all cores with rayon and emitted in order while the next
+//! one is scored. At most a few
 //! chunks are in memory at once, so memory stays flat however long the feed. Every
 //! record read becomes exactly one [`Outcome`]: scored or rejected, never dropped.
 
@@ -16,8 +17,11 @@ use crate::input::{InputRecord, Item, Rejection};
 
 /// Records per chunk: big enough to keep both cores busy, small enough to stay flat.
 pub const DEFAULT_CHUNK: usize = 1024;
-/// Chunks parsed ahead of scoring.
+/// Chunks waiting between two stages (parsed but not yet scored, or scored but not yet
+/// written).
 const CHUNKS_IN_FLIGHT: usize = 2;
+/// Fewest records a rayon worker scores with one set of buffers.
+const MIN_PIECE: usize = 32;
 
 /// Options for [`score_stream`].
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +83,11 @@ pub struct Tally {
 /// counting into `tally` (which stays right even when the run stops early). Stops early,
 /// returning the error, when the sink fails, on a fatal input error, or with `strict` at
 /// the first rejection (after passing it to the sink).
+///
+/// Three stages run at once: a reader thread parses chunks of records, a scoring thread
+/// hands each chunk to rayon's workers, and the calling thread passes the scored chunk
+/// before to `sink`. So the cores never wait for the output to be written, and at most
+/// [`CHUNKS_IN_FLIGHT`] chunks wait between two stages.
 pub fn score_stream<I>(
     records: I,
     scorer: &Scorer<'_>,
@@ -91,49 +100,22 @@ where
 {
     let chunk = opts.chunk.max(1);
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Result<Vec<Item>>>(CHUNKS_IN_FLIGHT);
+        let (parsed_tx, parsed_rx) = mpsc::sync_channel::<Result<Vec<Item>>>(CHUNKS_IN_FLIGHT);
+        let (scored_tx, scored_rx) =
+            mpsc::sync_channel::<Result<Vec<Outcome>>>(CHUNKS_IN_FLIGHT);
+        scope.spawn(move || read_chunks(records, chunk, &parsed_tx));
         scope.spawn(move || {
-            let mut batch = Vec::with_capacity(chunk);
-            for item in records {
-                match item {
-                    Ok(it) => {
-                        batch.push(it);
-                        if batch.len() == chunk
-                            && tx
-                                .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(chunk))))
-                                .is_err()
-                        {
-                            return; // the consumer stopped
-                        }
-                    }
-                    Err(e) => {
-                        if !batch.is_empty() {
-                            let _ = tx.send(Ok(std::mem::take(&mut batch)));
-                        }
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
+            for batch in parsed_rx {
+                let scored = batch.map(|batch| score_chunk(scorer, batch, opts.explain));
+                if scored_tx.send(scored).is_err() {
+                    return; // the sink stopped
                 }
             }
-            if !batch.is_empty() {
-                let _ = tx.send(Ok(batch));
-            }
         });
-        for batch in rx {
-            let batch = batch?;
-            let outcomes: Vec<Outcome> = batch
-                .into_par_iter()
-                .map_init(
-                    || (ExtractBuffers::default(), AdFeatures::default()),
-                    |(buf, feats), item| match item {
-                        Ok(rec) => {
-                            Outcome::Scored(score_record(scorer, rec, buf, feats, opts.explain))
-                        }
-                        Err(rejection) => Outcome::Rejected(rejection),
-                    },
-                )
-                .collect();
-            for outcome in outcomes {
+        // Returning early drops `scored_rx`, which stops the scoring thread, which drops
+        // `parsed_rx`, which stops the reader.
+        for outcomes in scored_rx {
+            for outcome in outcomes? {
                 tally.read += 1;
                 let rejected = match &outcome {
                     Outcome::Scored(_) => {
@@ -158,6 +140,56 @@ where
         }
         Ok(())
     })
+}
+
+/// The reader stage: sends the records in chunks of `chunk`, then a fatal error if one
+/// ends the input (after the records before it).
+fn read_chunks<I>(records: I, chunk: usize, tx: &mpsc::SyncSender<Result<Vec<Item>>>)
+where
+    I: Iterator<Item = Result<Item>>,
+{
+    let mut batch = Vec::with_capacity(chunk);
+    for item in records {
+        match item {
+            Ok(it) => {
+                batch.push(it);
+                if batch.len() == chunk
+                    && tx
+                        .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(chunk))))
+                        .is_err()
+                {
+                    return; // the consumer stopped
+                }
+            }
+            Err(e) => {
+                if !batch.is_empty() {
+                    let _ = tx.send(Ok(std::mem::take(&mut batch)));
+                }
+                let _ = tx.send(Err(e));
+                return;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(Ok(batch));
+    }
+}
+
+/// Scores one chunk across rayon's workers, keeping input order. Each worker keeps its
+/// buffers for the whole chunk (pieces of at least [`MIN_PIECE`] records, so buffers
+/// are not rebuilt for every few records).
+fn score_chunk(scorer: &Scorer<'_>, batch: Vec<Item>, explain: bool) -> Vec<Outcome> {
+    batch
+        .into_par_iter()
+        .with_min_len(MIN_PIECE)
+        .map_init(
+            || (ExtractBuffers::default(), AdFeatures::default()),
+            |(buf, feats), item| match item {
+                Ok(rec) => Outcome::Scored(score_record(scorer, rec, buf, feats, explain)),
+                Err(rejection) => Outcome::Rejected(rejection),
+            },
+        )
+        .collect()
 }
 
 fn score_record(
