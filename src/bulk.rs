@@ -101,8 +101,7 @@ where
     let chunk = opts.chunk.max(1);
     std::thread::scope(|scope| {
         let (parsed_tx, parsed_rx) = mpsc::sync_channel::<Result<Vec<Item>>>(CHUNKS_IN_FLIGHT);
-        let (scored_tx, scored_rx) =
-            mpsc::sync_channel::<Result<Vec<Outcome>>>(CHUNKS_IN_FLIGHT);
+        let (scored_tx, scored_rx) = mpsc::sync_channel::<Result<Vec<Outcome>>>(CHUNKS_IN_FLIGHT);
         scope.spawn(move || read_chunks(records, chunk, &parsed_tx));
         scope.spawn(move || {
             for batch in parsed_rx {
@@ -206,5 +205,118 @@ fn score_record(
         id: rec.ad.id,
         kept: rec.kept,
         scored,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ad::Ad;
+    use crate::lure::Lexicon;
+    use crate::model::LureModel;
+
+    /// `n` records; every seventh is a rejection, and a fatal error follows record
+    /// `fatal_after` when given.
+    fn feed(n: u64, fatal_after: Option<u64>) -> impl Iterator<Item = Result<Item>> + Send {
+        (1..=n).flat_map(move |i| {
+            let item = if i % 7 == 0 {
+                Err(Rejection {
+                    record: i,
+                    line: i + 1,
+                    id: Some(format!("r{i}")),
+                    reason: "broken".into(),
+                })
+            } else {
+                Ok(InputRecord {
+                    record: i,
+                    line: i + 1,
+                    ad: Ad::from_text(format!("r{i}"), format!("Data entry job number {i}")),
+                    label: None,
+                    kept: Vec::new(),
+                })
+            };
+            let fatal = (fatal_after == Some(i)).then(|| {
+                Err(Error::Io {
+                    path: "feed".into(),
+                    source: std::io::Error::other("disk gone"),
+                })
+            });
+            std::iter::once(Ok(item)).chain(fatal)
+        })
+    }
+
+    fn record_of(o: &Outcome) -> u64 {
+        match o {
+            Outcome::Scored(s) => s.record,
+            Outcome::Rejected(r) => r.record,
+        }
+    }
+
+    fn run(
+        items: impl Iterator<Item = Result<Item>> + Send,
+        opts: BulkOptions,
+        fail_at: Option<u64>,
+    ) -> (Result<()>, Tally, Vec<u64>) {
+        let model = LureModel::embedded().expect("embedded model");
+        let scorer = Scorer::new(&model, Lexicon::embedded());
+        let mut tally = Tally::default();
+        let mut seen = Vec::new();
+        let result = score_stream(items, &scorer, opts, &mut tally, |o| {
+            seen.push(record_of(&o));
+            if fail_at == Some(record_of(&o)) {
+                return Err(Error::Io {
+                    path: "<output>".into(),
+                    source: std::io::Error::other("pipe closed"),
+                });
+            }
+            Ok(())
+        });
+        (result, tally, seen)
+    }
+
+    const SMALL_CHUNKS: BulkOptions = BulkOptions {
+        chunk: 5,
+        explain: false,
+        strict: false,
+    };
+
+    #[test]
+    fn every_record_comes_out_once_in_order() {
+        let (result, tally, seen) = run(feed(203, None), SMALL_CHUNKS, None);
+        assert!(result.is_ok());
+        assert_eq!(seen, (1..=203).collect::<Vec<_>>());
+        assert_eq!(
+            (tally.read, tally.scored, tally.rejected),
+            (203, 203 - 29, 29)
+        );
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_run_without_waiting_for_the_feed() {
+        // Far more records than the stages hold: the reader and scorer must stop too.
+        let (result, tally, seen) = run(feed(100_000, None), SMALL_CHUNKS, Some(12));
+        assert!(matches!(result, Err(Error::Io { .. })));
+        assert_eq!(seen, (1..=12).collect::<Vec<_>>());
+        assert_eq!(tally.read, 12);
+    }
+
+    #[test]
+    fn a_fatal_input_error_comes_after_the_records_before_it() {
+        let (result, tally, seen) = run(feed(40, Some(23)), SMALL_CHUNKS, None);
+        assert!(matches!(result, Err(Error::Io { .. })));
+        assert_eq!(seen, (1..=23).collect::<Vec<_>>());
+        assert_eq!(tally.read, tally.scored + tally.rejected);
+    }
+
+    #[test]
+    fn strict_stops_at_the_first_rejection() {
+        let opts = BulkOptions {
+            strict: true,
+            ..SMALL_CHUNKS
+        };
+        let (result, tally, seen) = run(feed(50, None), opts, None);
+        assert!(matches!(result, Err(Error::Record { record: 7, .. })));
+        assert_eq!(seen, (1..=7).collect::<Vec<_>>());
+        assert_eq!((tally.read, tally.scored, tally.rejected), (7, 6, 1));
     }
 }
