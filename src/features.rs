@@ -11,7 +11,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::ad::{Ad, MetaColumn, TextField};
 use crate::lure::{self, Evidence, EvidenceSource, Family, Lexicon, ScanBuffers};
-use crate::tokens::{TokenKind, for_each_token};
+use crate::tokens::{TokenKind, Tokens};
 
 /// Bits of the feature-hash space.
 pub const HASH_BITS: u32 = 24;
@@ -348,7 +348,7 @@ pub fn walk_terms<'t>(text: &'t str, field: TextField, mut emit: impl FnMut(u32,
     let mut prev2: Option<(u64, usize)> = None;
     let mut n = WordCount::default();
     let mut scratch = [0u8; 8];
-    for_each_token(text, |tok| {
+    for tok in Tokens::new(text) {
         let h = token_hash(token_key(tok.text, tok.kind, &mut scratch));
         let gram = |start: usize| text.get(start..tok.end).unwrap_or(tok.text);
         emit(bucket(h, NS_BODY), tok.text);
@@ -368,7 +368,7 @@ pub fn walk_terms<'t>(text: &'t str, field: TextField, mut emit: impl FnMut(u32,
         prev2 = prev;
         prev = Some((h, tok.start));
         n.add(&tok);
-    });
+    }
     n.words()
 }
 

@@ -13,9 +13,9 @@
 //! What it does not do: no dictionary word segmentation, stemming or stop words, and it
 //! does not normalise (run [`crate::normalise`] first). It allocates nothing.
 //!
-//! CONTRACT (owned by the normalise helper; keep these signatures):
-//! `for_each_token(text, |tok| ...)` calls back once per token, in text order,
-//! allocation-free.
+//! Two ways in, the same tokens: [`Tokens`] iterates (hot loops use it, so that their
+//! body is compiled into the scan), [`for_each_token`] calls back once per token, in
+//! text order. Neither allocates.
 
 use unicode_normalization::char::is_combining_mark;
 
@@ -53,37 +53,115 @@ const PLACEHOLDERS: [&[u8]; 3] = [b"#url#", b"#email#", b"#phone#"];
 
 /// Calls `f` for each token of `text` in order (by start offset).
 pub fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            // ASCII (most of most adverts) is decided by the byte alone.
-            if ASCII_WORD[usize::from(b)] != 0 {
-                i = word(text, i, &mut f);
-            } else if let Some(p) = (b == b'#')
-                .then(|| {
-                    PLACEHOLDERS
+    for tok in Tokens::new(text) {
+        f(tok);
+    }
+}
+
+/// The tokens of a text, in order (by start offset). An iterator rather than only a
+/// callback, so that a caller's loop body is compiled into the tokeniser's loop: the
+/// n-gram walk runs once per token, and a call per token cost as much as the token.
+#[derive(Debug, Clone)]
+pub struct Tokens<'a> {
+    text: &'a str,
+    /// Where the scan goes on.
+    at: usize,
+    /// Inside a run of an unspaced script: where the run and its latest character start.
+    run: Option<UnspacedRun>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct UnspacedRun {
+    start: usize,
+    prev: usize,
+}
+
+impl<'a> Tokens<'a> {
+    /// The tokens of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Tokens {
+            text,
+            at: 0,
+            run: None,
+        }
+    }
+
+    /// The next bigram of the current unspaced run, or the run's only character when it
+    /// ends after one; `None` once the run has ended.
+    #[inline(always)]
+    fn next_in_run(&mut self, run: UnspacedRun) -> Option<Token<'a>> {
+        let i = self.at;
+        if i < self.text.len() {
+            let (c, len) = char_at(self.text, i);
+            // A stray combining mark after the run stays with it rather than forming a word.
+            if is_unspaced(c) || (c >= '\u{300}' && is_combining_mark(c)) {
+                self.run = Some(UnspacedRun { prev: i, ..run });
+                self.at = i + len;
+                return token(self.text, run.prev, i + len, TokenKind::Bigram);
+            }
+        }
+        self.run = None;
+        if run.prev == run.start {
+            return token(self.text, run.start, i, TokenKind::Bigram);
+        }
+        None
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Token<'a>> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        loop {
+            if let Some(run) = self.run {
+                match self.next_in_run(run) {
+                    Some(tok) => return Some(tok),
+                    None => continue,
+                }
+            }
+            let i = self.at;
+            let &b = bytes.get(i)?;
+            if b < 0x80 {
+                // ASCII (most of most adverts) is decided by the byte alone.
+                if ASCII_WORD[usize::from(b)] != 0 {
+                    let (end, kind) = word(text, i);
+                    self.at = end;
+                    match token(text, i, end, kind) {
+                        Some(tok) => return Some(tok),
+                        None => continue,
+                    }
+                }
+                if b == b'#'
+                    && let Some(p) = PLACEHOLDERS
                         .iter()
                         .find(|p| bytes.get(i..i + p.len()) == Some(**p))
-                })
-                .flatten()
-            {
-                emit(text, i, i + p.len(), TokenKind::Placeholder, &mut f);
-                i += p.len();
-            } else {
-                i += 1;
+                {
+                    self.at = i + p.len();
+                    match token(text, i, i + p.len(), TokenKind::Placeholder) {
+                        Some(tok) => return Some(tok),
+                        None => continue,
+                    }
+                }
+                self.at = i + 1;
+                continue;
             }
-            continue;
+            let (c, len) = char_at(text, i);
+            if is_unspaced(c) {
+                self.run = Some(UnspacedRun { start: i, prev: i });
+                self.at = i + len;
+            } else if is_word_char(c) {
+                let (end, kind) = word(text, i);
+                self.at = end;
+                if let Some(tok) = token(text, i, end, kind) {
+                    return Some(tok);
+                }
+            } else {
+                self.at = i + len;
+            }
         }
-        let (c, len) = char_at(text, i);
-        i = if is_unspaced(c) {
-            bigrams(text, i, &mut f)
-        } else if is_word_char(c) {
-            word(text, i, &mut f)
-        } else {
-            i + len
-        };
     }
 }
 
@@ -110,24 +188,16 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-// Inlined into the caller's loop: left to itself the compiler kept `word` and `emit` as
-// calls, and their entry and exit cost as much as the bytes of a short word.
+/// The token `start..end` of `text` (none off a char boundary, which the scan never
+/// produces).
 #[inline(always)]
-fn emit<'a>(
-    text: &'a str,
-    start: usize,
-    end: usize,
-    kind: TokenKind,
-    f: &mut impl FnMut(Token<'a>),
-) {
-    if let Some(t) = text.get(start..end) {
-        f(Token {
-            text: t,
-            start,
-            end,
-            kind,
-        });
-    }
+fn token(text: &str, start: usize, end: usize, kind: TokenKind) -> Option<Token<'_>> {
+    text.get(start..end).map(|t| Token {
+        text: t,
+        start,
+        end,
+        kind,
+    })
 }
 
 /// Per byte: 1 for ASCII letters and digits, else 0 (bytes of non-ASCII characters
@@ -142,9 +212,9 @@ static ASCII_WORD: [u8; 256] = {
     table
 };
 
-/// Emits the word or number starting at `start`; returns its end.
+/// The end and kind of the word or number starting at `start`.
 #[inline(always)]
-fn word<'a>(text: &'a str, start: usize, f: &mut impl FnMut(Token<'a>)) -> usize {
+fn word(text: &str, start: usize) -> (usize, TokenKind) {
     let bytes = text.as_bytes();
     let mut i = start;
     let mut numeric = true;
@@ -186,30 +256,7 @@ fn word<'a>(text: &'a str, start: usize, f: &mut impl FnMut(Token<'a>)) -> usize
     } else {
         TokenKind::Word
     };
-    emit(text, start, i, kind, f);
-    i
-}
-
-/// Emits the overlapping bigrams of the unspaced run starting at `start` (or its only
-/// character); returns the run's end.
-fn bigrams<'a>(text: &'a str, start: usize, f: &mut impl FnMut(Token<'a>)) -> usize {
-    let (_, first_len) = char_at(text, start);
-    let mut prev = start;
-    let mut i = start + first_len;
-    while i < text.len() {
-        let (c, len) = char_at(text, i);
-        // A stray combining mark after the run stays with it rather than forming a word.
-        if !(is_unspaced(c) || (c >= '\u{300}' && is_combining_mark(c))) {
-            break;
-        }
-        emit(text, prev, i + len, TokenKind::Bigram, f);
-        prev = i;
-        i += len;
-    }
-    if prev == start {
-        emit(text, start, i, TokenKind::Bigram, f);
-    }
-    i
+    (i, kind)
 }
 
 #[cfg(test)]
