@@ -58,10 +58,8 @@ const MAX_TAG: usize = 2048;
 #[derive(Debug, Default, Clone)]
 pub struct NormalisedText {
     text: String,
-    /// Per normalised byte: start of the original range that produced it.
-    src_start: Vec<u32>,
-    /// Per normalised byte: end of the original range that produced it.
-    src_end: Vec<u32>,
+    /// Per normalised byte: the original range that produced it.
+    spans: SpanMap,
     /// Decomposed characters (with combining class) not yet composed: NFKC composes
     /// across characters, so a starter waits here for the marks that may follow it.
     seg: Vec<(char, u8)>,
@@ -86,12 +84,11 @@ impl NormalisedText {
         self.fold(original);
         let Self {
             text,
-            src_start,
-            src_end,
+            spans,
             rewrite,
             ..
         } = self;
-        rewrite.run(original, text, src_start, src_end);
+        rewrite.run(original, text, spans);
     }
 
     /// The normalised text.
@@ -108,15 +105,15 @@ impl NormalisedText {
         let end = end.clamp(start, len);
         if start == end {
             let at = if start < len {
-                self.src_start.get(start)
+                self.spans.get(start).map(|(s, _)| s)
             } else {
-                self.src_end.last()
+                self.spans.last().map(|(_, e)| e)
             };
-            let at = at.copied().unwrap_or(0) as usize;
+            let at = at.unwrap_or(0) as usize;
             return (at, at);
         }
-        let os = self.src_start.get(start).copied().unwrap_or(0) as usize;
-        let oe = self.src_end.get(end - 1).copied().unwrap_or(0) as usize;
+        let os = self.spans.get(start).map_or(0, |(s, _)| s) as usize;
+        let oe = self.spans.get(end - 1).map_or(0, |(_, e)| e) as usize;
         (os, oe.max(os))
     }
 
@@ -124,8 +121,7 @@ impl NormalisedText {
     /// whitespace, written straight into `text` and its map.
     fn fold(&mut self, original: &str) {
         self.text.clear();
-        self.src_start.clear();
-        self.src_end.clear();
+        self.spans.clear();
         self.seg.clear();
         let bytes = original.as_bytes();
         let n = bytes.len();
@@ -139,18 +135,7 @@ impl NormalisedText {
                 // Fast path: printable ASCII (single spaces included) is NFKC-stable and
                 // needs no segment, so a run of it is copied and lowercased in bulk. Its
                 // last character stays out if a combining mark or entity may follow.
-                let mut k = i + 1;
-                loop {
-                    k += bytes[k..]
-                        .iter()
-                        .take_while(|&&b| PLAIN[b as usize])
-                        .count();
-                    if k < n && bytes[k] == b' ' && bytes[k - 1] != b' ' {
-                        k += 1;
-                    } else {
-                        break;
-                    }
-                }
+                let mut k = plain_run_end(bytes, i);
                 if k < n && (bytes[k] >= 0x80 || bytes[k] == b'&') {
                     k -= 1;
                 }
@@ -212,8 +197,7 @@ impl NormalisedText {
         self.flush_segment();
         if self.text.ends_with(' ') {
             self.text.pop();
-            self.src_start.pop();
-            self.src_end.pop();
+            self.spans.truncate(self.text.len());
         }
     }
 
@@ -226,16 +210,13 @@ impl NormalisedText {
         if let Some(added) = self.text.get_mut(from..) {
             added.make_ascii_lowercase();
         }
-        self.src_start.extend(start as u32..end as u32);
-        self.src_end.extend(start as u32 + 1..end as u32 + 1);
+        self.spans
+            .push(start as u32, start as u32 + 1, end - start, true);
     }
 
     fn push_char(&mut self, c: char, start: u32, end: u32) {
         self.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.src_start.push(start);
-            self.src_end.push(end);
-        }
+        self.spans.push(start, end, c.len_utf8(), false);
     }
 
     /// Appends a caseless letter. Thai and Lao SARA AM stay one character (NFKC would
@@ -249,10 +230,9 @@ impl NormalisedText {
         };
         if self.text.ends_with(nikhahit) {
             let at = self.text.len() - nikhahit.len_utf8();
-            let first = self.src_start.get(at).copied().unwrap_or(start);
+            let first = self.spans.get(at).map_or(start, |(s, _)| s);
             self.text.truncate(at);
-            self.src_start.truncate(at);
-            self.src_end.truncate(at);
+            self.spans.truncate(at);
             let am = if c == '\u{e32}' { '\u{e33}' } else { '\u{eb3}' };
             self.push_char(am, first, end);
         } else {
@@ -264,9 +244,7 @@ impl NormalisedText {
     /// space at the very start is dropped (trimming).
     fn push_space(&mut self, start: u32, end: u32) {
         if self.text.ends_with(' ') {
-            if let Some(last) = self.src_end.last_mut() {
-                *last = (*last).max(end);
-            }
+            self.spans.extend_last(end);
         } else if !self.text.is_empty() {
             self.push_char(' ', start, end);
         }
@@ -435,6 +413,158 @@ fn clip(s: &str) -> &str {
     s.get(..end).unwrap_or("")
 }
 
+/// The map from normalised bytes to the original ranges that produced them, kept as
+/// pieces: most of an advert is plain ASCII copied byte for byte, where one piece stands
+/// for a whole run (byte `at + d` maps to `start + d..end + d`), and the bytes of one
+/// character (or of an entity, placeholder or folded whitespace) share one range. Writing
+/// a per-byte map cost more than the rest of the first pass; reading it back is a binary
+/// search, done only for evidence and for the few words the second pass rewrites.
+#[derive(Debug, Default, Clone)]
+struct SpanMap {
+    /// In normalised order, by `at`; the first starts at 0 when the map is not empty.
+    pieces: Vec<Piece>,
+    /// Normalised bytes mapped.
+    len: usize,
+}
+
+/// Normalised bytes `at..` (up to the next piece) and where they come from.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    at: usize,
+    /// Original range of the byte at `at`.
+    start: u32,
+    end: u32,
+    /// Each further byte maps one original byte further on (a copied run); otherwise
+    /// every byte maps to `start..end`. Moot for a one-byte piece.
+    linear: bool,
+}
+
+impl SpanMap {
+    fn clear(&mut self) {
+        self.pieces.clear();
+        self.len = 0;
+    }
+
+    /// Appends `n` bytes mapping to `start..end`, or, if `linear`, to `start + d..end + d`
+    /// for the `d`-th byte.
+    #[inline]
+    fn push(&mut self, start: u32, end: u32, n: usize, linear: bool) {
+        if n == 0 {
+            return;
+        }
+        if let Some(last) = self.pieces.last_mut() {
+            let run = self.len - last.at;
+            let step = run as u32;
+            let single = run == 1;
+            if (linear || n == 1)
+                && (single || last.linear)
+                && last.start.wrapping_add(step) == start
+                && last.end.wrapping_add(step) == end
+            {
+                last.linear = true;
+                self.len += n;
+                return;
+            }
+            if (!linear || n == 1)
+                && (single || !last.linear)
+                && last.start == start
+                && last.end == end
+            {
+                last.linear = false;
+                self.len += n;
+                return;
+            }
+        }
+        self.pieces.push(Piece {
+            at: self.len,
+            start,
+            end,
+            linear,
+        });
+        self.len += n;
+    }
+
+    /// Widens the last byte's range to end at `end` at least (a folded space).
+    fn extend_last(&mut self, end: u32) {
+        let Some((start, last_end)) = self.last() else {
+            return;
+        };
+        if end <= last_end {
+            return;
+        }
+        let at = self.len - 1;
+        match self.pieces.last_mut() {
+            Some(last) if last.at == at => last.end = end,
+            _ => self.pieces.push(Piece {
+                at,
+                start,
+                end,
+                linear: false,
+            }),
+        }
+    }
+
+    /// Keeps the first `len` bytes.
+    fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        while self.pieces.last().is_some_and(|p| p.at >= len) {
+            self.pieces.pop();
+        }
+        self.len = len;
+    }
+
+    /// The original range of byte `i`.
+    fn get(&self, i: usize) -> Option<(u32, u32)> {
+        if i >= self.len {
+            return None;
+        }
+        let k = self.pieces.partition_point(|p| p.at <= i).checked_sub(1)?;
+        let p = self.pieces.get(k)?;
+        Some(p.span(i))
+    }
+
+    /// The original range of the last byte.
+    fn last(&self) -> Option<(u32, u32)> {
+        let i = self.len.checked_sub(1)?;
+        Some(self.pieces.last()?.span(i))
+    }
+
+    /// Appends the map of bytes `from..to` of `other`.
+    fn append(&mut self, other: &SpanMap, from: usize, to: usize) {
+        let to = to.min(other.len);
+        if from >= to {
+            return;
+        }
+        let first = other
+            .pieces
+            .partition_point(|p| p.at <= from)
+            .saturating_sub(1);
+        for (k, p) in other.pieces.iter().enumerate().skip(first) {
+            let piece_end = other.pieces.get(k + 1).map_or(other.len, |q| q.at);
+            let (a, b) = (p.at.max(from), piece_end.min(to));
+            if a >= b {
+                break;
+            }
+            let (start, end) = p.span(a);
+            self.push(start, end, b - a, p.linear);
+        }
+    }
+}
+
+impl Piece {
+    #[inline]
+    fn span(&self, i: usize) -> (u32, u32) {
+        if self.linear {
+            let d = (i - self.at) as u32;
+            (self.start + d, self.end + d)
+        } else {
+            (self.start, self.end)
+        }
+    }
+}
+
 /// Printable ASCII that the first pass copies as it is (lowercased): everything but
 /// controls, space (folded) and the starts of tags, entities and placeholders.
 const PLAIN: [bool; 256] = {
@@ -446,6 +576,179 @@ const PLAIN: [bool; 256] = {
     }
     t
 };
+
+// Block scans. Both passes spend most of their time finding where plain ASCII ends. They
+// classify a block of bytes at a time into flags with one comparison expression per byte
+// (which the compiler turns into SIMD compares, with no `unsafe` and no target features),
+// then look for the first flag a word at a time.
+
+/// Bytes classified per step of the block scans.
+const BLOCK: usize = 32;
+
+/// The `N` bytes from `bytes[from - 1]` on, or, where they do not exist, `prev` and then
+/// `bytes[from..]` padded with `pad` (at the start and the end of the text).
+#[inline]
+fn window<'a, const N: usize>(
+    bytes: &'a [u8],
+    from: usize,
+    prev: u8,
+    pad: u8,
+    copy: &'a mut [u8; N],
+) -> &'a [u8; N] {
+    let whole = from
+        .checked_sub(1)
+        .and_then(|p| bytes.get(p..p + N))
+        .and_then(|w| <&[u8; N]>::try_from(w).ok());
+    if let Some(w) = whole {
+        return w;
+    }
+    copy.fill(pad);
+    copy[0] = prev;
+    for (d, &s) in copy
+        .iter_mut()
+        .skip(1)
+        .zip(bytes.get(from..).unwrap_or(&[]))
+    {
+        *d = s;
+    }
+    copy
+}
+
+/// The index of the first non-zero flag.
+#[inline]
+fn first_flag(flags: &[u8; BLOCK]) -> Option<usize> {
+    let mut at = 0;
+    for chunk in flags.chunks_exact(8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        if word != 0 {
+            return Some(at + (word.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    None
+}
+
+/// Whether a byte (after `prev`) ends a run of plain ASCII: not [`PLAIN`] and not a
+/// single space.
+#[inline(always)]
+fn ends_plain_run(prev: u8, b: u8) -> bool {
+    (b < 0x20)
+        | (b >= 0x7f)
+        | (b == b'<')
+        | (b == b'&')
+        | (b == b'#')
+        | ((b == b' ') & (prev == b' '))
+}
+
+/// The end of the run of plain ASCII starting at `bytes[i]` (a [`PLAIN`] byte): the first
+/// byte after it that is neither plain nor a single space (a space after a non-space).
+fn plain_run_end(bytes: &[u8], i: usize) -> usize {
+    let n = bytes.len();
+    let mut k = i + 1;
+    while k < n {
+        let prev = bytes.get(k - 1).copied().unwrap_or(0);
+        // Past the end is a control byte, which ends the run.
+        let mut copy = [0; BLOCK + 1];
+        let w = window(bytes, k, prev, 0, &mut copy);
+        let mut flags = [0u8; BLOCK];
+        for (j, flag) in flags.iter_mut().enumerate() {
+            *flag = u8::from(ends_plain_run(w[j], w[j + 1]));
+        }
+        if let Some(d) = first_flag(&flags) {
+            return (k + d).min(n);
+        }
+        k += BLOCK;
+    }
+    n
+}
+
+/// [`plain_run_end`] one byte at a time (the specification it is tested against).
+#[cfg(test)]
+fn plain_run_end_bytewise(bytes: &[u8], i: usize) -> usize {
+    let mut k = i + 1;
+    while let Some(&b) = bytes.get(k) {
+        if ends_plain_run(bytes[k - 1], b) {
+            break;
+        }
+        k += 1;
+    }
+    k
+}
+
+#[inline(always)]
+fn is_ascii_letter(b: u8) -> bool {
+    (b | 0x20).wrapping_sub(b'a') < 26
+}
+
+/// Whether the second pass must look at the word holding byte `b` (between `prev` and
+/// `next`): a non-ASCII byte, a digit or `@$!` next to a letter, or a letter alone.
+#[inline(always)]
+fn needs_rewrite_look(prev: u8, b: u8, next: u8) -> bool {
+    let around = is_ascii_letter(prev) | is_ascii_letter(next);
+    let symbol = (b.wrapping_sub(b'0') < 10) | (b == b'@') | (b == b'$') | (b == b'!');
+    (b >= 0x80) | (symbol & around) | (is_ascii_letter(b) & !around)
+}
+
+/// Where the second pass, between words at byte `i` of the first pass output, has work
+/// next: the start of the first word that holds a non-ASCII byte, a digit or `@$!` next
+/// to a letter, or is one letter long (else `bytes.len()`). Every word before it is
+/// ASCII only and either letters only and longer than one, or has no letter: the pass
+/// leaves those as they are.
+fn next_rewrite_candidate(bytes: &[u8], i: usize) -> usize {
+    let n = bytes.len();
+    let mut k = i;
+    let hit = loop {
+        if k >= n {
+            break n;
+        }
+        // Past the end is a space.
+        let mut copy = [0; BLOCK + 2];
+        let w = window(bytes, k, b' ', b' ', &mut copy);
+        let mut flags = [0u8; BLOCK];
+        for (j, flag) in flags.iter_mut().enumerate() {
+            *flag = u8::from(needs_rewrite_look(w[j], w[j + 1], w[j + 2]));
+        }
+        if k == i {
+            // The pass starts a word at `i`, whatever precedes it.
+            flags[0] = u8::from(needs_rewrite_look(b' ', w[1], w[2]));
+        }
+        if let Some(d) = first_flag(&flags) {
+            break (k + d).min(n);
+        }
+        k += BLOCK;
+    };
+    // Bytes `i..hit` are ASCII: the word holding `hit` starts after the last non-word byte.
+    let mut start = hit;
+    while start > i
+        && bytes
+            .get(start - 1)
+            .is_some_and(|&b| REWRITE_CLASS[b as usize] != NOT_WORD)
+    {
+        start -= 1;
+    }
+    start
+}
+
+/// [`next_rewrite_candidate`] one byte at a time (the specification it is tested against).
+#[cfg(test)]
+fn next_rewrite_candidate_bytewise(bytes: &[u8], i: usize) -> usize {
+    let mut k = i;
+    while let Some(&b) = bytes.get(k) {
+        let prev = if k > i { bytes[k - 1] } else { b' ' };
+        let next = bytes.get(k + 1).copied().unwrap_or(b' ');
+        if needs_rewrite_look(prev, b, next) {
+            break;
+        }
+        k += 1;
+    }
+    let mut start = k;
+    while start > i && REWRITE_CLASS[bytes[start - 1] as usize] != NOT_WORD {
+        start -= 1;
+    }
+    start
+}
 
 /// One character of a word being rewritten, and the original range that produced it.
 #[derive(Debug, Clone, Copy)]
@@ -922,16 +1225,14 @@ struct Rewrite {
 #[derive(Debug, Default, Clone)]
 struct Out {
     text: String,
-    src_start: Vec<u32>,
-    src_end: Vec<u32>,
+    spans: SpanMap,
 }
 
 /// The first pass output the second pass reads.
 struct Source<'a> {
     original: &'a str,
     text: &'a str,
-    src_start: &'a [u32],
-    src_end: &'a [u32],
+    spans: &'a SpanMap,
 }
 
 impl Source<'_> {
@@ -941,8 +1242,7 @@ impl Source<'_> {
             return None;
         }
         let (c, len) = char_at(self.text, p);
-        let start = *self.src_start.get(p)?;
-        let end = *self.src_end.get(p)?;
+        let (start, end) = self.spans.get(p)?;
         let upper = self
             .original
             .get(start as usize..)
@@ -961,18 +1261,11 @@ impl Source<'_> {
 }
 
 impl Rewrite {
-    fn run(
-        &mut self,
-        original: &str,
-        text: &mut String,
-        src_start: &mut Vec<u32>,
-        src_end: &mut Vec<u32>,
-    ) {
+    fn run(&mut self, original: &str, text: &mut String, spans: &mut SpanMap) {
         let src = Source {
             original,
             text,
-            src_start,
-            src_end,
+            spans,
         };
         let bytes = src.text.as_bytes();
         let n = bytes.len();
@@ -980,7 +1273,11 @@ impl Rewrite {
         let mut copied: Option<usize> = None;
         let mut i = 0;
         while i < n {
-            // ASCII bytes are classed by a table: this loop runs over every byte.
+            // Words of ASCII letters only are skipped in bulk: they cannot change.
+            i = next_rewrite_candidate(bytes, i);
+            if i >= n {
+                break;
+            }
             if let Some(&b) = bytes.get(i)
                 && b < 0x80
             {
@@ -1031,6 +1328,10 @@ impl Rewrite {
             let end = i;
             if chars == 1 {
                 // One-character words change only by collapsing into a spaced-out word.
+                if !may_start_spaced(bytes, start) {
+                    i = end;
+                    continue;
+                }
                 match collapse_spaced(&src, start, &mut self.word) {
                     Ok(next) => {
                         fix_word(&mut self.word, false);
@@ -1042,19 +1343,31 @@ impl Rewrite {
                 continue;
             }
             // Only words mixing scripts or holding digits/symbols can change.
-            if (non_ascii && ascii_letters > 0) || (symbols && ascii_letters >= 2) {
+            if non_ascii && ascii_letters > 0 {
                 self.word.clear();
                 let mut p = start;
                 while let Some((u, len)) = src.unit(p).filter(|_| p < end) {
                     self.word.push(u);
                     p += len;
                 }
-                // "name@mail.com": the `@` of an address is no leetspeak.
-                let before_domain = bytes.get(end) == Some(&b'.')
-                    && src
-                        .unit(end + 1)
-                        .is_some_and(|(u, _)| u.c.is_alphanumeric());
-                if fix_word(&mut self.word, before_domain) {
+                if fix_word(&mut self.word, before_domain(&src, end)) {
+                    self.out.replace(&src, &mut copied, start, end, &self.word);
+                }
+            } else if symbols && ascii_letters >= 2 && !non_ascii {
+                // An ASCII word: only leetspeak can change it, which reads the characters
+                // alone, so their original ranges are looked up only if it does.
+                self.word.clear();
+                let word = bytes.get(start..end).unwrap_or(&[]);
+                self.word.extend(word.iter().map(|&b| Unit {
+                    c: char::from(b),
+                    start: 0,
+                    end: 0,
+                    upper: false,
+                }));
+                if fix_word(&mut self.word, before_domain(&src, end)) {
+                    for (p, u) in (start..).zip(self.word.iter_mut()) {
+                        (u.start, u.end) = src.spans.get(p).unwrap_or_default();
+                    }
                     self.out.replace(&src, &mut copied, start, end, &self.word);
                 }
             }
@@ -1062,9 +1375,47 @@ impl Rewrite {
         if let Some(k) = copied {
             self.out.copy(&src, k, n);
             mem::swap(text, &mut self.out.text);
-            mem::swap(src_start, &mut self.out.src_start);
-            mem::swap(src_end, &mut self.out.src_end);
+            mem::swap(spans, &mut self.out.spans);
         }
+    }
+}
+
+/// Whether the word ending at byte `end` is followed by ".letters", as in an e-mail
+/// address ("name@mail.com": the `@` of an address is no leetspeak).
+fn before_domain(src: &Source<'_>, end: usize) -> bool {
+    src.text.as_bytes().get(end) == Some(&b'.')
+        && end + 1 < src.text.len()
+        && char_at(src.text, end + 1).0.is_alphanumeric()
+}
+
+/// Whether the one-character word at byte `i` may start letters spaced out; `false` is
+/// sure ([`collapse_spaced`] would find nothing past the word), `true` needs it to look.
+/// Cheap for what most such words are: "a" or "i" before a word, a lone digit.
+fn may_start_spaced(bytes: &[u8], i: usize) -> bool {
+    let Some(&first) = bytes.get(i) else {
+        return false;
+    };
+    if first >= 0x80 {
+        return true;
+    }
+    if !first.is_ascii_lowercase() {
+        return false;
+    }
+    let Some(&sep) = bytes.get(i + 1) else {
+        return false;
+    };
+    if sep >= 0x80 {
+        return true;
+    }
+    if !is_separator(char::from(sep)) {
+        return false;
+    }
+    // The next element must be one character: an ASCII one followed by a letter or
+    // digit is the start of a word.
+    match (bytes.get(i + 2), bytes.get(i + 3)) {
+        (None, _) => false,
+        (Some(&c), Some(&d)) => !(c < 0x80 && d.is_ascii_alphanumeric()),
+        (Some(_), None) => true,
     }
 }
 
@@ -1072,10 +1423,7 @@ impl Out {
     /// Copies source bytes `from..to` unchanged.
     fn copy(&mut self, src: &Source<'_>, from: usize, to: usize) {
         self.text.push_str(src.text.get(from..to).unwrap_or(""));
-        self.src_start
-            .extend_from_slice(src.src_start.get(from..to).unwrap_or(&[]));
-        self.src_end
-            .extend_from_slice(src.src_end.get(from..to).unwrap_or(&[]));
+        self.spans.append(src.spans, from, to);
     }
 
     /// Writes `word` in place of source bytes `start..end`.
@@ -1089,17 +1437,13 @@ impl Out {
     ) {
         let from = copied.unwrap_or_else(|| {
             self.text.clear();
-            self.src_start.clear();
-            self.src_end.clear();
+            self.spans.clear();
             0
         });
         self.copy(src, from, start);
         for u in word {
             self.text.push(u.c);
-            for _ in 0..u.c.len_utf8() {
-                self.src_start.push(u.start);
-                self.src_end.push(u.end);
-            }
+            self.spans.push(u.start, u.end, u.c.len_utf8(), false);
         }
         *copied = Some(end);
     }
