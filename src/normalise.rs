@@ -80,15 +80,21 @@ impl NormalisedText {
 
     /// Normalises `original` into this buffer (reusing its allocations).
     pub fn normalise(&mut self, original: &str) {
+        self.normalise_with::<true>(original);
+    }
+
+    /// [`NormalisedText::normalise`], with the shortcuts for common text or (to test that
+    /// they change nothing) without.
+    fn normalise_with<const SHORTCUTS: bool>(&mut self, original: &str) {
         let original = clip(original);
-        self.fold(original);
+        self.fold::<SHORTCUTS>(original);
         let Self {
             text,
             spans,
             rewrite,
             ..
         } = self;
-        rewrite.run(original, text, spans);
+        rewrite.run::<SHORTCUTS>(original, text, spans);
     }
 
     /// The normalised text.
@@ -119,7 +125,7 @@ impl NormalisedText {
 
     /// The first pass: HTML, placeholders, NFKC, lowercase, invisibles, emoji and
     /// whitespace, written straight into `text` and its map.
-    fn fold(&mut self, original: &str) {
+    fn fold<const SHORTCUTS: bool>(&mut self, original: &str) {
         self.text.clear();
         self.spans.clear();
         self.seg.clear();
@@ -136,7 +142,11 @@ impl NormalisedText {
                 // needs no segment, so a run of it is copied and lowercased in bulk. Its
                 // last character stays out if a combining mark or entity may follow.
                 let mut k = plain_run_end(bytes, i);
-                if k < n && (bytes[k] >= 0x80 || bytes[k] == b'&') {
+                let waits = |k: usize| {
+                    let next = original.get(k..).and_then(|s| s.chars().next());
+                    !(SHORTCUTS && next.is_some_and(ends_segment))
+                };
+                if k < n && (bytes[k] == b'&' || (bytes[k] >= 0x80 && waits(k))) {
                     k -= 1;
                 }
                 if k > i {
@@ -152,7 +162,19 @@ impl NormalisedText {
                     break;
                 };
                 let len = c.len_utf8();
-                self.feed_char(c, at, (i + len) as u32);
+                // A common symbol with ASCII other than `&` or `<` (which may bring a mark
+                // or hide one behind an inline tag) after it forms a segment of its own.
+                let alone = || {
+                    bytes
+                        .get(i + len)
+                        .is_none_or(|&b| b < 0x80 && b != b'&' && b != b'<')
+                };
+                if SHORTCUTS && is_plain_symbol(c) && alone() {
+                    self.flush_segment();
+                    self.push_char(c, at, (i + len) as u32);
+                } else {
+                    self.feed_char(c, at, (i + len) as u32);
+                }
                 i += len;
                 continue;
             }
@@ -377,6 +399,50 @@ impl NormalisedText {
             }
         }
     }
+}
+
+/// Whether `c` ends the pending composition segment whatever came before it (it is a
+/// space or NFKC turns it into a starter that composes with nothing before it), so that
+/// plain ASCII before it need not wait for it. Latin-1 symbols (bar the soft hyphen),
+/// punctuation, currency and letterlike symbols: what English adverts hold besides ASCII.
+fn ends_segment(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x80..=0xAC | 0xAE..=0xBF | 0x2010..=0x2027 | 0x2030..=0x205E | 0x20A0..=0x20C0 | 0x2100..=0x214F
+    )
+}
+
+/// Common symbols that NFKC and lowercase leave alone and that combine with nothing
+/// before them ([`ends_segment`]), so that one followed by ASCII is output as it is.
+fn is_plain_symbol(c: char) -> bool {
+    matches!(
+        c,
+        '¢' | '£'
+            | '¥'
+            | '¦'
+            | '§'
+            | '«'
+            | '¬'
+            | '°'
+            | '±'
+            | '¶'
+            | '·'
+            | '»'
+            | '–'
+            | '—'
+            | '‘'
+            | '’'
+            | '‚'
+            | '“'
+            | '”'
+            | '„'
+            | '†'
+            | '‡'
+            | '‰'
+            | '‹'
+            | '›'
+            | '€'
+    )
 }
 
 /// Whether `c` is in a block without letter case (Hebrew to Tibetan, Myanmar, jamo,
@@ -647,10 +713,10 @@ fn ends_plain_run(prev: u8, b: u8) -> bool {
 fn plain_run_end(bytes: &[u8], i: usize) -> usize {
     let n = bytes.len();
     let mut k = i + 1;
+    let mut copy = [0; BLOCK + 1];
     while k < n {
         let prev = bytes.get(k - 1).copied().unwrap_or(0);
         // Past the end is a control byte, which ends the run.
-        let mut copy = [0; BLOCK + 1];
         let w = window(bytes, k, prev, 0, &mut copy);
         let mut flags = [0u8; BLOCK];
         for (j, flag) in flags.iter_mut().enumerate() {
@@ -699,12 +765,12 @@ fn needs_rewrite_look(prev: u8, b: u8, next: u8) -> bool {
 fn next_rewrite_candidate(bytes: &[u8], i: usize) -> usize {
     let n = bytes.len();
     let mut k = i;
+    let mut copy = [0; BLOCK + 2];
     let hit = loop {
         if k >= n {
             break n;
         }
         // Past the end is a space.
-        let mut copy = [0; BLOCK + 2];
         let w = window(bytes, k, b' ', b' ', &mut copy);
         let mut flags = [0u8; BLOCK];
         for (j, flag) in flags.iter_mut().enumerate() {
@@ -1261,7 +1327,12 @@ impl Source<'_> {
 }
 
 impl Rewrite {
-    fn run(&mut self, original: &str, text: &mut String, spans: &mut SpanMap) {
+    fn run<const SHORTCUTS: bool>(
+        &mut self,
+        original: &str,
+        text: &mut String,
+        spans: &mut SpanMap,
+    ) {
         let src = Source {
             original,
             text,
@@ -1274,9 +1345,11 @@ impl Rewrite {
         let mut i = 0;
         while i < n {
             // Words of ASCII letters only are skipped in bulk: they cannot change.
-            i = next_rewrite_candidate(bytes, i);
-            if i >= n {
-                break;
+            if SHORTCUTS {
+                i = next_rewrite_candidate(bytes, i);
+                if i >= n {
+                    break;
+                }
             }
             if let Some(&b) = bytes.get(i)
                 && b < 0x80
@@ -1328,7 +1401,7 @@ impl Rewrite {
             let end = i;
             if chars == 1 {
                 // One-character words change only by collapsing into a spaced-out word.
-                if !may_start_spaced(bytes, start) {
+                if SHORTCUTS && !may_start_spaced(bytes, start) {
                     i = end;
                     continue;
                 }
@@ -1353,7 +1426,17 @@ impl Rewrite {
                 if fix_word(&mut self.word, before_domain(&src, end)) {
                     self.out.replace(&src, &mut copied, start, end, &self.word);
                 }
-            } else if symbols && ascii_letters >= 2 && !non_ascii {
+            } else if symbols && ascii_letters >= 2 && !SHORTCUTS {
+                self.word.clear();
+                let mut p = start;
+                while let Some((u, len)) = src.unit(p).filter(|_| p < end) {
+                    self.word.push(u);
+                    p += len;
+                }
+                if fix_word(&mut self.word, before_domain(&src, end)) {
+                    self.out.replace(&src, &mut copied, start, end, &self.word);
+                }
+            } else if symbols && ascii_letters >= 2 {
                 // An ASCII word: only leetspeak can change it, which reads the characters
                 // alone, so their original ranges are looked up only if it does.
                 self.word.clear();
@@ -2243,6 +2326,198 @@ mod tests {
             "[\u{ff01}-\u{ff5e}\u{1d400}-\u{1d433}\u{fb00}-\u{fb06}\u{a0}\u{3000}\u{130}]{1,3}",
         ];
         prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    /// Advert-like text: ASCII words and spaces with what the shortcuts of both passes
+    /// look at next to them (spaced letters, leetspeak, look-alikes, symbols, marks,
+    /// entities, tags, placeholders).
+    fn advert_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => "[a-zA-Z]{1,9}",
+            3 => prop::sample::select(vec![" ", " ", "  ", ", ", ". ", "\n", "\t"]).prop_map(String::from),
+            1 => "[0-9@$!]{1,3}",
+            1 => "[a-z]{0,3}[0-9@$!][a-z]{0,3}",
+            1 => "([a-zA-Z0-9@$] ){2,6}",
+            1 => "([a-z][.\\-*/]){2,6}",
+            1 => prop::sample::select(vec![
+                "\u{a0}", "€", "’", "¢", "™", "•", "–", "“", "”", "…", "é", "e\u{301}", "\u{301}",
+                "\u{300}\u{323}", "\u{ad}", "\u{200b}", "\u{85}", "ü", "\u{430}", "\u{440}\u{430}",
+                "Σ", "İ", "ﬁ", "ｗ", "&amp;", "&#769;", "&nbsp;", "&", "<b>", "</b>", "<br>",
+                "<!-- -->", "<", "#URL_ab12#", "#", "\u{e4d}", "\u{e32}", "한", "\u{1161}",
+            ])
+            .prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    /// Bytes for the block scans: what they tell apart, around block boundaries.
+    fn scan_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            4 => prop::sample::select(b"aZq ".to_vec()),
+            1 => prop::sample::select(b"09@$!<&#.-\x00\x1f\x7f\x80\xc2\xa0\xff".to_vec()),
+            1 => any::<u8>(),
+        ];
+        prop::collection::vec(byte, 0..100)
+    }
+
+    /// Normalises with and without the shortcuts; both texts and maps must be equal.
+    fn check_shortcuts(original: &str) -> Result<(), TestCaseError> {
+        let (mut fast, mut slow) = (NormalisedText::new(), NormalisedText::new());
+        fast.normalise_with::<true>(original);
+        slow.normalise_with::<false>(original);
+        prop_assert_eq!(fast.as_str(), slow.as_str());
+        prop_assert_eq!(fast.spans.len, slow.spans.len);
+        for i in 0..=fast.as_str().len() {
+            prop_assert_eq!(fast.spans.get(i), slow.spans.get(i), "byte {}", i);
+        }
+        prop_assert_eq!(fast.spans.last(), slow.spans.last());
+        Ok(())
+    }
+
+    /// One operation on a span map, and the per-byte map it stands for.
+    #[derive(Debug, Clone)]
+    enum MapOp {
+        Push(u32, u32, usize, bool),
+        ExtendLast(u32),
+        Truncate(usize),
+        /// Appends bytes `from..to` of the map built so far.
+        AppendSelf(usize, usize),
+    }
+
+    fn map_ops() -> impl Strategy<Value = Vec<MapOp>> {
+        let op = prop_oneof![
+            6 => (0u32..12, 0u32..4, 0usize..4, any::<bool>())
+                .prop_map(|(s, w, n, l)| MapOp::Push(s, s + w, n, l)),
+            1 => (0u32..16).prop_map(MapOp::ExtendLast),
+            1 => (0usize..20).prop_map(MapOp::Truncate),
+            1 => (0usize..20, 0usize..20).prop_map(|(a, b)| MapOp::AppendSelf(a, b)),
+        ];
+        prop::collection::vec(op, 0..30)
+    }
+
+    proptest! {
+        #[test]
+        fn shortcuts_change_nothing_for_any_string(s in any::<String>()) {
+            check_shortcuts(&s)?;
+        }
+
+        #[test]
+        fn shortcuts_change_nothing_for_messy_text(s in messy_text()) {
+            check_shortcuts(&s)?;
+        }
+
+        #[test]
+        fn shortcuts_change_nothing_for_advert_text(s in advert_text()) {
+            check_shortcuts(&s)?;
+            check_spans(&s)?;
+        }
+
+        #[test]
+        fn block_scans_agree_with_bytewise(bytes in scan_bytes()) {
+            for i in 0..=bytes.len() {
+                prop_assert_eq!(
+                    next_rewrite_candidate(&bytes, i),
+                    next_rewrite_candidate_bytewise(&bytes, i),
+                    "candidate from {}", i
+                );
+                if bytes.get(i).is_some_and(|&b| PLAIN[b as usize]) {
+                    prop_assert_eq!(
+                        plain_run_end(&bytes, i),
+                        plain_run_end_bytewise(&bytes, i),
+                        "run from {}", i
+                    );
+                }
+            }
+        }
+
+        /// The pieces stand for exactly the per-byte map (the old representation) that
+        /// the same operations build.
+        #[test]
+        fn span_map_matches_per_byte_map(ops in map_ops()) {
+            let mut map = SpanMap::default();
+            let mut bytes: Vec<(u32, u32)> = Vec::new();
+            for op in ops {
+                match op {
+                    MapOp::Push(start, end, n, linear) => {
+                        map.push(start, end, n, linear);
+                        let d = |k: usize| if linear { k as u32 } else { 0 };
+                        bytes.extend((0..n).map(|k| (start + d(k), end + d(k))));
+                    }
+                    MapOp::ExtendLast(end) => {
+                        map.extend_last(end);
+                        if let Some(last) = bytes.last_mut() {
+                            last.1 = last.1.max(end);
+                        }
+                    }
+                    MapOp::Truncate(len) => {
+                        map.truncate(len);
+                        bytes.truncate(len);
+                    }
+                    MapOp::AppendSelf(from, to) => {
+                        let copy = map.clone();
+                        map.append(&copy, from, to);
+                        let part = bytes.get(from..to.min(bytes.len())).unwrap_or(&[]).to_vec();
+                        bytes.extend(part);
+                    }
+                }
+                prop_assert_eq!(map.len, bytes.len());
+                for (i, &span) in bytes.iter().enumerate() {
+                    prop_assert_eq!(map.get(i), Some(span), "byte {}", i);
+                }
+                prop_assert_eq!(map.get(bytes.len()), None);
+                prop_assert_eq!(map.last(), bytes.last().copied());
+            }
+        }
+    }
+
+    #[test]
+    fn segment_shortcuts_agree_with_unicode_tables() {
+        use unicode_normalization::char::decompose_canonical;
+        // Characters that compose with something before them: the last character of
+        // every canonical decomposition (Hangul jamo included).
+        let mut seconds = std::collections::HashSet::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut parts = Vec::new();
+            decompose_canonical(c, |d| parts.push(d));
+            if parts.len() > 1
+                && let Some(&last) = parts.last()
+            {
+                seconds.insert(last);
+            }
+        }
+        let first_decomposed = |c: char| {
+            let mut first = None;
+            decompose_compatible(c, |d| {
+                first.get_or_insert(d);
+            });
+            first.unwrap_or(c)
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if ends_segment(c) {
+                match class_of(c) {
+                    CharClass::Space => {}
+                    CharClass::Text => {
+                        let d = first_decomposed(c);
+                        assert_eq!(canonical_combining_class(d), 0, "{c:?}");
+                        assert!(!seconds.contains(&d), "{c:?}");
+                        assert!(!is_inert(c), "{c:?}");
+                    }
+                    _ => panic!("{c:?} is dropped or a letter"),
+                }
+            }
+            if is_plain_symbol(c) {
+                assert!(ends_segment(c), "{c:?}");
+                assert!(matches!(class_of(c), CharClass::Text), "{c:?}");
+                let mut nfkc = Vec::new();
+                decompose_compatible(c, |d| nfkc.push(d));
+                assert_eq!(nfkc, [c], "{c:?}");
+                assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+                assert!(
+                    !c.is_whitespace() && !c.is_control() && !is_caseless(c),
+                    "{c:?}"
+                );
+            }
+        }
     }
 
     proptest! {
