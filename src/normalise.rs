@@ -305,6 +305,13 @@ impl NormalisedText {
             }
             return;
         }
+        // The no-break space, most of the non-ASCII in English adverts, is a space
+        // (`class_of` would find that last).
+        if c == '\u{a0}' {
+            self.flush_segment();
+            self.push_space(start, end);
+            return;
+        }
         if is_inert(c) {
             self.flush_segment();
             self.push_letter(c, start, end);
@@ -1585,10 +1592,17 @@ pub fn is_letter_digit_or_mark(c: char) -> bool {
     match c as u32 {
         0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
         0..=0x7F
+        | 0xA0..=0xA9
+        | 0xAB..=0xB1
+        | 0xB4
+        | 0xB6..=0xB8
+        | 0xBB
+        | 0xBF
         | 0xD7
         | 0xF7
         | 0x482
         | 0x2000..=0x206F
+        | 0x20A0..=0x20CF
         | 0x3000..=0x3004
         | 0x3008..=0x3020
         | 0x30FB => false,
