@@ -27,7 +27,12 @@
 //! kept). Originals longer than 4 GiB are cut there (spans are stored as `u32`).
 //!
 //! Every byte of the normalised text records the original byte range of the characters
-//! that produced it, so [`NormalisedText::original_span`] can quote evidence exactly.
+//! that produced it, so [`NormalisedText::original_span`] can quote evidence exactly. The
+//! map is kept as pieces (a copied run of ASCII is one), not as a range per byte.
+//!
+//! Most adverts are plain ASCII: both passes find where it ends 32 bytes at a time and
+//! copy or skip it in bulk. Each shortcut sits behind a flag, and tests check that the
+//! text and map are the same without it.
 //!
 //! CONTRACT (owned by the normalise helper; keep these signatures):
 //! - `NormalisedText::new()` empty, reusable buffers.
@@ -58,10 +63,8 @@ const MAX_TAG: usize = 2048;
 #[derive(Debug, Default, Clone)]
 pub struct NormalisedText {
     text: String,
-    /// Per normalised byte: start of the original range that produced it.
-    src_start: Vec<u32>,
-    /// Per normalised byte: end of the original range that produced it.
-    src_end: Vec<u32>,
+    /// Per normalised byte: the original range that produced it.
+    spans: SpanMap,
     /// Decomposed characters (with combining class) not yet composed: NFKC composes
     /// across characters, so a starter waits here for the marks that may follow it.
     seg: Vec<(char, u8)>,
@@ -82,16 +85,21 @@ impl NormalisedText {
 
     /// Normalises `original` into this buffer (reusing its allocations).
     pub fn normalise(&mut self, original: &str) {
+        self.normalise_with::<true>(original);
+    }
+
+    /// [`NormalisedText::normalise`], with the shortcuts for common text or (to test that
+    /// they change nothing) without.
+    fn normalise_with<const SHORTCUTS: bool>(&mut self, original: &str) {
         let original = clip(original);
-        self.fold(original);
+        self.fold::<SHORTCUTS>(original);
         let Self {
             text,
-            src_start,
-            src_end,
+            spans,
             rewrite,
             ..
         } = self;
-        rewrite.run(original, text, src_start, src_end);
+        rewrite.run::<SHORTCUTS>(original, text, spans);
     }
 
     /// The normalised text.
@@ -108,24 +116,23 @@ impl NormalisedText {
         let end = end.clamp(start, len);
         if start == end {
             let at = if start < len {
-                self.src_start.get(start)
+                self.spans.get(start).map(|(s, _)| s)
             } else {
-                self.src_end.last()
+                self.spans.last().map(|(_, e)| e)
             };
-            let at = at.copied().unwrap_or(0) as usize;
+            let at = at.unwrap_or(0) as usize;
             return (at, at);
         }
-        let os = self.src_start.get(start).copied().unwrap_or(0) as usize;
-        let oe = self.src_end.get(end - 1).copied().unwrap_or(0) as usize;
+        let os = self.spans.get(start).map_or(0, |(s, _)| s) as usize;
+        let oe = self.spans.get(end - 1).map_or(0, |(_, e)| e) as usize;
         (os, oe.max(os))
     }
 
     /// The first pass: HTML, placeholders, NFKC, lowercase, invisibles, emoji and
     /// whitespace, written straight into `text` and its map.
-    fn fold(&mut self, original: &str) {
+    fn fold<const SHORTCUTS: bool>(&mut self, original: &str) {
         self.text.clear();
-        self.src_start.clear();
-        self.src_end.clear();
+        self.spans.clear();
         self.seg.clear();
         let bytes = original.as_bytes();
         let n = bytes.len();
@@ -139,19 +146,12 @@ impl NormalisedText {
                 // Fast path: printable ASCII (single spaces included) is NFKC-stable and
                 // needs no segment, so a run of it is copied and lowercased in bulk. Its
                 // last character stays out if a combining mark or entity may follow.
-                let mut k = i + 1;
-                loop {
-                    k += bytes[k..]
-                        .iter()
-                        .take_while(|&&b| PLAIN[b as usize])
-                        .count();
-                    if k < n && bytes[k] == b' ' && bytes[k - 1] != b' ' {
-                        k += 1;
-                    } else {
-                        break;
-                    }
-                }
-                if k < n && (bytes[k] >= 0x80 || bytes[k] == b'&') {
+                let mut k = plain_run_end(bytes, i);
+                let waits = |k: usize| {
+                    let next = original.get(k..).and_then(|s| s.chars().next());
+                    !(SHORTCUTS && next.is_some_and(ends_segment))
+                };
+                if k < n && (bytes[k] == b'&' || (bytes[k] >= 0x80 && waits(k))) {
                     k -= 1;
                 }
                 if k > i {
@@ -167,7 +167,19 @@ impl NormalisedText {
                     break;
                 };
                 let len = c.len_utf8();
-                self.feed_char(c, at, (i + len) as u32);
+                // A common symbol with ASCII other than `&` or `<` (which may bring a mark
+                // or hide one behind an inline tag) after it forms a segment of its own.
+                let alone = || {
+                    bytes
+                        .get(i + len)
+                        .is_none_or(|&b| b < 0x80 && b != b'&' && b != b'<')
+                };
+                if SHORTCUTS && is_plain_symbol(c) && alone() {
+                    self.flush_segment();
+                    self.push_char(c, at, (i + len) as u32);
+                } else {
+                    self.feed_char(c, at, (i + len) as u32);
+                }
                 i += len;
                 continue;
             }
@@ -212,8 +224,7 @@ impl NormalisedText {
         self.flush_segment();
         if self.text.ends_with(' ') {
             self.text.pop();
-            self.src_start.pop();
-            self.src_end.pop();
+            self.spans.truncate(self.text.len());
         }
     }
 
@@ -226,16 +237,13 @@ impl NormalisedText {
         if let Some(added) = self.text.get_mut(from..) {
             added.make_ascii_lowercase();
         }
-        self.src_start.extend(start as u32..end as u32);
-        self.src_end.extend(start as u32 + 1..end as u32 + 1);
+        self.spans
+            .push(start as u32, start as u32 + 1, end - start, true);
     }
 
     fn push_char(&mut self, c: char, start: u32, end: u32) {
         self.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.src_start.push(start);
-            self.src_end.push(end);
-        }
+        self.spans.push(start, end, c.len_utf8(), false);
     }
 
     /// Appends a caseless letter. Thai and Lao SARA AM stay one character (NFKC would
@@ -249,10 +257,9 @@ impl NormalisedText {
         };
         if self.text.ends_with(nikhahit) {
             let at = self.text.len() - nikhahit.len_utf8();
-            let first = self.src_start.get(at).copied().unwrap_or(start);
+            let first = self.spans.get(at).map_or(start, |(s, _)| s);
             self.text.truncate(at);
-            self.src_start.truncate(at);
-            self.src_end.truncate(at);
+            self.spans.truncate(at);
             let am = if c == '\u{e32}' { '\u{e33}' } else { '\u{eb3}' };
             self.push_char(am, first, end);
         } else {
@@ -264,9 +271,7 @@ impl NormalisedText {
     /// space at the very start is dropped (trimming).
     fn push_space(&mut self, start: u32, end: u32) {
         if self.text.ends_with(' ') {
-            if let Some(last) = self.src_end.last_mut() {
-                *last = (*last).max(end);
-            }
+            self.spans.extend_last(end);
         } else if !self.text.is_empty() {
             self.push_char(' ', start, end);
         }
@@ -303,6 +308,13 @@ impl NormalisedText {
                 self.seg_start = start;
                 self.seg_end = end;
             }
+            return;
+        }
+        // The no-break space, most of the non-ASCII in English adverts, is a space
+        // (`class_of` would find that last).
+        if c == '\u{a0}' {
+            self.flush_segment();
+            self.push_space(start, end);
             return;
         }
         if is_inert(c) {
@@ -401,6 +413,50 @@ impl NormalisedText {
     }
 }
 
+/// Whether `c` ends the pending composition segment whatever came before it (it is a
+/// space or NFKC turns it into a starter that composes with nothing before it), so that
+/// plain ASCII before it need not wait for it. Latin-1 symbols (bar the soft hyphen),
+/// punctuation, currency and letterlike symbols: what English adverts hold besides ASCII.
+fn ends_segment(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x80..=0xAC | 0xAE..=0xBF | 0x2010..=0x2027 | 0x2030..=0x205E | 0x20A0..=0x20C0 | 0x2100..=0x214F
+    )
+}
+
+/// Common symbols that NFKC and lowercase leave alone and that combine with nothing
+/// before them ([`ends_segment`]), so that one followed by ASCII is output as it is.
+fn is_plain_symbol(c: char) -> bool {
+    matches!(
+        c,
+        '¢' | '£'
+            | '¥'
+            | '¦'
+            | '§'
+            | '«'
+            | '¬'
+            | '°'
+            | '±'
+            | '¶'
+            | '·'
+            | '»'
+            | '–'
+            | '—'
+            | '‘'
+            | '’'
+            | '‚'
+            | '“'
+            | '”'
+            | '„'
+            | '†'
+            | '‡'
+            | '‰'
+            | '‹'
+            | '›'
+            | '€'
+    )
+}
+
 /// Whether `c` is in a block without letter case (Hebrew to Tibetan, Myanmar, jamo,
 /// Khmer, CJK, Hangul): lowercasing it is a table search that changes nothing.
 fn is_caseless(c: char) -> bool {
@@ -435,6 +491,158 @@ fn clip(s: &str) -> &str {
     s.get(..end).unwrap_or("")
 }
 
+/// The map from normalised bytes to the original ranges that produced them, kept as
+/// pieces: most of an advert is plain ASCII copied byte for byte, where one piece stands
+/// for a whole run (byte `at + d` maps to `start + d..end + d`), and the bytes of one
+/// character (or of an entity, placeholder or folded whitespace) share one range. Writing
+/// a per-byte map cost more than the rest of the first pass; reading it back is a binary
+/// search, done only for evidence and for the few words the second pass rewrites.
+#[derive(Debug, Default, Clone)]
+struct SpanMap {
+    /// In normalised order, by `at`; the first starts at 0 when the map is not empty.
+    pieces: Vec<Piece>,
+    /// Normalised bytes mapped.
+    len: usize,
+}
+
+/// Normalised bytes `at..` (up to the next piece) and where they come from.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    at: usize,
+    /// Original range of the byte at `at`.
+    start: u32,
+    end: u32,
+    /// Each further byte maps one original byte further on (a copied run); otherwise
+    /// every byte maps to `start..end`. Moot for a one-byte piece.
+    linear: bool,
+}
+
+impl SpanMap {
+    fn clear(&mut self) {
+        self.pieces.clear();
+        self.len = 0;
+    }
+
+    /// Appends `n` bytes mapping to `start..end`, or, if `linear`, to `start + d..end + d`
+    /// for the `d`-th byte.
+    #[inline]
+    fn push(&mut self, start: u32, end: u32, n: usize, linear: bool) {
+        if n == 0 {
+            return;
+        }
+        if let Some(last) = self.pieces.last_mut() {
+            let run = self.len - last.at;
+            let step = run as u32;
+            let single = run == 1;
+            if (linear || n == 1)
+                && (single || last.linear)
+                && last.start.wrapping_add(step) == start
+                && last.end.wrapping_add(step) == end
+            {
+                last.linear = true;
+                self.len += n;
+                return;
+            }
+            if (!linear || n == 1)
+                && (single || !last.linear)
+                && last.start == start
+                && last.end == end
+            {
+                last.linear = false;
+                self.len += n;
+                return;
+            }
+        }
+        self.pieces.push(Piece {
+            at: self.len,
+            start,
+            end,
+            linear,
+        });
+        self.len += n;
+    }
+
+    /// Widens the last byte's range to end at `end` at least (a folded space).
+    fn extend_last(&mut self, end: u32) {
+        let Some((start, last_end)) = self.last() else {
+            return;
+        };
+        if end <= last_end {
+            return;
+        }
+        let at = self.len - 1;
+        match self.pieces.last_mut() {
+            Some(last) if last.at == at => last.end = end,
+            _ => self.pieces.push(Piece {
+                at,
+                start,
+                end,
+                linear: false,
+            }),
+        }
+    }
+
+    /// Keeps the first `len` bytes.
+    fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        while self.pieces.last().is_some_and(|p| p.at >= len) {
+            self.pieces.pop();
+        }
+        self.len = len;
+    }
+
+    /// The original range of byte `i`.
+    fn get(&self, i: usize) -> Option<(u32, u32)> {
+        if i >= self.len {
+            return None;
+        }
+        let k = self.pieces.partition_point(|p| p.at <= i).checked_sub(1)?;
+        let p = self.pieces.get(k)?;
+        Some(p.span(i))
+    }
+
+    /// The original range of the last byte.
+    fn last(&self) -> Option<(u32, u32)> {
+        let i = self.len.checked_sub(1)?;
+        Some(self.pieces.last()?.span(i))
+    }
+
+    /// Appends the map of bytes `from..to` of `other`.
+    fn append(&mut self, other: &SpanMap, from: usize, to: usize) {
+        let to = to.min(other.len);
+        if from >= to {
+            return;
+        }
+        let first = other
+            .pieces
+            .partition_point(|p| p.at <= from)
+            .saturating_sub(1);
+        for (k, p) in other.pieces.iter().enumerate().skip(first) {
+            let piece_end = other.pieces.get(k + 1).map_or(other.len, |q| q.at);
+            let (a, b) = (p.at.max(from), piece_end.min(to));
+            if a >= b {
+                break;
+            }
+            let (start, end) = p.span(a);
+            self.push(start, end, b - a, p.linear);
+        }
+    }
+}
+
+impl Piece {
+    #[inline]
+    fn span(&self, i: usize) -> (u32, u32) {
+        if self.linear {
+            let d = (i - self.at) as u32;
+            (self.start + d, self.end + d)
+        } else {
+            (self.start, self.end)
+        }
+    }
+}
+
 /// Printable ASCII that the first pass copies as it is (lowercased): everything but
 /// controls, space (folded) and the starts of tags, entities and placeholders.
 const PLAIN: [bool; 256] = {
@@ -446,6 +654,179 @@ const PLAIN: [bool; 256] = {
     }
     t
 };
+
+// Block scans. Both passes spend most of their time finding where plain ASCII ends. They
+// classify a block of bytes at a time into flags with one comparison expression per byte
+// (which the compiler turns into SIMD compares, with no `unsafe` and no target features),
+// then look for the first flag a word at a time.
+
+/// Bytes classified per step of the block scans.
+const BLOCK: usize = 32;
+
+/// The `N` bytes from `bytes[from - 1]` on, or, where they do not exist, `prev` and then
+/// `bytes[from..]` padded with `pad` (at the start and the end of the text).
+#[inline]
+fn window<'a, const N: usize>(
+    bytes: &'a [u8],
+    from: usize,
+    prev: u8,
+    pad: u8,
+    copy: &'a mut [u8; N],
+) -> &'a [u8; N] {
+    let whole = from
+        .checked_sub(1)
+        .and_then(|p| bytes.get(p..p + N))
+        .and_then(|w| <&[u8; N]>::try_from(w).ok());
+    if let Some(w) = whole {
+        return w;
+    }
+    copy.fill(pad);
+    copy[0] = prev;
+    for (d, &s) in copy
+        .iter_mut()
+        .skip(1)
+        .zip(bytes.get(from..).unwrap_or(&[]))
+    {
+        *d = s;
+    }
+    copy
+}
+
+/// The index of the first non-zero flag.
+#[inline]
+fn first_flag(flags: &[u8; BLOCK]) -> Option<usize> {
+    let mut at = 0;
+    for chunk in flags.chunks_exact(8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        if word != 0 {
+            return Some(at + (word.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    None
+}
+
+/// Whether a byte (after `prev`) ends a run of plain ASCII: not [`PLAIN`] and not a
+/// single space.
+#[inline(always)]
+fn ends_plain_run(prev: u8, b: u8) -> bool {
+    // Controls, DEL and non-ASCII: outside 0x20..0x7f (in one comparison).
+    (b.wrapping_sub(0x20) >= 0x5f)
+        | (b == b'<')
+        | (b == b'&')
+        | (b == b'#')
+        | ((b == b' ') & (prev == b' '))
+}
+
+/// The end of the run of plain ASCII starting at `bytes[i]` (a [`PLAIN`] byte): the first
+/// byte after it that is neither plain nor a single space (a space after a non-space).
+fn plain_run_end(bytes: &[u8], i: usize) -> usize {
+    let n = bytes.len();
+    let mut k = i + 1;
+    let mut copy = [0; BLOCK + 1];
+    while k < n {
+        let prev = bytes.get(k - 1).copied().unwrap_or(0);
+        // Past the end is a control byte, which ends the run.
+        let w = window(bytes, k, prev, 0, &mut copy);
+        let mut flags = [0u8; BLOCK];
+        for (j, flag) in flags.iter_mut().enumerate() {
+            *flag = u8::from(ends_plain_run(w[j], w[j + 1]));
+        }
+        if let Some(d) = first_flag(&flags) {
+            return (k + d).min(n);
+        }
+        k += BLOCK;
+    }
+    n
+}
+
+/// [`plain_run_end`] one byte at a time (the specification it is tested against).
+#[cfg(test)]
+fn plain_run_end_bytewise(bytes: &[u8], i: usize) -> usize {
+    let mut k = i + 1;
+    while let Some(&b) = bytes.get(k) {
+        if ends_plain_run(bytes[k - 1], b) {
+            break;
+        }
+        k += 1;
+    }
+    k
+}
+
+#[inline(always)]
+fn is_ascii_letter(b: u8) -> bool {
+    (b | 0x20).wrapping_sub(b'a') < 26
+}
+
+/// Whether the second pass must look at the word holding byte `b` (between `prev` and
+/// `next`): a non-ASCII byte, a digit or `@$!` next to a letter, or a letter alone.
+#[inline(always)]
+fn needs_rewrite_look(prev: u8, b: u8, next: u8) -> bool {
+    let around = is_ascii_letter(prev) | is_ascii_letter(next);
+    let symbol = (b.wrapping_sub(b'0') < 10) | (b == b'@') | (b == b'$') | (b == b'!');
+    (b >= 0x80) | (symbol & around) | (is_ascii_letter(b) & !around)
+}
+
+/// Where the second pass, between words at byte `i` of the first pass output, has work
+/// next: the start of the first word that holds a non-ASCII byte, a digit or `@$!` next
+/// to a letter, or is one letter long (else `bytes.len()`). Every word before it is
+/// ASCII only and either letters only and longer than one, or has no letter: the pass
+/// leaves those as they are.
+fn next_rewrite_candidate(bytes: &[u8], i: usize) -> usize {
+    let n = bytes.len();
+    let mut k = i;
+    let mut copy = [0; BLOCK + 2];
+    let hit = loop {
+        if k >= n {
+            break n;
+        }
+        // Past the end is a space.
+        let w = window(bytes, k, b' ', b' ', &mut copy);
+        let mut flags = [0u8; BLOCK];
+        for (j, flag) in flags.iter_mut().enumerate() {
+            *flag = u8::from(needs_rewrite_look(w[j], w[j + 1], w[j + 2]));
+        }
+        if k == i {
+            // The pass starts a word at `i`, whatever precedes it.
+            flags[0] = u8::from(needs_rewrite_look(b' ', w[1], w[2]));
+        }
+        if let Some(d) = first_flag(&flags) {
+            break (k + d).min(n);
+        }
+        k += BLOCK;
+    };
+    // Bytes `i..hit` are ASCII: the word holding `hit` starts after the last non-word byte.
+    let mut start = hit;
+    while start > i
+        && bytes
+            .get(start - 1)
+            .is_some_and(|&b| REWRITE_CLASS[b as usize] != NOT_WORD)
+    {
+        start -= 1;
+    }
+    start
+}
+
+/// [`next_rewrite_candidate`] one byte at a time (the specification it is tested against).
+#[cfg(test)]
+fn next_rewrite_candidate_bytewise(bytes: &[u8], i: usize) -> usize {
+    let mut k = i;
+    while let Some(&b) = bytes.get(k) {
+        let prev = if k > i { bytes[k - 1] } else { b' ' };
+        let next = bytes.get(k + 1).copied().unwrap_or(b' ');
+        if needs_rewrite_look(prev, b, next) {
+            break;
+        }
+        k += 1;
+    }
+    let mut start = k;
+    while start > i && REWRITE_CLASS[bytes[start - 1] as usize] != NOT_WORD {
+        start -= 1;
+    }
+    start
+}
 
 /// One character of a word being rewritten, and the original range that produced it.
 #[derive(Debug, Clone, Copy)]
@@ -909,8 +1290,9 @@ fn placeholder(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
 }
 
 /// The second pass: undoes spaced-out letters, look-alike letters from other scripts and
-/// leetspeak, word by word. Most words need nothing, so the text is only copied (in bulk,
-/// into `out`, then swapped in) once some word changes.
+/// leetspeak, word by word. Most words need nothing: words of ASCII letters are skipped in
+/// bulk, and the text is only copied (in bulk, into `out`, then swapped in) once some
+/// word changes.
 #[derive(Debug, Default, Clone)]
 struct Rewrite {
     /// The word being rewritten.
@@ -922,16 +1304,14 @@ struct Rewrite {
 #[derive(Debug, Default, Clone)]
 struct Out {
     text: String,
-    src_start: Vec<u32>,
-    src_end: Vec<u32>,
+    spans: SpanMap,
 }
 
 /// The first pass output the second pass reads.
 struct Source<'a> {
     original: &'a str,
     text: &'a str,
-    src_start: &'a [u32],
-    src_end: &'a [u32],
+    spans: &'a SpanMap,
 }
 
 impl Source<'_> {
@@ -941,8 +1321,7 @@ impl Source<'_> {
             return None;
         }
         let (c, len) = char_at(self.text, p);
-        let start = *self.src_start.get(p)?;
-        let end = *self.src_end.get(p)?;
+        let (start, end) = self.spans.get(p)?;
         let upper = self
             .original
             .get(start as usize..)
@@ -961,18 +1340,16 @@ impl Source<'_> {
 }
 
 impl Rewrite {
-    fn run(
+    fn run<const SHORTCUTS: bool>(
         &mut self,
         original: &str,
         text: &mut String,
-        src_start: &mut Vec<u32>,
-        src_end: &mut Vec<u32>,
+        spans: &mut SpanMap,
     ) {
         let src = Source {
             original,
             text,
-            src_start,
-            src_end,
+            spans,
         };
         let bytes = src.text.as_bytes();
         let n = bytes.len();
@@ -980,7 +1357,13 @@ impl Rewrite {
         let mut copied: Option<usize> = None;
         let mut i = 0;
         while i < n {
-            // ASCII bytes are classed by a table: this loop runs over every byte.
+            // Words of ASCII letters only are skipped in bulk: they cannot change.
+            if SHORTCUTS {
+                i = next_rewrite_candidate(bytes, i);
+                if i >= n {
+                    break;
+                }
+            }
             if let Some(&b) = bytes.get(i)
                 && b < 0x80
             {
@@ -1031,6 +1414,10 @@ impl Rewrite {
             let end = i;
             if chars == 1 {
                 // One-character words change only by collapsing into a spaced-out word.
+                if SHORTCUTS && !may_start_spaced(bytes, start) {
+                    i = end;
+                    continue;
+                }
                 match collapse_spaced(&src, start, &mut self.word) {
                     Ok(next) => {
                         fix_word(&mut self.word, false);
@@ -1042,19 +1429,41 @@ impl Rewrite {
                 continue;
             }
             // Only words mixing scripts or holding digits/symbols can change.
-            if (non_ascii && ascii_letters > 0) || (symbols && ascii_letters >= 2) {
+            if non_ascii && ascii_letters > 0 {
                 self.word.clear();
                 let mut p = start;
                 while let Some((u, len)) = src.unit(p).filter(|_| p < end) {
                     self.word.push(u);
                     p += len;
                 }
-                // "name@mail.com": the `@` of an address is no leetspeak.
-                let before_domain = bytes.get(end) == Some(&b'.')
-                    && src
-                        .unit(end + 1)
-                        .is_some_and(|(u, _)| u.c.is_alphanumeric());
-                if fix_word(&mut self.word, before_domain) {
+                if fix_word(&mut self.word, before_domain(&src, end)) {
+                    self.out.replace(&src, &mut copied, start, end, &self.word);
+                }
+            } else if symbols && ascii_letters >= 2 && !SHORTCUTS {
+                self.word.clear();
+                let mut p = start;
+                while let Some((u, len)) = src.unit(p).filter(|_| p < end) {
+                    self.word.push(u);
+                    p += len;
+                }
+                if fix_word(&mut self.word, before_domain(&src, end)) {
+                    self.out.replace(&src, &mut copied, start, end, &self.word);
+                }
+            } else if symbols && ascii_letters >= 2 {
+                // An ASCII word: only leetspeak can change it, which reads the characters
+                // alone, so their original ranges are looked up only if it does.
+                self.word.clear();
+                let word = bytes.get(start..end).unwrap_or(&[]);
+                self.word.extend(word.iter().map(|&b| Unit {
+                    c: char::from(b),
+                    start: 0,
+                    end: 0,
+                    upper: false,
+                }));
+                if fix_word(&mut self.word, before_domain(&src, end)) {
+                    for (p, u) in (start..).zip(self.word.iter_mut()) {
+                        (u.start, u.end) = src.spans.get(p).unwrap_or_default();
+                    }
                     self.out.replace(&src, &mut copied, start, end, &self.word);
                 }
             }
@@ -1062,9 +1471,47 @@ impl Rewrite {
         if let Some(k) = copied {
             self.out.copy(&src, k, n);
             mem::swap(text, &mut self.out.text);
-            mem::swap(src_start, &mut self.out.src_start);
-            mem::swap(src_end, &mut self.out.src_end);
+            mem::swap(spans, &mut self.out.spans);
         }
+    }
+}
+
+/// Whether the word ending at byte `end` is followed by ".letters", as in an e-mail
+/// address ("name@mail.com": the `@` of an address is no leetspeak).
+fn before_domain(src: &Source<'_>, end: usize) -> bool {
+    src.text.as_bytes().get(end) == Some(&b'.')
+        && end + 1 < src.text.len()
+        && char_at(src.text, end + 1).0.is_alphanumeric()
+}
+
+/// Whether the one-character word at byte `i` may start letters spaced out; `false` is
+/// sure ([`collapse_spaced`] would find nothing past the word), `true` needs it to look.
+/// Cheap for what most such words are: "a" or "i" before a word, a lone digit.
+fn may_start_spaced(bytes: &[u8], i: usize) -> bool {
+    let Some(&first) = bytes.get(i) else {
+        return false;
+    };
+    if first >= 0x80 {
+        return true;
+    }
+    if !first.is_ascii_lowercase() {
+        return false;
+    }
+    let Some(&sep) = bytes.get(i + 1) else {
+        return false;
+    };
+    if sep >= 0x80 {
+        return true;
+    }
+    if !is_separator(char::from(sep)) {
+        return false;
+    }
+    // The next element must be one character: an ASCII one followed by a letter or
+    // digit is the start of a word.
+    match (bytes.get(i + 2), bytes.get(i + 3)) {
+        (None, _) => false,
+        (Some(&c), Some(&d)) => !(c < 0x80 && d.is_ascii_alphanumeric()),
+        (Some(_), None) => true,
     }
 }
 
@@ -1072,10 +1519,7 @@ impl Out {
     /// Copies source bytes `from..to` unchanged.
     fn copy(&mut self, src: &Source<'_>, from: usize, to: usize) {
         self.text.push_str(src.text.get(from..to).unwrap_or(""));
-        self.src_start
-            .extend_from_slice(src.src_start.get(from..to).unwrap_or(&[]));
-        self.src_end
-            .extend_from_slice(src.src_end.get(from..to).unwrap_or(&[]));
+        self.spans.append(src.spans, from, to);
     }
 
     /// Writes `word` in place of source bytes `start..end`.
@@ -1089,25 +1533,22 @@ impl Out {
     ) {
         let from = copied.unwrap_or_else(|| {
             self.text.clear();
-            self.src_start.clear();
-            self.src_end.clear();
+            self.spans.clear();
             0
         });
         self.copy(src, from, start);
         for u in word {
             self.text.push(u.c);
-            for _ in 0..u.c.len_utf8() {
-                self.src_start.push(u.start);
-                self.src_end.push(u.end);
-            }
+            self.spans.push(u.start, u.end, u.c.len_utf8(), false);
         }
         *copied = Some(end);
     }
 }
 
 /// [`in_word`] for ASCII bytes, split into letters and the rest (digits and leetspeak
-/// symbols), as the second pass asks of every byte. Bytes of other characters are
-/// `NOT_WORD` here (the pass decodes those), so a run of letters needs one test a byte.
+/// symbols), as the second pass asks of every byte of the words it looks at. Bytes of
+/// other characters are `NOT_WORD` here (the pass decodes those), so a run of letters
+/// needs one test a byte.
 const NOT_WORD: u8 = 0;
 const LETTER: u8 = 1;
 const SYMBOL: u8 = 2;
@@ -1158,10 +1599,17 @@ pub fn is_letter_digit_or_mark(c: char) -> bool {
     match c as u32 {
         0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
         0..=0x7F
+        | 0xA0..=0xA9
+        | 0xAB..=0xB1
+        | 0xB4
+        | 0xB6..=0xB8
+        | 0xBB
+        | 0xBF
         | 0xD7
         | 0xF7
         | 0x482
         | 0x2000..=0x206F
+        | 0x20A0..=0x20CF
         | 0x3000..=0x3004
         | 0x3008..=0x3020
         | 0x30FB => false,
@@ -1899,6 +2347,198 @@ mod tests {
             "[\u{ff01}-\u{ff5e}\u{1d400}-\u{1d433}\u{fb00}-\u{fb06}\u{a0}\u{3000}\u{130}]{1,3}",
         ];
         prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    /// Advert-like text: ASCII words and spaces with what the shortcuts of both passes
+    /// look at next to them (spaced letters, leetspeak, look-alikes, symbols, marks,
+    /// entities, tags, placeholders).
+    fn advert_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => "[a-zA-Z]{1,9}",
+            3 => prop::sample::select(vec![" ", " ", "  ", ", ", ". ", "\n", "\t"]).prop_map(String::from),
+            1 => "[0-9@$!]{1,3}",
+            1 => "[a-z]{0,3}[0-9@$!][a-z]{0,3}",
+            1 => "([a-zA-Z0-9@$] ){2,6}",
+            1 => "([a-z][.\\-*/]){2,6}",
+            1 => prop::sample::select(vec![
+                "\u{a0}", "€", "’", "¢", "™", "•", "–", "“", "”", "…", "é", "e\u{301}", "\u{301}",
+                "\u{300}\u{323}", "\u{ad}", "\u{200b}", "\u{85}", "ü", "\u{430}", "\u{440}\u{430}",
+                "Σ", "İ", "ﬁ", "ｗ", "&amp;", "&#769;", "&nbsp;", "&", "<b>", "</b>", "<br>",
+                "<!-- -->", "<", "#URL_ab12#", "#", "\u{e4d}", "\u{e32}", "한", "\u{1161}",
+            ])
+            .prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    /// Bytes for the block scans: what they tell apart, around block boundaries.
+    fn scan_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            4 => prop::sample::select(b"aZq ".to_vec()),
+            1 => prop::sample::select(b"09@$!<&#.-\x00\x1f\x7f\x80\xc2\xa0\xff".to_vec()),
+            1 => any::<u8>(),
+        ];
+        prop::collection::vec(byte, 0..100)
+    }
+
+    /// Normalises with and without the shortcuts; both texts and maps must be equal.
+    fn check_shortcuts(original: &str) -> Result<(), TestCaseError> {
+        let (mut fast, mut slow) = (NormalisedText::new(), NormalisedText::new());
+        fast.normalise_with::<true>(original);
+        slow.normalise_with::<false>(original);
+        prop_assert_eq!(fast.as_str(), slow.as_str());
+        prop_assert_eq!(fast.spans.len, slow.spans.len);
+        for i in 0..=fast.as_str().len() {
+            prop_assert_eq!(fast.spans.get(i), slow.spans.get(i), "byte {}", i);
+        }
+        prop_assert_eq!(fast.spans.last(), slow.spans.last());
+        Ok(())
+    }
+
+    /// One operation on a span map, and the per-byte map it stands for.
+    #[derive(Debug, Clone)]
+    enum MapOp {
+        Push(u32, u32, usize, bool),
+        ExtendLast(u32),
+        Truncate(usize),
+        /// Appends bytes `from..to` of the map built so far.
+        AppendSelf(usize, usize),
+    }
+
+    fn map_ops() -> impl Strategy<Value = Vec<MapOp>> {
+        let op = prop_oneof![
+            6 => (0u32..12, 0u32..4, 0usize..4, any::<bool>())
+                .prop_map(|(s, w, n, l)| MapOp::Push(s, s + w, n, l)),
+            1 => (0u32..16).prop_map(MapOp::ExtendLast),
+            1 => (0usize..20).prop_map(MapOp::Truncate),
+            1 => (0usize..20, 0usize..20).prop_map(|(a, b)| MapOp::AppendSelf(a, b)),
+        ];
+        prop::collection::vec(op, 0..30)
+    }
+
+    proptest! {
+        #[test]
+        fn shortcuts_change_nothing_for_any_string(s in any::<String>()) {
+            check_shortcuts(&s)?;
+        }
+
+        #[test]
+        fn shortcuts_change_nothing_for_messy_text(s in messy_text()) {
+            check_shortcuts(&s)?;
+        }
+
+        #[test]
+        fn shortcuts_change_nothing_for_advert_text(s in advert_text()) {
+            check_shortcuts(&s)?;
+            check_spans(&s)?;
+        }
+
+        #[test]
+        fn block_scans_agree_with_bytewise(bytes in scan_bytes()) {
+            for i in 0..=bytes.len() {
+                prop_assert_eq!(
+                    next_rewrite_candidate(&bytes, i),
+                    next_rewrite_candidate_bytewise(&bytes, i),
+                    "candidate from {}", i
+                );
+                if bytes.get(i).is_some_and(|&b| PLAIN[b as usize]) {
+                    prop_assert_eq!(
+                        plain_run_end(&bytes, i),
+                        plain_run_end_bytewise(&bytes, i),
+                        "run from {}", i
+                    );
+                }
+            }
+        }
+
+        /// The pieces stand for exactly the per-byte map (the old representation) that
+        /// the same operations build.
+        #[test]
+        fn span_map_matches_per_byte_map(ops in map_ops()) {
+            let mut map = SpanMap::default();
+            let mut bytes: Vec<(u32, u32)> = Vec::new();
+            for op in ops {
+                match op {
+                    MapOp::Push(start, end, n, linear) => {
+                        map.push(start, end, n, linear);
+                        let d = |k: usize| if linear { k as u32 } else { 0 };
+                        bytes.extend((0..n).map(|k| (start + d(k), end + d(k))));
+                    }
+                    MapOp::ExtendLast(end) => {
+                        map.extend_last(end);
+                        if let Some(last) = bytes.last_mut() {
+                            last.1 = last.1.max(end);
+                        }
+                    }
+                    MapOp::Truncate(len) => {
+                        map.truncate(len);
+                        bytes.truncate(len);
+                    }
+                    MapOp::AppendSelf(from, to) => {
+                        let copy = map.clone();
+                        map.append(&copy, from, to);
+                        let part = bytes.get(from..to.min(bytes.len())).unwrap_or(&[]).to_vec();
+                        bytes.extend(part);
+                    }
+                }
+                prop_assert_eq!(map.len, bytes.len());
+                for (i, &span) in bytes.iter().enumerate() {
+                    prop_assert_eq!(map.get(i), Some(span), "byte {}", i);
+                }
+                prop_assert_eq!(map.get(bytes.len()), None);
+                prop_assert_eq!(map.last(), bytes.last().copied());
+            }
+        }
+    }
+
+    #[test]
+    fn segment_shortcuts_agree_with_unicode_tables() {
+        use unicode_normalization::char::decompose_canonical;
+        // Characters that compose with something before them: the last character of
+        // every canonical decomposition (Hangul jamo included).
+        let mut seconds = std::collections::HashSet::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut parts = Vec::new();
+            decompose_canonical(c, |d| parts.push(d));
+            if parts.len() > 1
+                && let Some(&last) = parts.last()
+            {
+                seconds.insert(last);
+            }
+        }
+        let first_decomposed = |c: char| {
+            let mut first = None;
+            decompose_compatible(c, |d| {
+                first.get_or_insert(d);
+            });
+            first.unwrap_or(c)
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if ends_segment(c) {
+                match class_of(c) {
+                    CharClass::Space => {}
+                    CharClass::Text => {
+                        let d = first_decomposed(c);
+                        assert_eq!(canonical_combining_class(d), 0, "{c:?}");
+                        assert!(!seconds.contains(&d), "{c:?}");
+                        assert!(!is_inert(c), "{c:?}");
+                    }
+                    _ => panic!("{c:?} is dropped or a letter"),
+                }
+            }
+            if is_plain_symbol(c) {
+                assert!(ends_segment(c), "{c:?}");
+                assert!(matches!(class_of(c), CharClass::Text), "{c:?}");
+                let mut nfkc = Vec::new();
+                decompose_compatible(c, |d| nfkc.push(d));
+                assert_eq!(nfkc, [c], "{c:?}");
+                assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+                assert!(
+                    !c.is_whitespace() && !c.is_control() && !is_caseless(c),
+                    "{c:?}"
+                );
+            }
+        }
     }
 
     proptest! {
