@@ -6,6 +6,7 @@
 //! chunks are in memory at once, so memory stays flat however long the feed. Every
 //! record read becomes exactly one [`Outcome`]: scored or rejected, never dropped.
 
+use std::cell::RefCell;
 use std::sync::mpsc;
 
 use rayon::prelude::*;
@@ -20,8 +21,6 @@ pub const DEFAULT_CHUNK: usize = 1024;
 /// Chunks waiting between two stages (parsed but not yet scored, or scored but not yet
 /// written).
 const CHUNKS_IN_FLIGHT: usize = 2;
-/// Fewest records a rayon worker scores with one set of buffers.
-const MIN_PIECE: usize = 32;
 
 /// Options for [`score_stream`].
 #[derive(Debug, Clone, Copy)]
@@ -174,20 +173,33 @@ where
     }
 }
 
-/// Scores one chunk across rayon's workers, keeping input order. Each worker keeps its
-/// buffers for the whole chunk (pieces of at least [`MIN_PIECE`] records, so buffers
-/// are not rebuilt for every few records).
+thread_local! {
+    /// Each worker thread's buffers, kept from chunk to chunk: besides grown allocations
+    /// they hold the lexicon's lazy regex caches, which are costly to build again.
+    static BUFFERS: RefCell<(ExtractBuffers, AdFeatures)> = RefCell::default();
+}
+
+/// Scores one chunk across rayon's workers, keeping input order.
 fn score_chunk(scorer: &Scorer<'_>, batch: Vec<Item>, explain: bool) -> Vec<Outcome> {
     batch
         .into_par_iter()
-        .with_min_len(MIN_PIECE)
-        .map_init(
-            || (ExtractBuffers::default(), AdFeatures::default()),
-            |(buf, feats), item| match item {
-                Ok(rec) => Outcome::Scored(score_record(scorer, rec, buf, feats, explain)),
-                Err(rejection) => Outcome::Rejected(rejection),
-            },
-        )
+        .map(|item| match item {
+            Ok(rec) => Outcome::Scored(BUFFERS.with(|cell| match cell.try_borrow_mut() {
+                Ok(mut bufs) => {
+                    let (buf, feats) = &mut *bufs;
+                    score_record(scorer, rec, buf, feats, explain)
+                }
+                // Only if scoring ever re-entered this thread's loop (it does not).
+                Err(_) => score_record(
+                    scorer,
+                    rec,
+                    &mut ExtractBuffers::default(),
+                    &mut AdFeatures::default(),
+                    explain,
+                ),
+            })),
+            Err(rejection) => Outcome::Rejected(rejection),
+        })
         .collect()
 }
 
