@@ -178,6 +178,10 @@ fn lead_group(b: u8) -> u8 {
 
 /// The script groups present in `text`.
 fn script_groups(text: &str) -> u8 {
+    // Most fields are ASCII, which the standard library checks fastest.
+    if text.is_ascii() {
+        return 0;
+    }
     let mut groups = 0;
     // Eight bytes at a time: most of most texts is ASCII, passed over a word at once.
     let mut chunks = text.as_bytes().chunks_exact(8);
