@@ -15,6 +15,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use regex::Regex;
@@ -74,14 +75,21 @@ pub struct LexiconHit {
 /// allocates nothing per text.
 #[derive(Debug, Default)]
 pub struct FindScratch {
-    regex_starts: Vec<(usize, u32)>,
+    regex: RegexScratch,
     /// Hits of the walk's parts after the first ([`Lexicon::walk`]).
     parts: [Vec<LexiconHit>; WAYS - 1],
-    /// The lazy DFAs' caches, by regex, for the lexicon `caches_of` (its `id`).
-    caches: Vec<Option<hybrid::dfa::Cache>>,
-    caches_of: u64,
     /// Spans of legitimacy hits ([`drop_negated`]).
     legit: Vec<(usize, usize)>,
+}
+
+/// Where regexes may start in the text at hand, and the lazy DFAs' caches.
+#[derive(Debug, Default)]
+struct RegexScratch {
+    /// (start, index into the pass's [`RegexPass::entries`]).
+    starts: Vec<(usize, u32)>,
+    /// By regex (index into [`Lexicon::regexes`]), for the lexicon `caches_of` (its `id`).
+    caches: Vec<Option<hybrid::dfa::Cache>>,
+    caches_of: u64,
 }
 
 /// All lexicons, compiled for matching.
@@ -142,11 +150,11 @@ struct Pass {
     /// Byte length of the longest automaton pattern.
     longest: usize,
     regexes: Option<RegexPass>,
-    /// For each regex prefix ([`Target::RegexStart`]'s `follow`), the bytes that can come
-    /// next in a match of its regex, as a bit set; worked out from the regex's lazy DFA
-    /// when the prefix is first found. Most prefixes are found where the word goes on
+    /// For each regex prefix ([`Target::RegexStart`]'s `follow`), which bytes can come
+    /// next in a match of its regex: learnt from the regex's lazy DFA as each byte is
+    /// first seen after the prefix. Most prefixes are found where the word goes on
     /// otherwise ("we" in "were"), and a regex attempt costs far more than this check.
-    follows: Box<[OnceLock<[u64; 4]>]>,
+    follows: Box<[Follow]>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -160,6 +168,32 @@ enum Target {
 
 /// How many parts of a long text [`Lexicon::walk`] walks at once.
 const WAYS: usize = 4;
+
+/// The bytes known to follow a regex prefix in a match, or not to: two bit sets by byte
+/// value, filled in as bytes are met (by any thread: each bit's answer is the same).
+#[derive(Debug, Default)]
+#[repr(align(64))]
+struct Follow {
+    known: [AtomicU64; 4],
+    continues: [AtomicU64; 4],
+}
+
+impl Follow {
+    /// Whether `byte` can come next, asking `learn` the first time.
+    #[inline(always)]
+    fn allows(&self, byte: u8, learn: impl FnOnce() -> bool) -> bool {
+        let (word, bit) = (usize::from(byte >> 6), 1u64 << (byte & 63));
+        if self.known[word].load(Ordering::Acquire) & bit != 0 {
+            return self.continues[word].load(Ordering::Relaxed) & bit != 0;
+        }
+        let continues = learn();
+        if continues {
+            self.continues[word].fetch_or(bit, Ordering::Relaxed);
+        }
+        self.known[word].fetch_or(bit, Ordering::Release);
+        continues
+    }
+}
 
 /// Every script group: a pass for it holds every entry.
 const ALL_SCRIPTS: u8 = u8::MAX;
@@ -249,7 +283,7 @@ impl Pass {
             reason: "too many phrases for one automaton".into(),
         })?;
         let follows = (phrases.len()..patterns.len())
-            .map(|_| OnceLock::new())
+            .map(|_| Follow::default())
             .collect();
         Ok(Pass {
             automaton,
@@ -299,48 +333,35 @@ impl RegexSpec {
 }
 
 impl RegexSpec {
-    /// The bytes that can follow `prefix` in a match of this regex that starts with it
-    /// (a bit set by byte value): the byte after a match that ends with the prefix, or
-    /// one that takes the lazy DFA somewhere other than its dead state. Every byte when
-    /// the DFA cannot tell.
-    fn follow_bytes(&self, prefix: &[u8]) -> [u64; 4] {
-        let all = [u64::MAX; 4];
+    /// Whether a match of this regex that starts with `prefix` can have `next` as its
+    /// next byte, or end before it: whether the lazy DFA, after the prefix and `next`,
+    /// is anywhere but its dead state. `true` when the DFA cannot tell.
+    fn continues_after(
+        &self,
+        prefix: &[u8],
+        next: u8,
+        cache: &mut Option<hybrid::dfa::Cache>,
+    ) -> bool {
         let forward = self
             .forward
             .get_or_init(|| hybrid::dfa::DFA::new(&self.pattern).ok());
         let Some(dfa) = forward else {
-            return all;
+            return true;
         };
-        let mut cache = dfa.create_cache();
+        let cache = cache.get_or_insert_with(|| dfa.create_cache());
         let anchored =
             regex_automata::util::start::Config::new().anchored(regex_automata::Anchored::Yes);
-        let Ok(mut state) = dfa.start_state(&mut cache, &anchored) else {
-            return all;
+        let Ok(mut state) = dfa.start_state(cache, &anchored) else {
+            return true;
         };
-        for &byte in prefix {
-            match dfa.next_state(&mut cache, state, byte) {
-                Ok(next) if next.is_quit() => return all,
-                Ok(next) => state = next,
-                Err(_) => return all,
+        for &byte in prefix.iter().chain([&next]) {
+            match dfa.next_state(cache, state, byte) {
+                Ok(after) if after.is_quit() => return true,
+                Ok(after) => state = after,
+                Err(_) => return true,
             }
         }
-        if state.is_dead() {
-            return [0; 4];
-        }
-        let classes = dfa.byte_classes();
-        let mut by_class: [Option<bool>; 256] = [None; 256];
-        let mut follows = [0u64; 4];
-        for byte in 0..=255u8 {
-            let class = usize::from(classes.get(byte));
-            let alive = *by_class[class].get_or_insert_with(|| {
-                dfa.next_state(&mut cache, state, byte)
-                    .map_or(true, |next| !next.is_dead())
-            });
-            if alive {
-                follows[usize::from(byte >> 6)] |= 1 << (byte & 63);
-            }
-        }
-        follows
+        !state.is_dead()
     }
 }
 
@@ -654,11 +675,7 @@ impl Lexicon {
     ) {
         let first = out.len();
         self.walk(text, pass, scratch, out);
-        if scratch.caches_of != self.id {
-            scratch.caches.clear();
-            scratch.caches_of = self.id;
-        }
-        let regex_starts = &mut scratch.regex_starts;
+        let regex_starts = &mut scratch.regex.starts;
         if let Some(regexes) = &pass.regexes {
             match &regexes.any {
                 Some(any) => {
@@ -675,7 +692,7 @@ impl Lexicon {
                         text,
                         regexes,
                         regex_starts,
-                        &mut scratch.caches,
+                        &mut scratch.regex.caches,
                         out,
                     );
                 }
@@ -687,7 +704,7 @@ impl Lexicon {
     /// The overlapping search, walked by hand: every pattern that ends at each byte, in
     /// the automaton's order (longest first), as `find_overlapping_iter` reports them,
     /// without its per-match call overhead. Phrase hits go to `out`, where regexes may
-    /// start to `scratch.regex_starts` (cleared first).
+    /// start to `scratch.regex.starts` (cleared first).
     ///
     /// Each step of a walk waits for the table load of the step before, so a long text
     /// is walked as [`WAYS`] parts at once (each walk has its own loads in flight). The
@@ -695,6 +712,14 @@ impl Lexicon {
     /// part's walk starts `longest` bytes before the part and reports only the matches
     /// ending in it: every match is found once, in the order of a single walk.
     fn walk(&self, text: &str, pass: &Pass, scratch: &mut FindScratch, out: &mut Vec<LexiconHit>) {
+        let regex = &mut scratch.regex;
+        if regex.caches_of != self.id {
+            regex.caches.clear();
+            regex.caches_of = self.id;
+        }
+        if regex.caches.len() < self.regexes.len() {
+            regex.caches.resize_with(self.regexes.len(), || None);
+        }
         let (table, classes, shift) = pass.automaton.parts();
         match table {
             Table::Narrow(trans) => {
@@ -718,7 +743,7 @@ impl Lexicon {
         scratch: &mut FindScratch,
         out: &mut Vec<LexiconHit>,
     ) {
-        scratch.regex_starts.clear();
+        scratch.regex.starts.clear();
         // Splitting pays once the parts are a few times longer than the walks' lead-in.
         let lead_in = pass.longest.max(16);
         match text.len() / lead_in {
@@ -728,8 +753,8 @@ impl Lexicon {
                 for (at, &byte) in text.as_bytes().iter().enumerate() {
                     state = step(trans, classes, shift, state, byte);
                     if dfa.is_match(state.into()) {
-                        let regex_starts = &mut scratch.regex_starts;
-                        self.report_matches(text, pass, state.into(), at + 1, out, regex_starts);
+                        let regex = &mut scratch.regex;
+                        self.report_matches(text, pass, state.into(), at + 1, out, regex);
                     }
                 }
             }
@@ -753,11 +778,7 @@ impl Lexicon {
         scratch: &mut FindScratch,
         out: &mut Vec<LexiconHit>,
     ) {
-        let FindScratch {
-            regex_starts,
-            parts,
-            ..
-        } = scratch;
+        let FindScratch { regex, parts, .. } = scratch;
         let dfa = &pass.automaton;
         let bytes = text.as_bytes();
         let n = bytes.len();
@@ -780,14 +801,14 @@ impl Lexicon {
                 states[k] = step(trans, classes, shift, states[k], byte);
             }
             if dfa.is_match(states[0].into()) {
-                self.report_matches(text, pass, states[0].into(), i + 1, out, regex_starts);
+                self.report_matches(text, pass, states[0].into(), i + 1, out, regex);
             }
             if i >= longest {
                 for k in 1..W {
                     if dfa.is_match(states[k].into()) {
                         let end = k * step_len + i + 1;
                         let part = &mut rest[k - 1];
-                        self.report_matches(text, pass, states[k].into(), end, part, regex_starts);
+                        self.report_matches(text, pass, states[k].into(), end, part, regex);
                     }
                 }
             }
@@ -797,7 +818,7 @@ impl Lexicon {
         for (at, &byte) in bytes.iter().enumerate().skip((W - 1) * step_len + len) {
             last = step(trans, classes, shift, last, byte);
             if dfa.is_match(last.into()) {
-                self.report_matches(text, pass, last.into(), at + 1, tail, regex_starts);
+                self.report_matches(text, pass, last.into(), at + 1, tail, regex);
             }
         }
         for p in rest.iter_mut() {
@@ -806,7 +827,7 @@ impl Lexicon {
     }
 
     /// Reports the patterns that end at `end` in the automaton's match state `state`:
-    /// phrase hits into `out`, regex starts into `regex_starts`.
+    /// phrase hits into `out`, regex starts into `regex.starts`.
     #[inline(never)]
     fn report_matches(
         &self,
@@ -815,7 +836,7 @@ impl Lexicon {
         state: u32,
         end: usize,
         out: &mut Vec<LexiconHit>,
-        regex_starts: &mut Vec<(usize, u32)>,
+        regex: &mut RegexScratch,
     ) {
         let dfa = &pass.automaton;
         for &pattern in dfa.matches(state) {
@@ -832,20 +853,23 @@ impl Lexicon {
                         end,
                     });
                 }
-                Target::RegexStart { regex, follow } => {
-                    if let Some(&next) = text.as_bytes().get(end) {
-                        let follows = pass.follows[follow as usize].get_or_init(|| {
-                            let Some(regexes) = &pass.regexes else {
-                                return [u64::MAX; 4];
-                            };
-                            let spec = &self.regexes[regexes.entries[regex as usize] as usize];
-                            spec.follow_bytes(&text.as_bytes()[start..end])
+                Target::RegexStart { regex: i, follow } => {
+                    if let Some(&next) = text.as_bytes().get(end)
+                        && let Some(regexes) = &pass.regexes
+                    {
+                        let r = regexes.entries[i as usize] as usize;
+                        let allows = pass.follows[follow as usize].allows(next, || {
+                            let prefix = &text.as_bytes()[start..end];
+                            // (`walk` sized the caches.)
+                            regex.caches.get_mut(r).is_none_or(|cache| {
+                                self.regexes[r].continues_after(prefix, next, cache)
+                            })
                         });
-                        if follows[usize::from(next >> 6)] >> (next & 63) & 1 == 0 {
+                        if !allows {
                             continue;
                         }
                     }
-                    regex_starts.push((start, regex));
+                    regex.starts.push((start, i));
                 }
             }
         }
@@ -895,12 +919,9 @@ impl Lexicon {
         text: &str,
         regexes: &RegexPass,
         starts: &[(usize, u32)],
-        caches: &mut Vec<Option<hybrid::dfa::Cache>>,
+        caches: &mut [Option<hybrid::dfa::Cache>],
         out: &mut Vec<LexiconHit>,
     ) {
-        if caches.len() < self.regexes.len() {
-            caches.resize_with(self.regexes.len(), || None);
-        }
         let mut from = 0;
         for same in starts.chunk_by(|a, b| a.0 == b.0) {
             let start = same[0].0;
@@ -1246,26 +1267,19 @@ mod tests {
             let (mut split, mut whole) = (Vec::new(), Vec::new());
             lex.walk(text, pass, &mut scratch, &mut split);
             // Regex starts are sorted before use: their order does not matter.
-            let mut split_starts = std::mem::take(&mut scratch.regex_starts);
+            let mut split_starts = std::mem::take(&mut scratch.regex.starts);
             split_starts.sort_unstable();
             let dfa = &pass.automaton;
             let mut state = dfa.start();
             for (at, &byte) in text.as_bytes().iter().enumerate() {
                 state = dfa.next(state, byte);
                 if dfa.is_match(state) {
-                    lex.report_matches(
-                        text,
-                        pass,
-                        state,
-                        at + 1,
-                        &mut whole,
-                        &mut scratch.regex_starts,
-                    );
+                    lex.report_matches(text, pass, state, at + 1, &mut whole, &mut scratch.regex);
                 }
             }
             assert_eq!(split, whole, "{}", text.len());
-            scratch.regex_starts.sort_unstable();
-            assert_eq!(split_starts, scratch.regex_starts, "{}", text.len());
+            scratch.regex.starts.sort_unstable();
+            assert_eq!(split_starts, scratch.regex.starts, "{}", text.len());
         }
     }
 
