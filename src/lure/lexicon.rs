@@ -12,6 +12,12 @@
 //! the text lacks, a regex whose every match needs such a character. The passes are
 //! built once per set of script groups, on first use. Leaving out entries that cannot
 //! match changes no result, so English text does not pay for Korean or Burmese patterns.
+//!
+//! The phrases and the regexes' literal prefixes share one automaton (`automaton`, built
+//! here for a compact table); a regex is tried, anchored, only where one of its prefixes
+//! is found and the byte after it can continue a match (learnt from the regex's lazy DFA),
+//! and tried by that lazy DFA with a per-thread cache rather than by `Regex::find`.
+//! [`Lexicon::find_exhaustive`] does none of this, for the tests to compare against.
 
 use std::collections::HashMap;
 use std::path::Path;

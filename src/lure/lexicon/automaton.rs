@@ -106,13 +106,14 @@ impl PhraseAutomaton {
         let mut fail = vec![0u32; states];
         let mut all: Vec<Vec<u32>> = vec![Vec::new(); states];
         let mut bfs: Vec<u32> = vec![0];
-        for c in 0..stride {
-            match trans[c] {
-                NONE => trans[c] = 0,
+        for slot in &mut trans[..alphabet] {
+            match *slot {
+                NONE => *slot = 0,
                 child => bfs.push(child),
             }
         }
         all[0] = own[0].clone();
+        let mut fail_row = vec![0u32; alphabet];
         let mut i = 1;
         while i < bfs.len() {
             let s = bfs[i] as usize;
@@ -121,11 +122,11 @@ impl PhraseAutomaton {
             let mut list = std::mem::take(&mut own[s]);
             list.extend_from_slice(&all[f]);
             all[s] = list;
-            for c in 0..stride {
-                let via_fail = trans[(f << shift) + c];
-                let at = (s << shift) + c;
-                match trans[at] {
-                    NONE => trans[at] = via_fail,
+            fail_row.copy_from_slice(&trans[f << shift..(f << shift) + alphabet]);
+            let row = &mut trans[s << shift..(s << shift) + alphabet];
+            for (slot, &via_fail) in row.iter_mut().zip(&fail_row) {
+                match *slot {
+                    NONE => *slot = via_fail,
                     child => {
                         fail[child as usize] = via_fail;
                         bfs.push(child);
@@ -150,10 +151,11 @@ impl PhraseAutomaton {
             matches.extend_from_slice(&all[s as usize]);
             match_starts.push(matches.len() as u32);
         }
+        // Columns past the alphabet are never read, and stay 0.
         let mut renumbered = vec![0u32; states << shift];
         for (old, row) in trans.chunks_exact(stride).enumerate() {
             let to = (new_id[old] as usize) << shift;
-            for (slot, &next) in renumbered[to..to + stride].iter_mut().zip(row) {
+            for (slot, &next) in renumbered[to..to + alphabet].iter_mut().zip(row) {
                 *slot = new_id[next as usize];
             }
         }
