@@ -12,20 +12,29 @@
 //! the text lacks, a regex whose every match needs such a character. The passes are
 //! built once per set of script groups, on first use. Leaving out entries that cannot
 //! match changes no result, so English text does not pay for Korean or Burmese patterns.
+//!
+//! The phrases and the regexes' literal prefixes share one automaton (`automaton`, built
+//! here for a compact table); a regex is tried, anchored, only where one of its prefixes
+//! is found and the byte after it can continue a match (learnt from the regex's lazy DFA),
+//! and tried by that lazy DFA with a per-thread cache rather than by `Regex::find`.
+//! [`Lexicon::find_exhaustive`] does none of this, for the tests to compare against.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::automaton::StateID;
-use aho_corasick::{Anchored, MatchKind, dfa::DFA};
 use regex::Regex;
+use regex_automata::hybrid;
+
+use automaton::{PhraseAutomaton, StateId, Table, step};
 
 use super::Family;
 use crate::error::{Error, Result};
 use crate::normalise::normalise_str;
 use crate::tokens::is_unspaced;
+
+mod automaton;
 
 include!(concat!(env!("OUT_DIR"), "/lexicons.rs"));
 
@@ -68,13 +77,25 @@ pub struct LexiconHit {
 }
 
 /// Working space of [`Lexicon::find_reusing`]: where regexes may start, the hits of the
-/// second half-walk and the legitimacy spans, kept between calls so that matching allocates nothing per text.
+/// later parts of a walk and the legitimacy spans, kept between calls so that matching
+/// allocates nothing per text.
 #[derive(Debug, Default)]
 pub struct FindScratch {
-    regex_starts: Vec<(usize, u32)>,
-    tail: Vec<LexiconHit>,
+    regex: RegexScratch,
+    /// Hits of the walk's parts after the first ([`Lexicon::walk`]).
+    parts: [Vec<LexiconHit>; WAYS - 1],
     /// Spans of legitimacy hits ([`drop_negated`]).
     legit: Vec<(usize, usize)>,
+}
+
+/// Where regexes may start in the text at hand, and the lazy DFAs' caches.
+#[derive(Debug, Default)]
+struct RegexScratch {
+    /// (start, index into the pass's [`RegexPass::entries`]).
+    starts: Vec<(usize, u32)>,
+    /// By regex (index into [`Lexicon::regexes`]), for the lexicon `caches_of` (its `id`).
+    caches: Vec<Option<hybrid::dfa::Cache>>,
+    caches_of: u64,
 }
 
 /// All lexicons, compiled for matching.
@@ -91,7 +112,12 @@ pub struct Lexicon {
     built: Mutex<HashMap<Vec<u32>, Arc<Pass>>>,
     /// Every entry, regexes found by one alternation: the plain way, for checking.
     reference: OnceLock<Pass>,
+    /// Tells this lexicon's regex caches in a [`FindScratch`] from another's.
+    id: u64,
 }
+
+/// The next [`Lexicon`]'s id.
+static NEXT_LEXICON_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 #[derive(Debug)]
 struct PhraseSpec {
@@ -108,6 +134,9 @@ struct RegexSpec {
     entry: u32,
     /// The pattern anchored at the start of the haystack, compiled on first use.
     anchored: OnceLock<Regex>,
+    /// The pattern as a forward lazy DFA, compiled on first use (`None` if it does not
+    /// build as one): tells where an anchored match ends for a fraction of the cost.
+    forward: OnceLock<Option<hybrid::dfa::DFA>>,
     pattern: String,
     /// Every match holds a character of one of these script groups (`None`: not known).
     needs: Option<u8>,
@@ -121,20 +150,55 @@ struct RegexSpec {
 struct Pass {
     /// The phrases, then the regexes' literal prefixes (when the regexes are found by
     /// them), in one Aho–Corasick DFA walked by [`Lexicon::find_with`].
-    automaton: DFA,
+    automaton: PhraseAutomaton,
     /// What each automaton pattern stands for.
     targets: Vec<Target>,
     /// Byte length of the longest automaton pattern.
     longest: usize,
     regexes: Option<RegexPass>,
+    /// For each regex prefix ([`Target::RegexStart`]'s `follow`), which bytes can come
+    /// next in a match of its regex: learnt from the regex's lazy DFA as each byte is
+    /// first seen after the prefix. Most prefixes are found where the word goes on
+    /// otherwise ("we" in "were"), and a regex attempt costs far more than this check.
+    follows: Box<[Follow]>,
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Target {
     /// A phrase entry, and whether to check word boundaries around it.
     Phrase { entry: u32, boundaries: bool },
-    /// A literal that the regex at this index into [`RegexPass::entries`] starts with.
-    RegexStart(u32),
+    /// A literal that the regex at index `regex` into [`RegexPass::entries`] starts
+    /// with; `follow` indexes [`Pass::follows`].
+    RegexStart { regex: u32, follow: u32 },
+}
+
+/// How many parts of a long text [`Lexicon::walk`] walks at once.
+const WAYS: usize = 4;
+
+/// The bytes known to follow a regex prefix in a match, or not to: two bit sets by byte
+/// value, filled in as bytes are met (by any thread: each bit's answer is the same).
+#[derive(Debug, Default)]
+#[repr(align(64))]
+struct Follow {
+    known: [AtomicU64; 4],
+    continues: [AtomicU64; 4],
+}
+
+impl Follow {
+    /// Whether `byte` can come next, asking `learn` the first time.
+    #[inline(always)]
+    fn allows(&self, byte: u8, learn: impl FnOnce() -> bool) -> bool {
+        let (word, bit) = (usize::from(byte >> 6), 1u64 << (byte & 63));
+        if self.known[word].load(Ordering::Acquire) & bit != 0 {
+            return self.continues[word].load(Ordering::Relaxed) & bit != 0;
+        }
+        let continues = learn();
+        if continues {
+            self.continues[word].fetch_or(bit, Ordering::Relaxed);
+        }
+        self.known[word].fetch_or(bit, Ordering::Release);
+        continues
+    }
 }
 
 /// Every script group: a pass for it holds every entry.
@@ -160,6 +224,10 @@ fn lead_group(b: u8) -> u8 {
 
 /// The script groups present in `text`.
 fn script_groups(text: &str) -> u8 {
+    // Most fields are ASCII, which the standard library checks fastest.
+    if text.is_ascii() {
+        return 0;
+    }
     let mut groups = 0;
     // Eight bytes at a time: most of most texts is ASCII, passed over a word at once.
     let mut chunks = text.as_bytes().chunks_exact(8);
@@ -204,27 +272,30 @@ impl Pass {
             for (i, (_, r)) in regexes.iter().enumerate() {
                 for prefix in r.prefixes.iter().flatten() {
                     patterns.push(prefix);
-                    targets.push(Target::RegexStart(i as u32));
+                    targets.push(Target::RegexStart {
+                        regex: i as u32,
+                        follow: (patterns.len() - phrases.len() - 1) as u32,
+                    });
                 }
             }
         }
         // A full DFA: the lexicons are a few thousand phrases, and the overlapping search
-        // runs over every field of every advert, so memory buys speed here. No prefilter:
-        // English phrases start with nearly every letter, so it would rarely skip bytes.
+        // runs over every field of every advert, so memory buys speed here.
         let longest = patterns.iter().map(|p| p.len()).max().unwrap_or(0);
-        let automaton = DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(patterns)
-            .map_err(|err| Error::Lexicon {
-                file: "(all)".into(),
-                line: 0,
-                reason: err.to_string(),
-            })?;
+        let bytes: Vec<&[u8]> = patterns.iter().map(|p| p.as_bytes()).collect();
+        let automaton = PhraseAutomaton::new(&bytes).ok_or_else(|| Error::Lexicon {
+            file: "(all)".into(),
+            line: 0,
+            reason: "too many phrases for one automaton".into(),
+        })?;
+        let follows = (phrases.len()..patterns.len())
+            .map(|_| Follow::default())
+            .collect();
         Ok(Pass {
             automaton,
             targets,
             longest,
+            follows,
             regexes: RegexPass::build(regexes, by_prefix)?,
         })
     }
@@ -242,6 +313,95 @@ impl RegexSpec {
                 .unwrap_or_else(|e| panic!("lexicon regex {:?}: {e}", self.pattern))
         })
     }
+}
+
+impl RegexSpec {
+    /// The end of the match anchored at `start`, as [`RegexSpec::anchored`] finds it,
+    /// by the lazy DFA when it builds and does not give up. `cache` is this regex's.
+    fn anchored_end(
+        &self,
+        text: &str,
+        start: usize,
+        cache: &mut Option<hybrid::dfa::Cache>,
+    ) -> Option<usize> {
+        let haystack = &text[start..];
+        let forward = self
+            .forward
+            .get_or_init(|| hybrid::dfa::DFA::new(&self.pattern).ok());
+        if let Some(dfa) = forward {
+            let cache = cache.get_or_insert_with(|| dfa.create_cache());
+            if let Some(end) = dfa_anchored_end(dfa, cache, haystack.as_bytes()) {
+                return end.map(|end| start + end);
+            }
+        }
+        self.anchored().find(haystack).map(|m| start + m.end())
+    }
+}
+
+impl RegexSpec {
+    /// Whether a match of this regex that starts with `prefix` can have `next` as its
+    /// next byte, or end before it: whether the lazy DFA, after the prefix and `next`,
+    /// is anywhere but its dead state. `true` when the DFA cannot tell.
+    fn continues_after(
+        &self,
+        prefix: &[u8],
+        next: u8,
+        cache: &mut Option<hybrid::dfa::Cache>,
+    ) -> bool {
+        let forward = self
+            .forward
+            .get_or_init(|| hybrid::dfa::DFA::new(&self.pattern).ok());
+        let Some(dfa) = forward else {
+            return true;
+        };
+        let cache = cache.get_or_insert_with(|| dfa.create_cache());
+        let anchored =
+            regex_automata::util::start::Config::new().anchored(regex_automata::Anchored::Yes);
+        let Ok(mut state) = dfa.start_state(cache, &anchored) else {
+            return true;
+        };
+        for &byte in prefix.iter().chain([&next]) {
+            match dfa.next_state(cache, state, byte) {
+                Ok(after) if after.is_quit() => return true,
+                Ok(after) => state = after,
+                Err(_) => return true,
+            }
+        }
+        !state.is_dead()
+    }
+}
+
+/// The end of the leftmost-first match of `dfa` anchored at the start of `haystack`, as
+/// `try_search_fwd` finds it, without its per-search set-up (most attempts end within a
+/// few bytes); `None` when the DFA gives up (the caller then asks the regex).
+fn dfa_anchored_end(
+    dfa: &hybrid::dfa::DFA,
+    cache: &mut hybrid::dfa::Cache,
+    haystack: &[u8],
+) -> Option<Option<usize>> {
+    let anchored =
+        regex_automata::util::start::Config::new().anchored(regex_automata::Anchored::Yes);
+    let mut state = dfa.start_state(cache, &anchored).ok()?;
+    let mut end = None;
+    for (at, &byte) in haystack.iter().enumerate() {
+        state = dfa.next_state(cache, state, byte).ok()?;
+        if state.is_tagged() {
+            // Matches show one byte late: a match state after the byte at `at` means a
+            // match ending at `at`.
+            if state.is_match() {
+                end = Some(at);
+            } else if state.is_dead() {
+                return Some(end);
+            } else if state.is_quit() {
+                return None;
+            }
+        }
+    }
+    state = dfa.next_eoi_state(cache, state).ok()?;
+    if state.is_match() {
+        end = Some(haystack.len());
+    }
+    Some(end)
 }
 
 /// Regex entries matched in one pass: where something may match comes from the literal
@@ -396,6 +556,7 @@ impl Lexicon {
                     regexes.push(RegexSpec {
                         entry: i as u32,
                         anchored: OnceLock::new(),
+                        forward: OnceLock::new(),
                         pattern: e.pattern.clone(),
                         needs: shape.as_ref().and_then(shape::required_scripts),
                         prefixes: shape
@@ -412,6 +573,7 @@ impl Lexicon {
             passes: (0..=u8::MAX).map(|_| OnceLock::new()).collect(),
             built: Mutex::new(HashMap::new()),
             reference: OnceLock::new(),
+            id: NEXT_LEXICON_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -519,7 +681,7 @@ impl Lexicon {
     ) {
         let first = out.len();
         self.walk(text, pass, scratch, out);
-        let regex_starts = &mut scratch.regex_starts;
+        let regex_starts = &mut scratch.regex.starts;
         if let Some(regexes) = &pass.regexes {
             match &regexes.any {
                 Some(any) => {
@@ -532,7 +694,13 @@ impl Lexicon {
                 None => {
                     regex_starts.sort_unstable();
                     regex_starts.dedup();
-                    self.regex_hits_by_prefix(text, regexes, regex_starts, out);
+                    self.regex_hits_by_prefix(
+                        text,
+                        regexes,
+                        regex_starts,
+                        &mut scratch.regex.caches,
+                        out,
+                    );
                 }
             }
         }
@@ -542,78 +710,144 @@ impl Lexicon {
     /// The overlapping search, walked by hand: every pattern that ends at each byte, in
     /// the automaton's order (longest first), as `find_overlapping_iter` reports them,
     /// without its per-match call overhead. Phrase hits go to `out`, where regexes may
-    /// start to `scratch.regex_starts` (cleared first).
+    /// start to `scratch.regex.starts` (cleared first).
     ///
     /// Each step of a walk waits for the table load of the step before, so a long text
-    /// is walked as two halves at once (the second walk has its own loads in flight).
-    /// The automaton's state after a byte depends on the last `longest` bytes only, so
-    /// the second walk starts `longest` bytes before the middle and reports only the
-    /// matches ending after it: every match is found once, in the order of a single walk.
+    /// is walked as [`WAYS`] parts at once (each walk has its own loads in flight). The
+    /// automaton's state after a byte depends on the last `longest` bytes only, so each
+    /// part's walk starts `longest` bytes before the part and reports only the matches
+    /// ending in it: every match is found once, in the order of a single walk.
     fn walk(&self, text: &str, pass: &Pass, scratch: &mut FindScratch, out: &mut Vec<LexiconHit>) {
-        let FindScratch {
-            regex_starts, tail, ..
-        } = scratch;
-        regex_starts.clear();
-        tail.clear();
-        let dfa = &pass.automaton;
-        // Every automaton `Pass::build` makes has an unanchored start state.
-        let Ok(start_sid) = dfa.start_state(Anchored::No) else {
-            return;
-        };
-        let bytes = text.as_bytes();
-        let n = bytes.len();
-        let mid = if n >= 4 * pass.longest.max(64) {
-            n / 2
-        } else {
-            0
-        };
-        let second = mid.saturating_sub(pass.longest);
-        let (mut a, mut b) = (start_sid, start_sid);
-        // The two halves as slices of one length (`second + mid <= n`), zipped: no index
-        // checks in the loop.
-        let firsts = bytes.get(..mid).unwrap_or(&[]);
-        let seconds = bytes.get(second..second + mid).unwrap_or(&[]);
-        for (at_a, (&byte_a, &byte_b)) in firsts.iter().zip(seconds).enumerate() {
-            let at_b = second + at_a;
-            a = dfa.next_state(Anchored::No, a, byte_a);
-            b = dfa.next_state(Anchored::No, b, byte_b);
-            if dfa.is_special(a) {
-                self.report_matches(text, pass, a, at_a + 1, out, regex_starts);
+        let regex = &mut scratch.regex;
+        if regex.caches_of != self.id {
+            regex.caches.clear();
+            regex.caches_of = self.id;
+        }
+        if regex.caches.len() < self.regexes.len() {
+            regex.caches.resize_with(self.regexes.len(), || None);
+        }
+        let (table, classes, shift) = pass.automaton.parts();
+        match table {
+            Table::Narrow(trans) => {
+                let start = pass.automaton.start() as u16;
+                self.walk_in(text, pass, (trans, classes, shift, start), scratch, out)
             }
-            if dfa.is_special(b) && at_b >= mid {
-                self.report_matches(text, pass, b, at_b + 1, tail, regex_starts);
+            Table::Wide(trans) => {
+                let start = pass.automaton.start();
+                self.walk_in(text, pass, (trans, classes, shift, start), scratch, out)
             }
         }
-        for (at, &byte) in bytes.iter().enumerate().skip(second + mid) {
-            b = dfa.next_state(Anchored::No, b, byte);
-            if dfa.is_special(b) {
-                self.report_matches(text, pass, b, at + 1, tail, regex_starts);
-            }
-        }
-        out.append(tail);
     }
 
-    /// Reports the patterns that end at `end` in the automaton's match state `sid`: phrase
-    /// hits into `out`, regex starts into `regex_starts` (nothing for the dead state,
-    /// which an unanchored overlapping search never enters).
+    /// [`Lexicon::walk`] over a table with state ids of type `S`.
+    #[inline(always)]
+    fn walk_in<S: StateId + Into<u32>>(
+        &self,
+        text: &str,
+        pass: &Pass,
+        (trans, classes, shift, start): (&[S], &[u8; 256], u32, S),
+        scratch: &mut FindScratch,
+        out: &mut Vec<LexiconHit>,
+    ) {
+        scratch.regex.starts.clear();
+        // Splitting pays once the parts are a few times longer than the walks' lead-in.
+        let lead_in = pass.longest.max(16);
+        match text.len() / lead_in {
+            0..2 => {
+                let dfa = &pass.automaton;
+                let mut state = start;
+                for (at, &byte) in text.as_bytes().iter().enumerate() {
+                    state = step(trans, classes, shift, state, byte);
+                    if dfa.is_match(state.into()) {
+                        let regex = &mut scratch.regex;
+                        self.report_matches(text, pass, state.into(), at + 1, out, regex);
+                    }
+                }
+            }
+            2..4 => {
+                self.walk_ways::<S, 2>(text, pass, (trans, classes, shift, start), scratch, out)
+            }
+            _ => {
+                self.walk_ways::<S, WAYS>(text, pass, (trans, classes, shift, start), scratch, out)
+            }
+        }
+    }
+
+    /// [`Lexicon::walk`] in `W` parts at once (`text` at least twice the longest
+    /// pattern per part).
+    #[inline(always)]
+    fn walk_ways<S: StateId + Into<u32>, const W: usize>(
+        &self,
+        text: &str,
+        pass: &Pass,
+        (trans, classes, shift, start): (&[S], &[u8; 256], u32, S),
+        scratch: &mut FindScratch,
+        out: &mut Vec<LexiconHit>,
+    ) {
+        let FindScratch { regex, parts, .. } = scratch;
+        let dfa = &pass.automaton;
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let longest = pass.longest;
+        // Part k's walk covers `len` bytes from `k * (len - longest)`; it reports the
+        // matches ending after its first `longest` bytes (part 0: all), which is where
+        // part k - 1's walk ends. The last part's walk then goes on to the end.
+        let len = (n + (W - 1) * longest) / W;
+        let step_len = len.saturating_sub(longest);
+        let walks: [&[u8]; W] =
+            std::array::from_fn(|k| bytes.get(k * step_len..k * step_len + len).unwrap_or(&[]));
+        let mut states = [start; W];
+        let rest = &mut parts[..W - 1];
+        for p in rest.iter_mut() {
+            p.clear();
+        }
+        for i in 0..len {
+            for k in 0..W {
+                let byte = walks[k].get(i).copied().unwrap_or(0);
+                states[k] = step(trans, classes, shift, states[k], byte);
+            }
+            if dfa.is_match(states[0].into()) {
+                self.report_matches(text, pass, states[0].into(), i + 1, out, regex);
+            }
+            if i >= longest {
+                for k in 1..W {
+                    if dfa.is_match(states[k].into()) {
+                        let end = k * step_len + i + 1;
+                        let part = &mut rest[k - 1];
+                        self.report_matches(text, pass, states[k].into(), end, part, regex);
+                    }
+                }
+            }
+        }
+        let mut last = states[W - 1];
+        let tail = &mut rest[W - 2];
+        for (at, &byte) in bytes.iter().enumerate().skip((W - 1) * step_len + len) {
+            last = step(trans, classes, shift, last, byte);
+            if dfa.is_match(last.into()) {
+                self.report_matches(text, pass, last.into(), at + 1, tail, regex);
+            }
+        }
+        for p in rest.iter_mut() {
+            out.append(p);
+        }
+    }
+
+    /// Reports the patterns that end at `end` in the automaton's match state `state`:
+    /// phrase hits into `out`, regex starts into `regex.starts`.
     #[inline(never)]
     fn report_matches(
         &self,
         text: &str,
         pass: &Pass,
-        sid: StateID,
+        state: u32,
         end: usize,
         out: &mut Vec<LexiconHit>,
-        regex_starts: &mut Vec<(usize, u32)>,
+        regex: &mut RegexScratch,
     ) {
         let dfa = &pass.automaton;
-        if dfa.is_dead(sid) {
-            return;
-        }
-        for k in 0..dfa.match_len(sid) {
-            let pattern = dfa.match_pattern(sid, k);
+        for &pattern in dfa.matches(state) {
             let start = end - dfa.pattern_len(pattern);
-            match pass.targets[pattern.as_usize()] {
+            match pass.targets[pattern as usize] {
                 Target::Phrase { entry, boundaries } => {
                     if boundaries && !at_word_boundaries(text, start, end) {
                         continue;
@@ -625,7 +859,24 @@ impl Lexicon {
                         end,
                     });
                 }
-                Target::RegexStart(i) => regex_starts.push((start, i)),
+                Target::RegexStart { regex: i, follow } => {
+                    if let Some(&next) = text.as_bytes().get(end)
+                        && let Some(regexes) = &pass.regexes
+                    {
+                        let r = regexes.entries[i as usize] as usize;
+                        let allows = pass.follows[follow as usize].allows(next, || {
+                            let prefix = &text.as_bytes()[start..end];
+                            // (`walk` sized the caches.)
+                            regex.caches.get_mut(r).is_none_or(|cache| {
+                                self.regexes[r].continues_after(prefix, next, cache)
+                            })
+                        });
+                        if !allows {
+                            continue;
+                        }
+                    }
+                    regex.starts.push((start, i));
+                }
             }
         }
     }
@@ -639,18 +890,29 @@ impl Lexicon {
         spec: &RegexSpec,
         out: &mut Vec<LexiconHit>,
     ) -> Option<usize> {
-        let entry = spec.entry;
-        let found = spec.anchored().find(&text[start..])?;
-        let end = start + found.end();
+        let end = start + spec.anchored().find(&text[start..])?.end();
+        self.push_regex_hit(text, start, end, spec, out);
+        Some(end)
+    }
+
+    /// Pushes the hit of a regex entry that matches `text[start..end]`, if that is not
+    /// empty and lies at word boundaries.
+    fn push_regex_hit(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        spec: &RegexSpec,
+        out: &mut Vec<LexiconHit>,
+    ) {
         if end > start && at_word_boundaries(text, start, end) {
             out.push(LexiconHit {
-                entry,
-                family: self.entries[entry as usize].family,
+                entry: spec.entry,
+                family: self.entries[spec.entry as usize].family,
                 start,
                 end,
             });
         }
-        Some(end)
     }
 
     /// The regex hits found from literal prefixes, exactly as the alternation of the
@@ -663,6 +925,7 @@ impl Lexicon {
         text: &str,
         regexes: &RegexPass,
         starts: &[(usize, u32)],
+        caches: &mut [Option<hybrid::dfa::Cache>],
         out: &mut Vec<LexiconHit>,
     ) {
         let mut from = 0;
@@ -673,8 +936,12 @@ impl Lexicon {
             }
             let mut first_end = None;
             for &(_, i) in same {
-                let spec = &self.regexes[regexes.entries[i as usize] as usize];
-                let end = self.regex_hit(text, start, spec, out);
+                let r = regexes.entries[i as usize] as usize;
+                let spec = &self.regexes[r];
+                let end = spec.anchored_end(text, start, &mut caches[r]);
+                if let Some(end) = end {
+                    self.push_regex_hit(text, start, end, spec, out);
+                }
                 first_end = first_end.or(end);
             }
             if let Some(end) = first_end {
@@ -980,6 +1247,75 @@ mod tests {
             regexes.any.is_none(),
             "ASCII text finds its regexes by prefix"
         );
+    }
+
+    #[test]
+    fn split_walks_find_what_one_walk_finds() {
+        // Texts of every length around the split thresholds, and whole sample files.
+        let lex = Lexicon::embedded();
+        let samples = [
+            include_str!("../../data/samples/multilingual.csv"),
+            include_str!("../../data/samples/hard_cases.csv"),
+            include_str!("../../data/samples/lures_sea.csv"),
+        ];
+        let mut texts: Vec<String> = samples.iter().map(|s| normalise_str(s)).collect();
+        let long = texts.concat();
+        let mut cut = 0;
+        while cut < long.len().min(3000) {
+            if let Some(part) = long.get(cut / 3..cut) {
+                texts.push(part.to_string());
+            }
+            cut += 7;
+        }
+        let mut scratch = FindScratch::default();
+        for text in &texts {
+            let pass = lex.pass(script_groups(text));
+            let (mut split, mut whole) = (Vec::new(), Vec::new());
+            lex.walk(text, pass, &mut scratch, &mut split);
+            // Regex starts are sorted before use: their order does not matter.
+            let mut split_starts = std::mem::take(&mut scratch.regex.starts);
+            split_starts.sort_unstable();
+            let dfa = &pass.automaton;
+            let mut state = dfa.start();
+            for (at, &byte) in text.as_bytes().iter().enumerate() {
+                state = dfa.next(state, byte);
+                if dfa.is_match(state) {
+                    lex.report_matches(text, pass, state, at + 1, &mut whole, &mut scratch.regex);
+                }
+            }
+            assert_eq!(split, whole, "{}", text.len());
+            scratch.regex.starts.sort_unstable();
+            assert_eq!(split_starts, scratch.regex.starts, "{}", text.len());
+        }
+    }
+
+    proptest::proptest! {
+        /// Words of the samples run together at random: the fast path (script passes,
+        /// regexes by prefix, the bytes that may follow a prefix, lazy DFAs) finds what
+        /// every entry finds by one alternation.
+        #[test]
+        fn fast_path_agrees_with_exhaustive_on_random_text(
+            picks in proptest::collection::vec((0usize..100_000, 0usize..4), 1..40)
+        ) {
+            static WORDS: LazyLock<Vec<String>> = LazyLock::new(|| {
+                let text = normalise_str(&[
+                    include_str!("../../data/samples/multilingual.csv"),
+                    include_str!("../../data/samples/hard_cases.csv"),
+                    include_str!("../../data/samples/lures_sea.csv"),
+                ].concat());
+                text.split(' ').map(str::to_string).collect()
+            });
+            let mut text = String::new();
+            for (word, glue) in picks {
+                text.push_str(&WORDS[word % WORDS.len()]);
+                text.push_str(["", " ", " ", ", "][glue]);
+            }
+            let lex = Lexicon::embedded();
+            let (mut fast, mut full) = (Vec::new(), Vec::new());
+            lex.find(&text, &mut fast);
+            lex.find_exhaustive(&text, &mut full);
+            proptest::prop_assert_eq!(fast, full, "{}", text);
+        }
     }
 
     #[test]

@@ -1318,11 +1318,16 @@ const WINDOW: usize = 40;
 /// "lakh"); bare numbers, years, phone numbers and percentages are not claims.
 pub fn find_pay_claims(text: &str, out: &mut Vec<PayClaim>) {
     // Most fields have no digits at all: skip them unless a word amount could be there.
-    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_digit()) && !text.contains("belasan") {
+    let starts = if memchr::memmem::find(text.as_bytes(), b"belasan").is_some() {
+        &STARTS_ATOM_OR_B
+    } else {
+        &STARTS_ATOM
+    };
+    let Some(first) = next_atom_start(text.as_bytes(), 0, starts) else {
         return;
-    }
+    };
     let script = Script::of(text);
-    let atoms = join_ranges(text, find_atoms(text, script));
+    let atoms = join_ranges(text, find_atoms(text, first, starts, script));
     let mut floor = 0;
     for atom in &atoms {
         floor = floor.min(atom.start);
@@ -1376,13 +1381,25 @@ impl Script {
         if text.is_ascii() {
             return s;
         }
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            // Every character looked for is U+0100 or above, whose first byte is 0xC4 or
-            // above; other bytes (ASCII, Latin-1, continuation bytes) are passed over.
-            if b < 0xC4 {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Runs of ASCII, eight bytes at a time.
+            if let Some(word) = bytes.get(i..i + 8)
+                && u64::from_le_bytes(word.try_into().unwrap_or([0; 8])) & 0x8080_8080_8080_8080
+                    == 0
+            {
+                i += 8;
                 continue;
             }
-            let (c, _) = char_at(text, i);
+            let at = i;
+            i += 1;
+            // Every character looked for is U+0100 or above, whose first byte is 0xC4 or
+            // above; other bytes (ASCII, Latin-1, continuation bytes) are passed over.
+            if bytes[at] < 0xC4 {
+                continue;
+            }
+            let (c, _) = char_at(text, at);
             match c as u32 {
                 0x3040..=0x30FF => s.kana = true,
                 0x3400..=0x4DBF | 0x4E00..=0x9FFF => s.han = true,
@@ -1418,28 +1435,84 @@ struct Atom {
     bare_dollar: bool,
 }
 
-/// Bytes where an amount may start: digits, the 'b' of "belasan", and non-ASCII.
+/// Bytes where an amount may start: ASCII digits and the lead bytes of the other digits
+/// ([`digit_value`]) and of the non-ASCII word amounts ([`WORD_AMOUNTS`]). Nothing else
+/// starts an amount, and skipping it is most of the scan (a test checks the table
+/// against those two).
 static STARTS_ATOM: [bool; 256] = {
-    let mut table = [true; 256];
-    let mut b = 0;
-    while b < 0x80 {
-        table[b] = (b as u8).is_ascii_digit() || b == b'b' as usize;
+    let mut table = [false; 256];
+    let mut b = b'0';
+    while b <= b'9' {
+        table[b as usize] = true;
         b += 1;
+    }
+    // Arabic-Indic (U+066x), extended Arabic-Indic (U+06Fx), U+09xx-U+0Exx digits,
+    // Myanmar and Khmer digits (U+1xxx), and 上 (U+4E0A), 破 (U+7834), 过 (U+8FC7).
+    let leads = [0xD9, 0xDB, 0xE0, 0xE1, 0xE4, 0xE7, 0xE8];
+    let mut i = 0;
+    while i < leads.len() {
+        table[leads[i]] = true;
+        i += 1;
     }
     table
 };
 
-fn find_atoms(text: &str, script: Script) -> Vec<Atom> {
+/// [`STARTS_ATOM`] and the 'b' of "belasan juta", for text that has the word.
+static STARTS_ATOM_OR_B: [bool; 256] = {
+    let mut table = STARTS_ATOM;
+    table[b'b' as usize] = true;
+    table
+};
+
+/// The first byte at or after `from` where an amount may start (per `starts`).
+fn next_atom_start(bytes: &[u8], from: usize, starts: &[bool; 256]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let by_words = !starts[usize::from(b'b')];
+    let mut i = from;
+    loop {
+        // Eight bytes at a time past words with no digit and no byte above ASCII (most
+        // of most text); with 'b' to look for, byte by byte.
+        while let Some(word) = bytes.get(i..i + 8).filter(|_| by_words) {
+            let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+            let low = w & !HIGH;
+            // The high bit of each ASCII byte: at least '0', and at least ':' (the sums
+            // stay below 0x100, so no byte carries into the next).
+            let at_least_0 = low + 0x5050_5050_5050_5050;
+            let at_least_colon = low + 0x4646_4646_4646_4646;
+            let digit = at_least_0 & !at_least_colon & !w & HIGH;
+            if (digit | (w & HIGH)) != 0 {
+                break;
+            }
+            i += 8;
+        }
+        let end = if by_words {
+            (i + 8).min(bytes.len())
+        } else {
+            bytes.len()
+        };
+        let chunk = bytes.get(i..end)?;
+        if let Some(p) = chunk.iter().position(|&b| starts[usize::from(b)]) {
+            return Some(i + p);
+        }
+        if end == bytes.len() {
+            return None;
+        }
+        i = end;
+    }
+}
+
+fn find_atoms(text: &str, first: usize, starts: &[bool; 256], script: Script) -> Vec<Atom> {
     let mut atoms = Vec::new();
-    let (mut i, mut floor) = (0, 0);
+    let (mut i, mut floor) = (first, 0);
     let bytes = text.as_bytes();
     while i < bytes.len() {
-        // ASCII other than digits and the 'b' of "belasan juta" starts nothing.
-        if !STARTS_ATOM[usize::from(bytes[i])] {
-            i += bytes[i..]
-                .iter()
-                .position(|&b| STARTS_ATOM[usize::from(b)])
-                .unwrap_or(bytes.len() - i);
+        // Other bytes start nothing (continuation bytes included: `i` stays on a
+        // character boundary).
+        if !starts[usize::from(bytes[i])] {
+            match next_atom_start(bytes, i, starts) {
+                Some(next) => i = next,
+                None => break,
+            }
             continue;
         }
         let Some(c) = text[i..].chars().next() else {
@@ -2936,7 +3009,54 @@ mod tests {
             }
         }
 
+        /// The claims as found with every character looked at (the scan before
+        /// [`STARTS_ATOM`] skipped what starts no amount).
+        fn claims_looking_everywhere(text: &str) -> Vec<String> {
+            let mut every = [true; 256];
+            for (b, starts) in every.iter_mut().enumerate().take(0x80) {
+                *starts = (b as u8).is_ascii_digit() || b == usize::from(b'b');
+            }
+            let atoms = join_ranges(text, find_atoms(text, 0, &every, Script::of(text)));
+            atoms.iter().map(|a| format!("{a:?}")).collect()
+        }
+
+        fn claims_skipping(text: &str) -> Vec<String> {
+            let starts = if text.contains("belasan") {
+                &STARTS_ATOM_OR_B
+            } else {
+                &STARTS_ATOM
+            };
+            let Some(first) = next_atom_start(text.as_bytes(), 0, starts) else {
+                return Vec::new();
+            };
+            let atoms = join_ranges(text, find_atoms(text, first, starts, Script::of(text)));
+            atoms.iter().map(|a| format!("{a:?}")).collect()
+        }
+
+        #[test]
+        fn atom_starts_cover_every_digit_and_word_amount() {
+            for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+                let starts_word = WORD_AMOUNTS.iter().any(|(w, ..)| w.starts_with(c));
+                if digit_value(c).is_some() || starts_word {
+                    let mut buf = [0; 4];
+                    let lead = usize::from(c.encode_utf8(&mut buf).as_bytes()[0]);
+                    assert!(STARTS_ATOM_OR_B[lead], "{c:?}");
+                    assert!(STARTS_ATOM[lead] || c == 'b', "{c:?}");
+                }
+            }
+        }
+
         proptest! {
+            #[test]
+            fn skipping_finds_what_looking_everywhere_finds(text in noisy()) {
+                prop_assert_eq!(claims_skipping(&text), claims_looking_everywhere(&text));
+            }
+
+            #[test]
+            fn skipping_agrees_on_arbitrary_text(text in any::<String>()) {
+                prop_assert_eq!(claims_skipping(&text), claims_looking_everywhere(&text));
+            }
+
             #[test]
             fn never_panics_on_arbitrary_text(text in any::<String>()) {
                 check_invariants(&text);

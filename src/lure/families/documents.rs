@@ -22,10 +22,10 @@ static KEPT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// One of these is in every match of the rules (searchers built once: vectorised, and
-/// they run over every field).
-static GUARD_WORDS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::new(|| {
-    ["passport", "id card", "identity card", "national id"].map(memchr::memmem::Finder::new)
+/// One of these is in every match of the rules: looked for in one vectorised pass (it
+/// runs over every field).
+static GUARD_WORDS: LazyLock<Option<aho_corasick::packed::Searcher>> = LazyLock::new(|| {
+    aho_corasick::packed::Searcher::new(["passport", "id card", "identity card", "national id"])
 });
 
 /// Detector for [`Family::Documents`].
@@ -41,7 +41,8 @@ impl LureDetector for DocumentsDetector {
         scan.lexicon_evidence(Family::Documents, out);
         // Cheap guard: both rules need one of these words.
         let text = scan.norm.as_str().as_bytes();
-        if GUARD_WORDS.iter().any(|w| w.find(text).is_some()) {
+        // (Without the vectorised searcher, on CPUs that lack it: no guard.)
+        if GUARD_WORDS.as_ref().is_none_or(|g| g.find(text).is_some()) {
             super::rule_evidence(
                 scan,
                 Family::Documents,
