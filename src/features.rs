@@ -85,12 +85,13 @@ pub struct Extractor<'l> {
 }
 
 /// The buckets a model weighs, as a prefilter: one bit per bucket's low
-/// [`FILTER_BITS`] bits (128 KiB). It may also pass other buckets (those sharing low
-/// bits: 8% of the rest for the default model's ~87,000 terms), never drops one of its
+/// [`FILTER_BITS`] bits (256 KiB). It may also pass other buckets (those sharing low
+/// bits: 4% of the rest for the default model's ~87,000 terms), never drops one of its
 /// own; the model's own lookup leaves the extras out, so scores are exact. Each n-gram
 /// it drops saves a sort slot and, above all, a model lookup that waits on memory: with
 /// 17 bits (16 KiB, in the L1 cache) it passed about half of the other buckets, and
-/// `text_part` took 12% of a one-thread run instead of 9%. On EMSCAD-like feeds most
+/// `text_part` took 12% of a one-thread run instead of 9%; 20 bits to 21 saved ~5% more
+/// of the n-gram stage. On EMSCAD-like feeds most
 /// n-grams are model terms anyway (a helper counted 758 of 942 per advert), so an
 /// exact index was tried and cost more than it saved.
 #[derive(Debug, Clone, Default)]
@@ -99,7 +100,7 @@ pub struct BucketFilter {
 }
 
 /// Bits of a bucket the [`BucketFilter`] looks at.
-pub const FILTER_BITS: u32 = 20;
+pub const FILTER_BITS: u32 = 21;
 
 impl BucketFilter {
     /// A filter passing every one of `buckets`.
