@@ -2,9 +2,9 @@
 //!
 //! A reader thread parses records into chunks and hands them over a bounded channel;
 //! each chunk is scored across all cores with rayon and emitted in order while the next
-//! one is scored. At most a few
-//! chunks are in memory at once, so memory stays flat however long the feed. Every
-//! record read becomes exactly one [`Outcome`]: scored or rejected, never dropped.
+//! one is scored. At most a few chunks are in memory at once, so memory stays flat
+//! however long the feed. Every record read becomes exactly one [`Outcome`]: scored or
+//! rejected, never dropped.
 
 use std::cell::RefCell;
 use std::sync::mpsc;

@@ -91,9 +91,9 @@ pub struct Extractor<'l> {
 /// it drops saves a sort slot and, above all, a model lookup that waits on memory: with
 /// 17 bits (16 KiB, in the L1 cache) it passed about half of the other buckets, and
 /// `text_part` took 12% of a one-thread run instead of 9%; 20 bits to 21 saved ~5% more
-/// of the n-gram stage. On EMSCAD-like feeds most
-/// n-grams are model terms anyway (a helper counted 758 of 942 per advert), so an
-/// exact index was tried and cost more than it saved.
+/// of the n-gram stage. On EMSCAD-like feeds most n-grams are model terms anyway (a
+/// helper counted 758 of 942 per advert), so an exact index was tried and cost more
+/// than it saved.
 #[derive(Debug, Clone, Default)]
 pub struct BucketFilter {
     bits: Vec<u64>,

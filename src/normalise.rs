@@ -1429,7 +1429,9 @@ impl Rewrite {
                 continue;
             }
             // Only words mixing scripts or holding digits/symbols can change.
-            if non_ascii && ascii_letters > 0 {
+            let leet = symbols && ascii_letters >= 2;
+            // Without the shortcuts, every candidate word is read unit by unit.
+            if (non_ascii && ascii_letters > 0) || (leet && !SHORTCUTS) {
                 self.word.clear();
                 let mut p = start;
                 while let Some((u, len)) = src.unit(p).filter(|_| p < end) {
@@ -1439,17 +1441,7 @@ impl Rewrite {
                 if fix_word(&mut self.word, before_domain(&src, end)) {
                     self.out.replace(&src, &mut copied, start, end, &self.word);
                 }
-            } else if symbols && ascii_letters >= 2 && !SHORTCUTS {
-                self.word.clear();
-                let mut p = start;
-                while let Some((u, len)) = src.unit(p).filter(|_| p < end) {
-                    self.word.push(u);
-                    p += len;
-                }
-                if fix_word(&mut self.word, before_domain(&src, end)) {
-                    self.out.replace(&src, &mut copied, start, end, &self.word);
-                }
-            } else if symbols && ascii_letters >= 2 {
+            } else if leet {
                 // An ASCII word: only leetspeak can change it, which reads the characters
                 // alone, so their original ranges are looked up only if it does.
                 self.word.clear();
@@ -2418,16 +2410,6 @@ mod tests {
 
     proptest! {
         #[test]
-        fn shortcuts_change_nothing_for_any_string(s in any::<String>()) {
-            check_shortcuts(&s)?;
-        }
-
-        #[test]
-        fn shortcuts_change_nothing_for_messy_text(s in messy_text()) {
-            check_shortcuts(&s)?;
-        }
-
-        #[test]
         fn shortcuts_change_nothing_for_advert_text(s in advert_text()) {
             check_shortcuts(&s)?;
             check_spans(&s)?;
@@ -2543,13 +2525,15 @@ mod tests {
 
     proptest! {
         #[test]
-        fn spans_valid_for_any_string(s in any::<String>()) {
+        fn spans_valid_and_shortcuts_exact_for_any_string(s in any::<String>()) {
             check_spans(&s)?;
+            check_shortcuts(&s)?;
         }
 
         #[test]
-        fn spans_valid_for_messy_text(s in messy_text()) {
+        fn spans_valid_and_shortcuts_exact_for_messy_text(s in messy_text()) {
             check_spans(&s)?;
+            check_shortcuts(&s)?;
         }
 
         #[test]

@@ -13,9 +13,8 @@
 //! What it does not do: no dictionary word segmentation, stemming or stop words, and it
 //! does not normalise (run [`crate::normalise`] first). It allocates nothing.
 //!
-//! Two ways in, the same tokens: [`Tokens`] iterates (hot loops use it, so that their
-//! body is compiled into the scan), [`for_each_token`] calls back once per token, in
-//! text order. Neither allocates.
+//! [`Tokens`] iterates over the tokens in text order (an iterator, so that a caller's
+//! loop body is compiled into the scan) and allocates nothing.
 
 use unicode_normalization::char::is_combining_mark;
 
@@ -50,13 +49,6 @@ pub struct Token<'a> {
 /// The placeholders [`crate::normalise`] writes for EMSCAD's anonymised links, addresses
 /// and phone numbers.
 const PLACEHOLDERS: [&[u8]; 3] = [b"#url#", b"#email#", b"#phone#"];
-
-/// Calls `f` for each token of `text` in order (by start offset).
-pub fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
-    for tok in Tokens::new(text) {
-        f(tok);
-    }
-}
 
 /// The tokens of a text, in order (by start offset). An iterator rather than only a
 /// callback, so that a caller's loop body is compiled into the tokeniser's loop: the
@@ -265,9 +257,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn toks(text: &str) -> Vec<(&str, TokenKind)> {
-        let mut v = Vec::new();
-        for_each_token(text, |t| v.push((t.text, t.kind)));
-        v
+        Tokens::new(text).map(|t| (t.text, t.kind)).collect()
     }
 
     fn texts(text: &str) -> Vec<&str> {
@@ -382,20 +372,16 @@ mod tests {
 
     fn check_tokens(s: &str) -> Result<(), TestCaseError> {
         let mut prev_start = 0;
-        let mut err = None;
-        for_each_token(s, |t| {
+        for t in Tokens::new(s) {
             let ok = t.start < t.end
                 && t.end <= s.len()
                 && s.is_char_boundary(t.start)
                 && s.is_char_boundary(t.end)
                 && s.get(t.start..t.end) == Some(t.text)
                 && t.start >= prev_start;
-            if !ok && err.is_none() {
-                err = Some(format!("{t:?} after start {prev_start}"));
-            }
+            prop_assert!(ok, "{:?} after start {}", t, prev_start);
             prev_start = t.start;
-        });
-        prop_assert!(err.is_none(), "{:?}", err);
+        }
         Ok(())
     }
 
@@ -428,9 +414,9 @@ mod tests {
         let corpus = advert.repeat(10_000_000 / advert.len() + 1);
         let t = std::time::Instant::now();
         let mut n = 0usize;
-        for_each_token(std::hint::black_box(&corpus), |tok| {
-            n += tok.end - tok.start
-        });
+        for tok in Tokens::new(std::hint::black_box(&corpus)) {
+            n += tok.end - tok.start;
+        }
         let secs = t.elapsed().as_secs_f64();
         eprintln!(
             "tokenised {:.0} MB/s ({n})",

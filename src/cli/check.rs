@@ -35,8 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if text.trim().is_empty() {
         anyhow::bail!("the advert is empty: give its text as an argument or on stdin");
     }
-    let model = args.model.load_model()?;
-    let lexicon = args.model.load_lexicon()?;
+    let (model, lexicon) = args.model.load()?;
     let scorer = Scorer::new(&model, lexicon.get());
     let why = scorer.explain(&Ad::from_text("text", text));
     let mut out = std::io::stdout().lock();

@@ -40,7 +40,21 @@ impl LexiconChoice {
 }
 
 impl ModelArgs {
-    pub fn load_model(&self) -> anyhow::Result<LureModel> {
+    /// The model and the lexicons, loaded on two threads at once: inflating and parsing
+    /// the one and compiling the other are most of a short run's start-up.
+    pub fn load(&self) -> anyhow::Result<(LureModel, LexiconChoice)> {
+        let (model, lexicon) = std::thread::scope(|s| {
+            let model = s.spawn(|| self.load_model());
+            let lexicon = self.load_lexicon();
+            let model = model
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (model, lexicon)
+        });
+        Ok((model?, lexicon?))
+    }
+
+    fn load_model(&self) -> anyhow::Result<LureModel> {
         let model = match &self.model {
             Some(p) => {
                 LureModel::load(p).with_context(|| format!("loading model {}", p.display()))?

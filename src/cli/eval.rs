@@ -81,8 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         lexicons: args.lexicons.clone(),
         prevalence: None,
     };
-    let model = model_args.load_model()?;
-    let lexicon = model_args.load_lexicon()?;
+    let (model, lexicon) = model_args.load()?;
     let data = super::common::read_labelled(&args.data, &args.input, &args.labels)?;
     let n = data.ads.len();
     let positives = data.positives();

@@ -56,17 +56,7 @@ enum OutputFormat {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    // The model (inflate and parse) and the lexicons (parse and compile) load on two
-    // cores at once: together they are a noticeable share of a short run.
-    let (model, lexicon) = std::thread::scope(|s| {
-        let model = s.spawn(|| args.model.load_model());
-        let lexicon = args.model.load_lexicon();
-        let model = model
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (model, lexicon)
-    });
-    let (model, lexicon) = (model?, lexicon?);
+    let (model, lexicon) = args.model.load()?;
     // The language guess is costly: only JSONL output and --explain show it.
     let scorer = Scorer::new(&model, lexicon.get())
         .with_language(args.explain || args.output_format == OutputFormat::Jsonl);

@@ -117,7 +117,7 @@ pub struct Lexicon {
 }
 
 /// The next [`Lexicon`]'s id.
-static NEXT_LEXICON_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+static NEXT_LEXICON_ID: AtomicU64 = AtomicU64::new(1);
 
 #[derive(Debug)]
 struct PhraseSpec {
@@ -313,9 +313,15 @@ impl RegexSpec {
                 .unwrap_or_else(|e| panic!("lexicon regex {:?}: {e}", self.pattern))
         })
     }
-}
 
-impl RegexSpec {
+    /// The pattern as a forward lazy DFA, built on first use (`None` if it does not
+    /// build as one).
+    fn forward(&self) -> Option<&hybrid::dfa::DFA> {
+        self.forward
+            .get_or_init(|| hybrid::dfa::DFA::new(&self.pattern).ok())
+            .as_ref()
+    }
+
     /// The end of the match anchored at `start`, as [`RegexSpec::anchored`] finds it,
     /// by the lazy DFA when it builds and does not give up. `cache` is this regex's.
     fn anchored_end(
@@ -325,10 +331,7 @@ impl RegexSpec {
         cache: &mut Option<hybrid::dfa::Cache>,
     ) -> Option<usize> {
         let haystack = &text[start..];
-        let forward = self
-            .forward
-            .get_or_init(|| hybrid::dfa::DFA::new(&self.pattern).ok());
-        if let Some(dfa) = forward {
+        if let Some(dfa) = self.forward() {
             let cache = cache.get_or_insert_with(|| dfa.create_cache());
             if let Some(end) = dfa_anchored_end(dfa, cache, haystack.as_bytes()) {
                 return end.map(|end| start + end);
@@ -336,9 +339,7 @@ impl RegexSpec {
         }
         self.anchored().find(haystack).map(|m| start + m.end())
     }
-}
 
-impl RegexSpec {
     /// Whether a match of this regex that starts with `prefix` can have `next` as its
     /// next byte, or end before it: whether the lazy DFA, after the prefix and `next`,
     /// is anywhere but its dead state. `true` when the DFA cannot tell.
@@ -348,16 +349,11 @@ impl RegexSpec {
         next: u8,
         cache: &mut Option<hybrid::dfa::Cache>,
     ) -> bool {
-        let forward = self
-            .forward
-            .get_or_init(|| hybrid::dfa::DFA::new(&self.pattern).ok());
-        let Some(dfa) = forward else {
+        let Some(dfa) = self.forward() else {
             return true;
         };
         let cache = cache.get_or_insert_with(|| dfa.create_cache());
-        let anchored =
-            regex_automata::util::start::Config::new().anchored(regex_automata::Anchored::Yes);
-        let Ok(mut state) = dfa.start_state(cache, &anchored) else {
+        let Ok(mut state) = anchored_start(dfa, cache) else {
             return true;
         };
         for &byte in prefix.iter().chain([&next]) {
@@ -371,6 +367,16 @@ impl RegexSpec {
     }
 }
 
+/// The state of `dfa` before the first byte of a search anchored where it starts.
+fn anchored_start(
+    dfa: &hybrid::dfa::DFA,
+    cache: &mut hybrid::dfa::Cache,
+) -> std::result::Result<hybrid::LazyStateID, regex_automata::hybrid::StartError> {
+    let anchored =
+        regex_automata::util::start::Config::new().anchored(regex_automata::Anchored::Yes);
+    dfa.start_state(cache, &anchored)
+}
+
 /// The end of the leftmost-first match of `dfa` anchored at the start of `haystack`, as
 /// `try_search_fwd` finds it, without its per-search set-up (most attempts end within a
 /// few bytes); `None` when the DFA gives up (the caller then asks the regex).
@@ -379,9 +385,7 @@ fn dfa_anchored_end(
     cache: &mut hybrid::dfa::Cache,
     haystack: &[u8],
 ) -> Option<Option<usize>> {
-    let anchored =
-        regex_automata::util::start::Config::new().anchored(regex_automata::Anchored::Yes);
-    let mut state = dfa.start_state(cache, &anchored).ok()?;
+    let mut state = anchored_start(dfa, cache).ok()?;
     let mut end = None;
     for (at, &byte) in haystack.iter().enumerate() {
         state = dfa.next_state(cache, state, byte).ok()?;
@@ -573,7 +577,7 @@ impl Lexicon {
             passes: (0..=u8::MAX).map(|_| OnceLock::new()).collect(),
             built: Mutex::new(HashMap::new()),
             reference: OnceLock::new(),
-            id: NEXT_LEXICON_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id: NEXT_LEXICON_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -1050,6 +1054,15 @@ fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     !joins(before, inner_first) && !joins(after, inner_last)
 }
 
+/// The project's written sample files in 15 languages and scripts, for the matchers'
+/// tests (this module's and the automaton's).
+#[cfg(test)]
+const SAMPLE_FILES: [&str; 3] = [
+    include_str!("../../data/samples/multilingual.csv"),
+    include_str!("../../data/samples/hard_cases.csv"),
+    include_str!("../../data/samples/lures_sea.csv"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1173,13 +1186,9 @@ mod tests {
         // for each text's scripts, regexes found by their prefixes, find exactly what
         // every entry finds with one alternation of all regexes.
         let lex = Lexicon::embedded();
-        let samples = [
-            include_str!("../../data/samples/multilingual.csv"),
-            include_str!("../../data/samples/hard_cases.csv"),
-        ];
         let (mut fast, mut full) = (Vec::new(), Vec::new());
         let mut found = 0;
-        for line in samples.iter().flat_map(|s| s.lines()) {
+        for line in SAMPLE_FILES[..2].iter().flat_map(|s| s.lines()) {
             let text = normalise_str(line);
             fast.clear();
             full.clear();
@@ -1253,12 +1262,7 @@ mod tests {
     fn split_walks_find_what_one_walk_finds() {
         // Texts of every length around the split thresholds, and whole sample files.
         let lex = Lexicon::embedded();
-        let samples = [
-            include_str!("../../data/samples/multilingual.csv"),
-            include_str!("../../data/samples/hard_cases.csv"),
-            include_str!("../../data/samples/lures_sea.csv"),
-        ];
-        let mut texts: Vec<String> = samples.iter().map(|s| normalise_str(s)).collect();
+        let mut texts: Vec<String> = SAMPLE_FILES.iter().map(|s| normalise_str(s)).collect();
         let long = texts.concat();
         let mut cut = 0;
         while cut < long.len().min(3000) {
@@ -1298,11 +1302,7 @@ mod tests {
             picks in proptest::collection::vec((0usize..100_000, 0usize..4), 1..40)
         ) {
             static WORDS: LazyLock<Vec<String>> = LazyLock::new(|| {
-                let text = normalise_str(&[
-                    include_str!("../../data/samples/multilingual.csv"),
-                    include_str!("../../data/samples/hard_cases.csv"),
-                    include_str!("../../data/samples/lures_sea.csv"),
-                ].concat());
+                let text = normalise_str(&SAMPLE_FILES.concat());
                 text.split(' ').map(str::to_string).collect()
             });
             let mut text = String::new();

@@ -94,15 +94,10 @@ impl LureDetector for ContactDetector {
         if app_link_possible(bytes) {
             super::rule_evidence(scan, Family::Contact, &[("app link", &APP_LINK)], out);
         }
-        let at = memchr::memchr(b'@', bytes).is_some();
-        if (at
-            || memchr::memchr2(b':', b'+', bytes).is_some()
-            || memchr::memmem::find(bytes, "：".as_bytes()).is_some())
-            && app_handle_possible(text)
-        {
+        if app_handle_possible(text) {
             super::rule_evidence(scan, Family::Contact, &[("app handle", &APP_HANDLE)], out);
         }
-        if at {
+        if memchr::memchr(b'@', bytes).is_some() {
             super::rule_evidence(scan, Family::Contact, &[("free mail", &FREE_MAIL)], out);
         }
     }
@@ -122,6 +117,9 @@ mod tests {
         assert!(!FREE_MAIL.is_match("cv to hr@acme-corp.com"));
         assert!(!APP_HANDLE.is_match("we use line managers"));
         assert!(app_handle_possible("wechat id: abc_123"));
+        // '=' alone is a separator too (an older, coarser guard skipped such fields).
+        assert!(app_handle_possible("line id = hr_kh88"));
+        assert!(APP_HANDLE.is_match("line id = hr_kh88"));
         assert!(!app_handle_possible(
             "requirements: team managers and staff"
         ));

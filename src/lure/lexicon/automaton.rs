@@ -304,11 +304,7 @@ mod tests {
             .map(|e| crate::normalise::normalise_str(&e.pattern))
             .collect();
         let patterns: Vec<&str> = patterns.iter().map(|s| s.as_str()).collect();
-        for file in [
-            include_str!("../../../data/samples/multilingual.csv"),
-            include_str!("../../../data/samples/hard_cases.csv"),
-            include_str!("../../../data/samples/lures_sea.csv"),
-        ] {
+        for file in super::super::SAMPLE_FILES {
             let text = crate::normalise::normalise_str(file);
             assert_eq!(ours(&patterns, &text), crate_s(&patterns, &text));
         }
