@@ -9,6 +9,7 @@ pub mod cv;
 pub mod dense;
 pub mod priors;
 pub mod rowspace;
+pub mod scoring;
 pub mod train;
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::features::{AdFeatures, BucketFilter, HASH_BITS, HASH_SEED, META_LEN, META_NAMES};
 use crate::lure::Family;
 
+pub use scoring::ScoringTable;
 pub use train::{LabelledAds, TrainParams, TrainReport, ValidTrainParams};
 
 /// The model format this build reads and writes.
@@ -102,9 +104,17 @@ impl TextSpace {
     pub fn text_part(&self, table: &ScoringTable, terms: &[(u32, f32)]) -> f64 {
         // One lookup per term (the scoring hot path), giving idf and weight together: the
         // normaliser and the share come from the same sums as the dot product.
+        // The slots are fetched this many terms ahead, so that several probes' cache
+        // misses overlap instead of each stalling the loop.
+        // 16 took text_part from ~18% to ~11.5% of a one-thread run's samples (8: 12.8%,
+        // 32: 13.6%, 0: 19.5%).
+        const AHEAD: usize = 16;
         let (mut squares, mut dot) = (0.0f32, 0.0f64);
-        for &(b, n) in terms {
-            if let Some(&(idf, weight)) = table.get(&b) {
+        for (i, &(b, n)) in terms.iter().enumerate() {
+            if let Some(&(ahead, _)) = terms.get(i + AHEAD) {
+                table.prefetch(ahead);
+            }
+            if let Some((idf, weight)) = table.get(b) {
                 let v = sublinear_tf(n) * idf;
                 squares += v * v;
                 dot += f64::from(v * weight);
@@ -136,9 +146,6 @@ impl TextSpace {
 fn sublinear_tf(n: f32) -> f32 {
     if n == 1.0 { 1.0 } else { 1.0 + n.ln() }
 }
-
-/// Bucket → (idf, weight) of a model's text terms: what scoring reads, in one probe.
-pub type ScoringTable = HashMap<u32, (f32, f32), std::hash::BuildHasherDefault<IdentityHasher>>;
 
 /// Bucket → column, with a pass-through hasher (buckets are hashes already).
 pub type BucketLookup = HashMap<u32, u32, std::hash::BuildHasherDefault<IdentityHasher>>;
@@ -418,13 +425,13 @@ impl LureModel {
     }
 
     pub(crate) fn rebuild_lookup(&mut self) {
-        self.scoring = self
-            .text
-            .buckets
-            .iter()
-            .zip(self.text.idf.iter().zip(&self.text.weights))
-            .map(|(&b, (&idf, &w))| (b, (idf, w)))
-            .collect();
+        self.scoring = ScoringTable::new(
+            self.text
+                .buckets
+                .iter()
+                .zip(self.text.idf.iter().zip(&self.text.weights))
+                .map(|(&b, (&idf, &w))| (b, idf, w)),
+        );
         self.filter = BucketFilter::new(self.text.buckets.iter().copied());
     }
 
@@ -496,8 +503,9 @@ impl LureModel {
 
     /// Scores an advert's features, with the parts of the score.
     pub fn score(&self, f: &AdFeatures) -> Score {
-        let (text_part, meta_part, _) = self.parts(f);
-        let raw_logit = self.raw_logit(f);
+        // One pass over the terms: `raw_logit` would take the parts again.
+        let (text_part, meta_part, fam) = self.parts(f);
+        let raw_logit = self.intercept + text_part + meta_part + fam;
         let probability = self.probability_from_raw(raw_logit);
         let families = Family::ALL
             .iter()
@@ -524,8 +532,8 @@ impl LureModel {
         let known = || {
             f.terms.iter().filter_map(|&(b, n)| {
                 self.scoring
-                    .get(&b)
-                    .map(|&(idf, weight)| (b, sublinear_tf(n) * idf, weight))
+                    .get(b)
+                    .map(|(idf, weight)| (b, sublinear_tf(n) * idf, weight))
             })
         };
         let norm = known().map(|(_, v, _)| v * v).sum::<f32>().sqrt();
