@@ -130,7 +130,7 @@ impl ScoringTable {
     }
 
     /// The idf and weight of a bucket, if the model has it.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, bucket: u32) -> Option<(f32, f32)> {
         let mut l = self.home(bucket);
         loop {
@@ -150,7 +150,7 @@ impl ScoringTable {
                 }
                 let idf = match self.idf.get((key >> HASH_BITS) as usize) {
                     Some(&idf) => idf,
-                    None => *self.rare.get(&bucket)?,
+                    None => self.rare_idf(bucket)?,
                 };
                 return Some((idf, weight));
             }
@@ -159,6 +159,14 @@ impl ScoringTable {
             }
             l = (l + 1) & (self.lines.len() - 1);
         }
+    }
+
+    /// The idf of a bucket whose slot has [`RARE_IDF`] (out of line: 69 of the default
+    /// model's terms).
+    #[cold]
+    #[inline(never)]
+    fn rare_idf(&self, bucket: u32) -> Option<f32> {
+        self.rare.get(&bucket).copied()
     }
 
     /// Starts fetching `bucket`'s home line into the cache, for a [`ScoringTable::get`]
