@@ -156,6 +156,9 @@ static SMALL_TF: std::sync::LazyLock<[f32; 64]> =
 /// [`sublinear_tf`], from `table` ([`SMALL_TF`]) when `n` is a whole count in it.
 #[inline]
 fn small_tf(table: &[f32; 64], n: f32) -> f32 {
+    if n == 1.0 {
+        return 1.0;
+    }
     let k = n as usize;
     match table.get(k) {
         Some(&tf) if k as f32 == n => tf,

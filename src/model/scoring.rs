@@ -24,8 +24,9 @@ pub struct ScoringTable {
     lines: Vec<Line>,
     /// `32 - log2(lines.len())`: the hash's top bits pick the home line.
     shift: u32,
-    /// The commonest idf values, by a slot's index.
-    idf: Vec<f32>,
+    /// The commonest idf values, by a slot's index (0 past them: a fixed size needs no
+    /// bounds check).
+    idf: Box<[f32; 256]>,
     /// The idf of buckets whose slot has [`RARE_IDF`].
     rare: HashMap<u32, f32>,
 }
@@ -39,7 +40,7 @@ struct Line {
     weights: [f32; SLOTS],
 }
 
-/// Slots per line.
+/// Slots per line (one byte each in [`ScoringTable::get`]'s hit mask, a `u64`).
 const SLOTS: usize = 8;
 
 /// The bucket bits of a key (hashed buckets lie below 2^`HASH_BITS` = 2^24).
@@ -91,12 +92,12 @@ impl ScoringTable {
         let mut table = ScoringTable {
             lines: vec![EMPTY_LINE; lines],
             shift: 32 - lines.trailing_zeros(),
-            idf: common
-                .iter()
-                .map(|&(bits, _)| f32::from_bits(bits))
-                .collect(),
+            idf: Box::new([0.0; 256]),
             rare: HashMap::new(),
         };
+        for (slot, &(bits, _)) in table.idf.iter_mut().zip(&common) {
+            *slot = f32::from_bits(bits);
+        }
         for (bucket, idf, weight) in terms {
             let i = match index.get(&idf.to_bits()) {
                 Some(&i) => i,
@@ -135,24 +136,24 @@ impl ScoringTable {
         let mut l = self.home(bucket);
         loop {
             let line = self.lines.get(l)?;
-            // All eight compared without a branch (the compiler makes it SIMD).
-            let mut hits = 0u32;
-            for (j, &k) in line.keys.iter().enumerate() {
-                hits |= u32::from(k & BUCKET_MASK == bucket) << j;
-            }
+            // All eight compared without a branch, one byte each (the compiler makes it
+            // SIMD compares and a pack).
+            let hits = u64::from_le_bytes(std::array::from_fn(|j| {
+                u8::from(line.keys[j] & BUCKET_MASK == bucket)
+            }));
             if hits != 0 {
-                // The first hit: an empty slot only for bucket 2^24 - 1, and only where
-                // no slot before it in the line held it, i.e. it is absent.
-                let j = hits.trailing_zeros() as usize;
-                let (&key, &weight) = line.keys.get(j).zip(line.weights.get(j))?;
-                if key == EMPTY {
-                    return None;
+                let j = (hits.trailing_zeros() / 8) as usize % SLOTS;
+                let key = line.keys[j];
+                let i = key >> HASH_BITS;
+                if i >= RARE_IDF {
+                    // The first hit: an empty slot only for bucket 2^24 - 1, and only
+                    // where no slot before it in the line held it, i.e. it is absent.
+                    if key == EMPTY {
+                        return None;
+                    }
+                    return Some((self.rare_idf(bucket)?, line.weights[j]));
                 }
-                let idf = match self.idf.get((key >> HASH_BITS) as usize) {
-                    Some(&idf) => idf,
-                    None => self.rare_idf(bucket)?,
-                };
-                return Some((idf, weight));
+                return Some((self.idf[i as usize], line.weights[j]));
             }
             if line.keys[SLOTS - 1] == EMPTY {
                 return None;
