@@ -71,19 +71,20 @@ impl ScoringTable {
             .into_iter()
             .filter(|&(b, _, _)| b <= BUCKET_MASK)
             .collect();
-        // The commonest idf values get an index (ties by value, so builds agree).
-        let mut counts: HashMap<u32, usize> = HashMap::new();
-        for &(_, idf, _) in &terms {
-            *counts.entry(idf.to_bits()).or_default() += 1;
-        }
-        let mut common: Vec<(u32, usize)> = counts.into_iter().collect();
-        common.sort_unstable_by_key(|&(bits, n)| (std::cmp::Reverse(n), bits));
-        common.truncate(RARE_IDF as usize);
-        let index: HashMap<u32, u32> = common
-            .iter()
-            .zip(0..)
-            .map(|(&(bits, _), i)| (bits, i))
+        // The commonest idf values get an index (ties by value, so builds agree). Sorted
+        // and counted rather than hashed: this runs at every start.
+        let mut bits: Vec<u32> = terms.iter().map(|t| t.1.to_bits()).collect();
+        bits.sort_unstable();
+        let mut common: Vec<(usize, u32)> = bits
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run.len(), run[0]))
             .collect();
+        common.sort_unstable_by_key(|&(n, bits)| (std::cmp::Reverse(n), bits));
+        common.truncate(RARE_IDF as usize);
+        // By value, for a binary search per term.
+        let mut index: Vec<(u32, u32)> =
+            common.iter().zip(0..).map(|(&(_, b), i)| (b, i)).collect();
+        index.sort_unstable();
         // At least 1.5 slots per term: few full lines, and never a full table.
         let lines = (terms.len() * 3 / 2)
             .div_ceil(SLOTS)
@@ -95,13 +96,13 @@ impl ScoringTable {
             idf: Box::new([0.0; 256]),
             rare: HashMap::new(),
         };
-        for (slot, &(bits, _)) in table.idf.iter_mut().zip(&common) {
+        for (slot, &(_, bits)) in table.idf.iter_mut().zip(&common) {
             *slot = f32::from_bits(bits);
         }
         for (bucket, idf, weight) in terms {
-            let i = match index.get(&idf.to_bits()) {
-                Some(&i) => i,
-                None => {
+            let i = match index.binary_search_by_key(&idf.to_bits(), |e| e.0) {
+                Ok(at) => index[at].1,
+                Err(_) => {
                     table.rare.insert(bucket, idf);
                     RARE_IDF
                 }
