@@ -16,7 +16,9 @@
 //! The phrases and the regexes' literal prefixes share one automaton (`automaton`, built
 //! here for a compact table); a regex is tried, anchored, only where one of its prefixes
 //! is found and the byte after it can continue a match (learnt from the regex's lazy DFA),
-//! and tried by that lazy DFA with a per-thread cache rather than by `Regex::find`.
+//! and one of its held literals (a string every match holds after its prefix, such as
+//! "passport" in "send ... passport copy") is found at or after it, and tried by that lazy
+//! DFA with a per-thread cache rather than by `Regex::find`.
 //! [`Lexicon::find_exhaustive`] does none of this, for the tests to compare against.
 
 use std::collections::HashMap;
@@ -93,6 +95,11 @@ pub struct FindScratch {
 struct RegexScratch {
     /// (start, index into the pass's [`RegexPass::entries`]).
     starts: Vec<(usize, u32)>,
+    /// By index into the pass's [`RegexPass::entries`]: one past the last start of one of
+    /// the regex's held literals ([`RegexSpec::held`]) in the text, 0 when there is none.
+    held_after: Vec<usize>,
+    /// The indices of `held_after` that are not 0.
+    held_found: Vec<u32>,
     /// By regex (index into [`Lexicon::regexes`]), for the lexicon `caches_of` (its `id`).
     caches: Vec<Option<hybrid::dfa::Cache>>,
     caches_of: u64,
@@ -143,6 +150,9 @@ struct RegexSpec {
     /// Every match starts with one of these strings, and depends on nothing before its
     /// start (no assertions); `None` when that is not known.
     prefixes: Option<Vec<String>>,
+    /// Every match holds one of these strings (after its first item, so seldom just where
+    /// it starts); `None` when that is not known.
+    held: Option<Vec<String>>,
 }
 
 /// The matchers for one set of entries.
@@ -170,6 +180,9 @@ enum Target {
     /// A literal that the regex at index `regex` into [`RegexPass::entries`] starts
     /// with; `follow` indexes [`Pass::follows`].
     RegexStart { regex: u32, follow: u32 },
+    /// A literal that every match of the regex at index `regex` into [`RegexPass::entries`]
+    /// holds: no match can start after the last one in the text.
+    Held { regex: u32 },
 }
 
 /// How many parts of a long text [`Lexicon::walk`] walks at once.
@@ -268,14 +281,24 @@ impl Pass {
         // When every regex has literal prefixes, the phrase automaton finds where one may
         // start, and no alternation of all regexes has to run over the whole text.
         let by_prefix = by_prefix && regexes.iter().all(|(_, r)| r.prefixes.is_some());
+        let mut prefixes = 0;
         if by_prefix {
             for (i, (_, r)) in regexes.iter().enumerate() {
                 for prefix in r.prefixes.iter().flatten() {
                     patterns.push(prefix);
                     targets.push(Target::RegexStart {
                         regex: i as u32,
-                        follow: (patterns.len() - phrases.len() - 1) as u32,
+                        follow: prefixes,
                     });
+                    prefixes += 1;
+                }
+            }
+            // A regex is tried where a prefix is found only when one of its held literals
+            // comes at or after it: most tries found nothing, many after a long walk.
+            for (i, (_, r)) in regexes.iter().enumerate() {
+                for literal in r.held.iter().flatten() {
+                    patterns.push(literal);
+                    targets.push(Target::Held { regex: i as u32 });
                 }
             }
         }
@@ -288,9 +311,7 @@ impl Pass {
             line: 0,
             reason: "too many phrases for one automaton".into(),
         })?;
-        let follows = (phrases.len()..patterns.len())
-            .map(|_| Follow::default())
-            .collect();
+        let follows = (0..prefixes).map(|_| Follow::default()).collect();
         Ok(Pass {
             automaton,
             targets,
@@ -416,6 +437,8 @@ struct RegexPass {
     any: Option<Regex>,
     /// The entries, as indices into [`Lexicon::regexes`].
     entries: Vec<u32>,
+    /// By entry: whether its held literals are looked for ([`Target::Held`]).
+    checks_held: Vec<bool>,
 }
 
 impl RegexPass {
@@ -442,6 +465,10 @@ impl RegexPass {
             Some(any)
         };
         Ok(Some(RegexPass {
+            checks_held: specs
+                .iter()
+                .map(|(_, r)| by_prefix && r.held.is_some())
+                .collect(),
             any,
             entries: specs.iter().map(|&(i, _)| i).collect(),
         }))
@@ -557,7 +584,9 @@ impl Lexicon {
                 }
                 PatternKind::Regex => {
                     let shape = shape::parse(&e.pattern);
+                    let held = shape.as_ref().and_then(shape::held_literals);
                     regexes.push(RegexSpec {
+                        held,
                         entry: i as u32,
                         anchored: OnceLock::new(),
                         forward: OnceLock::new(),
@@ -702,6 +731,7 @@ impl Lexicon {
                         text,
                         regexes,
                         regex_starts,
+                        &scratch.regex.held_after,
                         &mut scratch.regex.caches,
                         out,
                     );
@@ -729,6 +759,14 @@ impl Lexicon {
         }
         if regex.caches.len() < self.regexes.len() {
             regex.caches.resize_with(self.regexes.len(), || None);
+        }
+        for &i in &regex.held_found {
+            regex.held_after[i as usize] = 0;
+        }
+        regex.held_found.clear();
+        let in_pass = pass.regexes.as_ref().map_or(0, |r| r.entries.len());
+        if regex.held_after.len() < in_pass {
+            regex.held_after.resize(in_pass, 0);
         }
         let (table, classes, shift) = pass.automaton.parts();
         match table {
@@ -881,6 +919,15 @@ impl Lexicon {
                     }
                     regex.starts.push((start, i));
                 }
+                Target::Held { regex: i } => {
+                    // (`walk` sized `held_after`.)
+                    if let Some(after) = regex.held_after.get_mut(i as usize) {
+                        if *after == 0 {
+                            regex.held_found.push(i);
+                        }
+                        *after = (*after).max(start + 1);
+                    }
+                }
             }
         }
     }
@@ -929,6 +976,7 @@ impl Lexicon {
         text: &str,
         regexes: &RegexPass,
         starts: &[(usize, u32)],
+        held_after: &[usize],
         caches: &mut [Option<hybrid::dfa::Cache>],
         out: &mut Vec<LexiconHit>,
     ) {
@@ -940,7 +988,12 @@ impl Lexicon {
             }
             let mut first_end = None;
             for &(_, i) in same {
-                let r = regexes.entries[i as usize] as usize;
+                // No match starts after the last of the regex's held literals.
+                let i = i as usize;
+                if regexes.checks_held[i] && held_after.get(i).is_none_or(|&a| a <= start) {
+                    continue;
+                }
+                let r = regexes.entries[i] as usize;
                 let spec = &self.regexes[r];
                 let end = spec.anchored_end(text, start, &mut caches[r]);
                 if let Some(end) = end {
@@ -1181,6 +1234,36 @@ mod tests {
     }
 
     #[test]
+    fn held_literals_of_regexes() {
+        let held = |s: &str| {
+            shape::parse(s)
+                .and_then(|n| shape::held_literals(&n))
+                .map(|v| v.join(","))
+        };
+        assert_eq!(
+            held(r"(send|submit)\s+(\S+\s+){0,4}?passport\s+(copy|scan)").as_deref(),
+            Some("passport")
+        );
+        assert_eq!(held(r"typing(\s+skills?)?\s+only").as_deref(), Some("only"));
+        assert_eq!(
+            held(r"(no|without)\s+experiences?\s+(needed|required)").as_deref(),
+            Some("experience"),
+            "the longest shortest string"
+        );
+        assert_eq!(
+            held(r"a\s+(paid|free)\s+ticket|b\s+visas?").as_deref(),
+            Some("ticket,visa"),
+            "one set per branch"
+        );
+        // Too short to be worth looking for, covered by the prefixes, or not there.
+        assert_eq!(held(r"send\s+(a\s+)?pic\s+of"), None);
+        assert_eq!(held(r"gagner beaucoup"), None);
+        assert_eq!(held(r"a\s+(ticket|\S+)"), None);
+        assert_eq!(held(r"a\s+(tickets)?"), None);
+        assert_eq!(held(r"a\s+ticket|b"), None);
+    }
+
+    #[test]
     fn leaving_entries_out_changes_no_result() {
         // The project's samples in 15 languages and scripts, line by line: the passes
         // for each text's scripts, regexes found by their prefixes, find exactly what
@@ -1412,6 +1495,94 @@ mod shape {
     pub(super) fn prefixes(node: &Node) -> Option<Vec<String>> {
         let (set, _) = literals(node)?;
         (!set.is_empty() && set.iter().all(|s| !s.is_empty())).then_some(set)
+    }
+
+    /// Shortest literal (in bytes) worth looking for as a regex's [`held_literals`]: shorter
+    /// ones are in most texts, and each find costs the phrase walk a report.
+    const MIN_HELD: usize = 4;
+
+    /// A finite set of strings, none shorter than [`MIN_HELD`] bytes, such that every match
+    /// holds one of them after the items its literal prefixes cover (so they tell something
+    /// the prefixes do not): the set with the longest shortest string, then the fewest.
+    /// `None` when the reader finds no such set.
+    pub(super) fn held_literals(node: &Node) -> Option<Vec<String>> {
+        let mut set = match node {
+            Node::Alternation(branches) => {
+                let mut union = Vec::new();
+                for b in branches {
+                    union.extend(held_literals(b)?);
+                }
+                union
+            }
+            Node::Concat(items) => most_selective(
+                (prefix_items(items).max(1)..items.len())
+                    .flat_map(|i| held_from(items, i))
+                    .filter(|set| set.iter().all(|s| s.len() >= MIN_HELD)),
+            )?,
+            _ => return None,
+        };
+        set.sort_unstable();
+        set.dedup();
+        (set.len() <= MAX_PREFIXES).then_some(set)
+    }
+
+    /// How many of `items` (from the first) the literal prefixes of their concatenation
+    /// ([`literals`]) cover, the last perhaps in part.
+    fn prefix_items(items: &[Node]) -> usize {
+        let mut combinations = 1;
+        for (at, item) in items.iter().enumerate() {
+            let (inner, repeated, min) = match item {
+                Node::Repeat(inner, min) => (&**inner, true, *min),
+                other => (other, false, 1),
+            };
+            if min == 0 {
+                return at;
+            }
+            let Some((tails, exact)) = literals(inner) else {
+                return at;
+            };
+            combinations *= tails.len();
+            if combinations > MAX_PREFIXES {
+                return at;
+            }
+            if !exact || repeated {
+                return at + 1;
+            }
+        }
+        items.len()
+    }
+
+    /// The set whose shortest string is longest, then the smallest.
+    fn most_selective(sets: impl Iterator<Item = Vec<String>>) -> Option<Vec<String>> {
+        sets.max_by_key(|set| {
+            let shortest = set.iter().map(String::len).min().unwrap_or(0);
+            (shortest, std::cmp::Reverse(set.len()))
+        })
+    }
+
+    /// Literal sets of which every match of `node` holds one (anywhere in it).
+    fn held(node: &Node) -> Vec<Vec<String>> {
+        match node {
+            Node::Concat(items) => (0..items.len()).flat_map(|i| held_from(items, i)).collect(),
+            Node::Alternation(branches) => branches
+                .iter()
+                .map(|b| most_selective(held(b).into_iter()))
+                .collect::<Option<Vec<_>>>()
+                .map(|sets| sets.concat())
+                .into_iter()
+                .collect(),
+            Node::Repeat(item, min) if *min >= 1 => held(item),
+            Node::Repeat(..) => Vec::new(),
+            other => prefixes(other).into_iter().collect(),
+        }
+    }
+
+    /// Literal sets of which every match of `items[at..]` holds one: the strings it starts
+    /// with, and the sets of item `at`.
+    fn held_from(items: &[Node], at: usize) -> Vec<Vec<String>> {
+        let mut sets = held(&items[at]);
+        sets.extend(prefixes(&Node::Concat(items[at..].to_vec())));
+        sets
     }
 
     /// The strings every match of `node` starts with, and whether they are its whole
