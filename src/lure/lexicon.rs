@@ -188,6 +188,10 @@ enum Target {
 /// How many parts of a long text [`Lexicon::walk`] walks at once.
 const WAYS: usize = 4;
 
+/// Bytes each part of a split walk starts before its part ([`Lexicon::walk_ways`]): a part
+/// boundary seldom falls inside a partial match longer than this.
+const LEAD_IN: usize = 16;
+
 /// The bytes known to follow a regex prefix in a match, or not to: two bit sets by byte
 /// value, filled in as bytes are met (by any thread: each bit's answer is the same).
 #[derive(Debug, Default)]
@@ -195,6 +199,18 @@ const WAYS: usize = 4;
 struct Follow {
     known: [AtomicU64; 4],
     continues: [AtomicU64; 4],
+}
+
+impl RegexScratch {
+    /// Forgets the held literals found ([`RegexScratch::held_after`]).
+    fn forget_held(&mut self) {
+        for &i in &self.held_found {
+            if let Some(after) = self.held_after.get_mut(i as usize) {
+                *after = 0;
+            }
+        }
+        self.held_found.clear();
+    }
 }
 
 impl Follow {
@@ -747,10 +763,12 @@ impl Lexicon {
     /// start to `scratch.regex.starts` (cleared first).
     ///
     /// Each step of a walk waits for the table load of the step before, so a long text
-    /// is walked as [`WAYS`] parts at once (each walk has its own loads in flight). The
-    /// automaton's state after a byte depends on the last `longest` bytes only, so each
-    /// part's walk starts `longest` bytes before the part and reports only the matches
-    /// ending in it: every match is found once, in the order of a single walk.
+    /// is walked as [`WAYS`] parts at once (each walk has its own loads in flight). Each
+    /// part's walk starts [`LEAD_IN`] bytes before the part and reports only the matches
+    /// ending in it: every match is found once, in the order of a single walk. A part's
+    /// walk is right from its boundary on when its state there is the one the walk
+    /// before it ended in (the state depends on the bytes since the longest partial match
+    /// only); that is checked, and where it is not so the text is walked whole.
     fn walk(&self, text: &str, pass: &Pass, scratch: &mut FindScratch, out: &mut Vec<LexiconHit>) {
         let regex = &mut scratch.regex;
         if regex.caches_of != self.id {
@@ -760,12 +778,7 @@ impl Lexicon {
         if regex.caches.len() < self.regexes.len() {
             regex.caches.resize_with(self.regexes.len(), || None);
         }
-        for &i in &regex.held_found {
-            if let Some(after) = regex.held_after.get_mut(i as usize) {
-                *after = 0;
-            }
-        }
-        regex.held_found.clear();
+        regex.forget_held();
         let in_pass = pass.regexes.as_ref().map_or(0, |r| r.entries.len());
         if regex.held_after.len() < in_pass {
             regex.held_after.resize(in_pass, 0);
@@ -838,12 +851,12 @@ impl Lexicon {
         let dfa = &pass.automaton;
         let bytes = text.as_bytes();
         let n = bytes.len();
-        let longest = pass.longest;
-        // Part k's walk covers `len` bytes from `k * (len - longest)`; it reports the
-        // matches ending after its first `longest` bytes (part 0: all), which is where
+        let lead_in = LEAD_IN;
+        // Part k's walk covers `len` bytes from `k * (len - lead_in)`; it reports the
+        // matches ending after its first `lead_in` bytes (part 0: all), which is where
         // part k - 1's walk ends. The last part's walk then goes on to the end.
-        let len = (n + (W - 1) * longest) / W;
-        let step_len = len.saturating_sub(longest);
+        let len = (n + (W - 1) * lead_in) / W;
+        let step_len = len.saturating_sub(lead_in);
         let mut walks: [&[u8]; W] = [&[]; W];
         for (k, walk) in walks.iter_mut().enumerate() {
             // (Always inside the text; were it not, one walk does it all.)
@@ -852,14 +865,15 @@ impl Lexicon {
                 None => return self.walk_whole(text, pass, steps, regex, out),
             }
         }
+        let first = out.len();
         let mut states = [steps.start; W];
         let rest = &mut parts[..W - 1];
         for p in rest.iter_mut() {
             p.clear();
         }
-        // In the first `longest` bytes only part 0's matches count: the other parts are
+        // In the first `lead_in` bytes only part 0's matches count: the other parts are
         // in their lead-in.
-        let lead_in = longest.min(len);
+        let lead_in = lead_in.min(len);
         for i in 0..lead_in {
             for k in 0..W {
                 states[k] = steps.next(states[k], walks[k][i]);
@@ -868,6 +882,7 @@ impl Lexicon {
                 self.report_matches(text, pass, states[0].into(), i + 1, out, regex);
             }
         }
+        let at_boundaries = states;
         for i in lead_in..len {
             for k in 0..W {
                 states[k] = steps.next(states[k], walks[k][i]);
@@ -888,6 +903,14 @@ impl Lexicon {
                     }
                 }
             }
+        }
+        // Each part's state at its boundary must be where the part before it ended.
+        let joined = (1..W).all(|k| at_boundaries[k].into() == states[k - 1].into());
+        if !joined {
+            out.truncate(first);
+            regex.starts.clear();
+            regex.forget_held();
+            return self.walk_whole(text, pass, steps, regex, out);
         }
         let mut last = states[W - 1];
         let tail = &mut rest[W - 2];
@@ -1374,7 +1397,24 @@ mod tests {
         // Texts of every length around the split thresholds, and whole sample files.
         let lex = Lexicon::embedded();
         let mut texts: Vec<String> = SAMPLE_FILES.iter().map(|s| normalise_str(s)).collect();
-        let long = texts.concat();
+        // Long phrases over and over: most part boundaries fall inside a partial match
+        // longer than the lead-in, where the parts' walks do not join and the text is
+        // walked whole.
+        let long_phrases: Vec<&str> = lex
+            .phrases
+            .iter()
+            .map(|p| p.pattern.as_str())
+            .filter(|p| p.len() > 2 * LEAD_IN)
+            .take(5)
+            .collect();
+        assert!(!long_phrases.is_empty());
+        for phrase in &long_phrases {
+            for times in [4, 9, 20] {
+                texts.push(phrase.repeat(times));
+                texts.push(format!("{phrase} ").repeat(times));
+            }
+        }
+        let long = texts[..SAMPLE_FILES.len()].concat();
         let mut cut = 0;
         while cut < long.len().min(3000) {
             if let Some(part) = long.get(cut / 3..cut) {
