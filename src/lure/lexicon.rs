@@ -838,6 +838,8 @@ impl Lexicon {
 
     /// [`Lexicon::walk`] in `W` parts at once (`text` at least twice the longest
     /// pattern per part).
+    // Every part is `len` bytes, so indexing them by position compiles without checks.
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn walk_ways<S: StateId + Into<u32>, const W: usize>(
         &self,
