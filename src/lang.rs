@@ -1,5 +1,7 @@
 //! Language identification per advert: by script where the script decides it (Thai,
-//! Khmer, Lao, Burmese, Hangul, Kana, Han), by whatlang's trigrams for Latin-script text.
+//! Khmer, Lao, Burmese, Hangul, Kana, Han), by whatlang's trigrams for Latin-script text
+//! (each thread remembers the trigrams' last few answers: adverts are posted again and
+//! again, word for word).
 //! The result is reported and used to pick the origin market for pay; lure matching
 //! never depends on it (every lexicon runs on every advert).
 
@@ -38,6 +40,46 @@ pub fn detect<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<&'static s
     if plainly_english(sample) {
         return Some("en");
     }
+    by_trigrams_remembered(sample)
+}
+
+/// How many samples [`by_trigrams_remembered`] remembers per thread.
+const REMEMBERED: usize = 16;
+
+thread_local! {
+    /// The last samples judged by the trigrams on this thread, with their guesses.
+    static RECENT: std::cell::RefCell<std::collections::VecDeque<(String, Option<&'static str>)>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
+/// [`by_trigrams`], remembering its last few answers: scam campaigns post the same advert
+/// many times (EMSCAD's spam does), and the trigram model costs far more than comparing
+/// a sample with a few others. The answer is the model's own, so it cannot differ.
+fn by_trigrams_remembered(sample: &str) -> Option<&'static str> {
+    let known = RECENT.with(|recent| {
+        let recent = recent.try_borrow().ok()?;
+        recent
+            .iter()
+            .find(|(s, _)| s == sample)
+            .map(|&(_, lang)| lang)
+    });
+    if let Some(lang) = known {
+        return lang;
+    }
+    let lang = by_trigrams(sample);
+    RECENT.with(|recent| {
+        if let Ok(mut recent) = recent.try_borrow_mut() {
+            if recent.len() == REMEMBERED {
+                recent.pop_front();
+            }
+            recent.push_back((sample.to_string(), lang));
+        }
+    });
+    lang
+}
+
+/// The trigram model's guess among the Latin-script languages lurescan reads.
+fn by_trigrams(sample: &str) -> Option<&'static str> {
     let info = LATIN_DETECTOR.detect(sample)?;
     Some(match info.lang() {
         Lang::Eng => "en",
@@ -164,6 +206,24 @@ mod tests {
             Some("vi")
         );
         assert_eq!(detect([""]), None);
+    }
+
+    #[test]
+    fn remembered_guesses_are_the_models() {
+        use super::{REMEMBERED, by_trigrams, by_trigrams_remembered};
+        let samples = [
+            "play with kids, get paid for it love travel? jobs in asia",
+            "wij zoeken een medewerker klantenservice voor ons team in amsterdam",
+            "buscamos agentes de atención al cliente para trabajar en el extranjero",
+            "test advert",
+        ];
+        // Asked over and over, in turns, past what is remembered: the same answers.
+        for round in 0..REMEMBERED + 2 {
+            for (i, s) in samples.iter().enumerate() {
+                let s = format!("{s} {}", (round + i) % (REMEMBERED / 2));
+                assert_eq!(by_trigrams_remembered(&s), by_trigrams(&s), "{s}");
+            }
+        }
     }
 
     #[test]

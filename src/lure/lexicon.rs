@@ -16,7 +16,9 @@
 //! The phrases and the regexes' literal prefixes share one automaton (`automaton`, built
 //! here for a compact table); a regex is tried, anchored, only where one of its prefixes
 //! is found and the byte after it can continue a match (learnt from the regex's lazy DFA),
-//! and tried by that lazy DFA with a per-thread cache rather than by `Regex::find`.
+//! and one of its held literals (a string every match holds after its prefix, such as
+//! "passport" in "send ... passport copy") is found at or after it, and tried by that lazy
+//! DFA with a per-thread cache rather than by `Regex::find`.
 //! [`Lexicon::find_exhaustive`] does none of this, for the tests to compare against.
 
 use std::collections::HashMap;
@@ -27,7 +29,7 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use regex::Regex;
 use regex_automata::hybrid;
 
-use automaton::{PhraseAutomaton, StateId, Table, step};
+use automaton::{PhraseAutomaton, StateId, Steps, Table};
 
 use super::Family;
 use crate::error::{Error, Result};
@@ -93,6 +95,11 @@ pub struct FindScratch {
 struct RegexScratch {
     /// (start, index into the pass's [`RegexPass::entries`]).
     starts: Vec<(usize, u32)>,
+    /// By index into the pass's [`RegexPass::entries`]: one past the last start of one of
+    /// the regex's held literals ([`RegexSpec::held`]) in the text, 0 when there is none.
+    held_after: Vec<usize>,
+    /// The indices of `held_after` that are not 0.
+    held_found: Vec<u32>,
     /// By regex (index into [`Lexicon::regexes`]), for the lexicon `caches_of` (its `id`).
     caches: Vec<Option<hybrid::dfa::Cache>>,
     caches_of: u64,
@@ -143,6 +150,9 @@ struct RegexSpec {
     /// Every match starts with one of these strings, and depends on nothing before its
     /// start (no assertions); `None` when that is not known.
     prefixes: Option<Vec<String>>,
+    /// Every match holds one of these strings (after its first item, so seldom just where
+    /// it starts); `None` when that is not known.
+    held: Option<Vec<String>>,
 }
 
 /// The matchers for one set of entries.
@@ -170,10 +180,17 @@ enum Target {
     /// A literal that the regex at index `regex` into [`RegexPass::entries`] starts
     /// with; `follow` indexes [`Pass::follows`].
     RegexStart { regex: u32, follow: u32 },
+    /// A literal that every match of the regex at index `regex` into [`RegexPass::entries`]
+    /// holds: no match can start after the last one in the text.
+    Held { regex: u32 },
 }
 
 /// How many parts of a long text [`Lexicon::walk`] walks at once.
 const WAYS: usize = 4;
+
+/// Bytes each part of a split walk starts before its part ([`Lexicon::walk_ways`]): a part
+/// boundary seldom falls inside a partial match longer than this.
+const LEAD_IN: usize = 16;
 
 /// The bytes known to follow a regex prefix in a match, or not to: two bit sets by byte
 /// value, filled in as bytes are met (by any thread: each bit's answer is the same).
@@ -182,6 +199,18 @@ const WAYS: usize = 4;
 struct Follow {
     known: [AtomicU64; 4],
     continues: [AtomicU64; 4],
+}
+
+impl RegexScratch {
+    /// Forgets the held literals found ([`RegexScratch::held_after`]).
+    fn forget_held(&mut self) {
+        for &i in &self.held_found {
+            if let Some(after) = self.held_after.get_mut(i as usize) {
+                *after = 0;
+            }
+        }
+        self.held_found.clear();
+    }
 }
 
 impl Follow {
@@ -268,14 +297,24 @@ impl Pass {
         // When every regex has literal prefixes, the phrase automaton finds where one may
         // start, and no alternation of all regexes has to run over the whole text.
         let by_prefix = by_prefix && regexes.iter().all(|(_, r)| r.prefixes.is_some());
+        let mut prefixes = 0;
         if by_prefix {
             for (i, (_, r)) in regexes.iter().enumerate() {
                 for prefix in r.prefixes.iter().flatten() {
                     patterns.push(prefix);
                     targets.push(Target::RegexStart {
                         regex: i as u32,
-                        follow: (patterns.len() - phrases.len() - 1) as u32,
+                        follow: prefixes,
                     });
+                    prefixes += 1;
+                }
+            }
+            // A regex is tried where a prefix is found only when one of its held literals
+            // comes at or after it: most tries found nothing, many after a long walk.
+            for (i, (_, r)) in regexes.iter().enumerate() {
+                for literal in r.held.iter().flatten() {
+                    patterns.push(literal);
+                    targets.push(Target::Held { regex: i as u32 });
                 }
             }
         }
@@ -288,9 +327,7 @@ impl Pass {
             line: 0,
             reason: "too many phrases for one automaton".into(),
         })?;
-        let follows = (phrases.len()..patterns.len())
-            .map(|_| Follow::default())
-            .collect();
+        let follows = (0..prefixes).map(|_| Follow::default()).collect();
         Ok(Pass {
             automaton,
             targets,
@@ -416,6 +453,8 @@ struct RegexPass {
     any: Option<Regex>,
     /// The entries, as indices into [`Lexicon::regexes`].
     entries: Vec<u32>,
+    /// By entry: whether its held literals are looked for ([`Target::Held`]).
+    checks_held: Vec<bool>,
 }
 
 impl RegexPass {
@@ -442,6 +481,10 @@ impl RegexPass {
             Some(any)
         };
         Ok(Some(RegexPass {
+            checks_held: specs
+                .iter()
+                .map(|(_, r)| by_prefix && r.held.is_some())
+                .collect(),
             any,
             entries: specs.iter().map(|&(i, _)| i).collect(),
         }))
@@ -557,7 +600,9 @@ impl Lexicon {
                 }
                 PatternKind::Regex => {
                     let shape = shape::parse(&e.pattern);
+                    let held = shape.as_ref().and_then(shape::held_literals);
                     regexes.push(RegexSpec {
+                        held,
                         entry: i as u32,
                         anchored: OnceLock::new(),
                         forward: OnceLock::new(),
@@ -702,6 +747,7 @@ impl Lexicon {
                         text,
                         regexes,
                         regex_starts,
+                        &scratch.regex.held_after,
                         &mut scratch.regex.caches,
                         out,
                     );
@@ -717,10 +763,12 @@ impl Lexicon {
     /// start to `scratch.regex.starts` (cleared first).
     ///
     /// Each step of a walk waits for the table load of the step before, so a long text
-    /// is walked as [`WAYS`] parts at once (each walk has its own loads in flight). The
-    /// automaton's state after a byte depends on the last `longest` bytes only, so each
-    /// part's walk starts `longest` bytes before the part and reports only the matches
-    /// ending in it: every match is found once, in the order of a single walk.
+    /// is walked as [`WAYS`] parts at once (each walk has its own loads in flight). Each
+    /// part's walk starts [`LEAD_IN`] bytes before the part and reports only the matches
+    /// ending in it: every match is found once, in the order of a single walk. A part's
+    /// walk is right from its boundary on when its state there is the one the walk
+    /// before it ended in (the state depends on the bytes since the longest partial match
+    /// only); that is checked, and where it is not so the text is walked whole.
     fn walk(&self, text: &str, pass: &Pass, scratch: &mut FindScratch, out: &mut Vec<LexiconHit>) {
         let regex = &mut scratch.regex;
         if regex.caches_of != self.id {
@@ -730,15 +778,20 @@ impl Lexicon {
         if regex.caches.len() < self.regexes.len() {
             regex.caches.resize_with(self.regexes.len(), || None);
         }
-        let (table, classes, shift) = pass.automaton.parts();
-        match table {
+        regex.forget_held();
+        let in_pass = pass.regexes.as_ref().map_or(0, |r| r.entries.len());
+        if regex.held_after.len() < in_pass {
+            regex.held_after.resize(in_pass, 0);
+        }
+        let dfa = &pass.automaton;
+        match dfa.table() {
             Table::Narrow(trans) => {
-                let start = pass.automaton.start() as u16;
-                self.walk_in(text, pass, (trans, classes, shift, start), scratch, out)
+                let steps = dfa.steps(trans, dfa.start() as u16);
+                self.walk_in(text, pass, steps, scratch, out)
             }
             Table::Wide(trans) => {
-                let start = pass.automaton.start();
-                self.walk_in(text, pass, (trans, classes, shift, start), scratch, out)
+                let steps = dfa.steps(trans, dfa.start());
+                self.walk_in(text, pass, steps, scratch, out)
             }
         }
     }
@@ -749,7 +802,7 @@ impl Lexicon {
         &self,
         text: &str,
         pass: &Pass,
-        (trans, classes, shift, start): (&[S], &[u8; 256], u32, S),
+        steps: Steps<'_, S>,
         scratch: &mut FindScratch,
         out: &mut Vec<LexiconHit>,
     ) {
@@ -757,34 +810,42 @@ impl Lexicon {
         // Splitting pays once the parts are a few times longer than the walks' lead-in.
         let lead_in = pass.longest.max(16);
         match text.len() / lead_in {
-            0..2 => {
-                let dfa = &pass.automaton;
-                let mut state = start;
-                for (at, &byte) in text.as_bytes().iter().enumerate() {
-                    state = step(trans, classes, shift, state, byte);
-                    if dfa.is_match(state.into()) {
-                        let regex = &mut scratch.regex;
-                        self.report_matches(text, pass, state.into(), at + 1, out, regex);
-                    }
-                }
-            }
-            2..4 => {
-                self.walk_ways::<S, 2>(text, pass, (trans, classes, shift, start), scratch, out)
-            }
-            _ => {
-                self.walk_ways::<S, WAYS>(text, pass, (trans, classes, shift, start), scratch, out)
+            0..2 => self.walk_whole(text, pass, steps, &mut scratch.regex, out),
+            2..4 => self.walk_ways::<S, 2>(text, pass, steps, scratch, out),
+            _ => self.walk_ways::<S, WAYS>(text, pass, steps, scratch, out),
+        }
+    }
+
+    /// [`Lexicon::walk`] in one part.
+    #[inline(always)]
+    fn walk_whole<S: StateId + Into<u32>>(
+        &self,
+        text: &str,
+        pass: &Pass,
+        steps: Steps<'_, S>,
+        regex: &mut RegexScratch,
+        out: &mut Vec<LexiconHit>,
+    ) {
+        let dfa = &pass.automaton;
+        let mut state = steps.start;
+        for (at, &byte) in text.as_bytes().iter().enumerate() {
+            state = steps.next(state, byte);
+            if dfa.is_match(state.into()) {
+                self.report_matches(text, pass, state.into(), at + 1, out, regex);
             }
         }
     }
 
     /// [`Lexicon::walk`] in `W` parts at once (`text` at least twice the longest
     /// pattern per part).
+    // Every part is `len` bytes, so indexing them by position compiles without checks.
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn walk_ways<S: StateId + Into<u32>, const W: usize>(
         &self,
         text: &str,
         pass: &Pass,
-        (trans, classes, shift, start): (&[S], &[u8; 256], u32, S),
+        steps: Steps<'_, S>,
         scratch: &mut FindScratch,
         out: &mut Vec<LexiconHit>,
     ) {
@@ -792,28 +853,50 @@ impl Lexicon {
         let dfa = &pass.automaton;
         let bytes = text.as_bytes();
         let n = bytes.len();
-        let longest = pass.longest;
-        // Part k's walk covers `len` bytes from `k * (len - longest)`; it reports the
-        // matches ending after its first `longest` bytes (part 0: all), which is where
+        let lead_in = LEAD_IN;
+        // Part k's walk covers `len` bytes from `k * (len - lead_in)`; it reports the
+        // matches ending after its first `lead_in` bytes (part 0: all), which is where
         // part k - 1's walk ends. The last part's walk then goes on to the end.
-        let len = (n + (W - 1) * longest) / W;
-        let step_len = len.saturating_sub(longest);
-        let walks: [&[u8]; W] =
-            std::array::from_fn(|k| bytes.get(k * step_len..k * step_len + len).unwrap_or(&[]));
-        let mut states = [start; W];
+        let len = (n + (W - 1) * lead_in) / W;
+        let step_len = len.saturating_sub(lead_in);
+        let mut walks: [&[u8]; W] = [&[]; W];
+        for (k, walk) in walks.iter_mut().enumerate() {
+            // (Always inside the text; were it not, one walk does it all.)
+            match bytes.get(k * step_len..k * step_len + len) {
+                Some(part) => *walk = part,
+                None => return self.walk_whole(text, pass, steps, regex, out),
+            }
+        }
+        let first = out.len();
+        let mut states = [steps.start; W];
         let rest = &mut parts[..W - 1];
         for p in rest.iter_mut() {
             p.clear();
         }
-        for i in 0..len {
+        // In the first `lead_in` bytes only part 0's matches count: the other parts are
+        // in their lead-in.
+        let lead_in = lead_in.min(len);
+        for i in 0..lead_in {
             for k in 0..W {
-                let byte = walks[k].get(i).copied().unwrap_or(0);
-                states[k] = step(trans, classes, shift, states[k], byte);
+                states[k] = steps.next(states[k], walks[k][i]);
             }
             if dfa.is_match(states[0].into()) {
                 self.report_matches(text, pass, states[0].into(), i + 1, out, regex);
             }
-            if i >= longest {
+        }
+        let at_boundaries = states;
+        for i in lead_in..len {
+            for k in 0..W {
+                states[k] = steps.next(states[k], walks[k][i]);
+            }
+            // One branch for all parts: most bytes end in no match.
+            if states
+                .iter()
+                .fold(false, |any, &s| any | dfa.is_match(s.into()))
+            {
+                if dfa.is_match(states[0].into()) {
+                    self.report_matches(text, pass, states[0].into(), i + 1, out, regex);
+                }
                 for k in 1..W {
                     if dfa.is_match(states[k].into()) {
                         let end = k * step_len + i + 1;
@@ -823,10 +906,18 @@ impl Lexicon {
                 }
             }
         }
+        // Each part's state at its boundary must be where the part before it ended.
+        let joined = (1..W).all(|k| at_boundaries[k].into() == states[k - 1].into());
+        if !joined {
+            out.truncate(first);
+            regex.starts.clear();
+            regex.forget_held();
+            return self.walk_whole(text, pass, steps, regex, out);
+        }
         let mut last = states[W - 1];
         let tail = &mut rest[W - 2];
         for (at, &byte) in bytes.iter().enumerate().skip((W - 1) * step_len + len) {
-            last = step(trans, classes, shift, last, byte);
+            last = steps.next(last, byte);
             if dfa.is_match(last.into()) {
                 self.report_matches(text, pass, last.into(), at + 1, tail, regex);
             }
@@ -881,6 +972,15 @@ impl Lexicon {
                     }
                     regex.starts.push((start, i));
                 }
+                Target::Held { regex: i } => {
+                    // (`walk` sized `held_after`.)
+                    if let Some(after) = regex.held_after.get_mut(i as usize) {
+                        if *after == 0 {
+                            regex.held_found.push(i);
+                        }
+                        *after = (*after).max(start + 1);
+                    }
+                }
             }
         }
     }
@@ -929,6 +1029,7 @@ impl Lexicon {
         text: &str,
         regexes: &RegexPass,
         starts: &[(usize, u32)],
+        held_after: &[usize],
         caches: &mut [Option<hybrid::dfa::Cache>],
         out: &mut Vec<LexiconHit>,
     ) {
@@ -940,7 +1041,12 @@ impl Lexicon {
             }
             let mut first_end = None;
             for &(_, i) in same {
-                let r = regexes.entries[i as usize] as usize;
+                // No match starts after the last of the regex's held literals.
+                let i = i as usize;
+                if regexes.checks_held[i] && held_after.get(i).is_none_or(|&a| a <= start) {
+                    continue;
+                }
+                let r = regexes.entries[i] as usize;
                 let spec = &self.regexes[r];
                 let end = spec.anchored_end(text, start, &mut caches[r]);
                 if let Some(end) = end {
@@ -1181,6 +1287,36 @@ mod tests {
     }
 
     #[test]
+    fn held_literals_of_regexes() {
+        let held = |s: &str| {
+            shape::parse(s)
+                .and_then(|n| shape::held_literals(&n))
+                .map(|v| v.join(","))
+        };
+        assert_eq!(
+            held(r"(send|submit)\s+(\S+\s+){0,4}?passport\s+(copy|scan)").as_deref(),
+            Some("passport")
+        );
+        assert_eq!(held(r"typing(\s+skills?)?\s+only").as_deref(), Some("only"));
+        assert_eq!(
+            held(r"(no|without)\s+experiences?\s+(needed|required)").as_deref(),
+            Some("experience"),
+            "the longest shortest string"
+        );
+        assert_eq!(
+            held(r"a\s+(paid|free)\s+ticket|b\s+visas?").as_deref(),
+            Some("ticket,visa"),
+            "one set per branch"
+        );
+        // Too short to be worth looking for, covered by the prefixes, or not there.
+        assert_eq!(held(r"send\s+(a\s+)?pi\s+of"), None);
+        assert_eq!(held(r"gagner beaucoup"), None);
+        assert_eq!(held(r"a\s+(ticket|\S+)"), None);
+        assert_eq!(held(r"a\s+(tickets)?"), None);
+        assert_eq!(held(r"a\s+ticket|b"), None);
+    }
+
+    #[test]
     fn leaving_entries_out_changes_no_result() {
         // The project's samples in 15 languages and scripts, line by line: the passes
         // for each text's scripts, regexes found by their prefixes, find exactly what
@@ -1263,7 +1399,24 @@ mod tests {
         // Texts of every length around the split thresholds, and whole sample files.
         let lex = Lexicon::embedded();
         let mut texts: Vec<String> = SAMPLE_FILES.iter().map(|s| normalise_str(s)).collect();
-        let long = texts.concat();
+        // Long phrases over and over: most part boundaries fall inside a partial match
+        // longer than the lead-in, where the parts' walks do not join and the text is
+        // walked whole.
+        let long_phrases: Vec<&str> = lex
+            .phrases
+            .iter()
+            .map(|p| p.pattern.as_str())
+            .filter(|p| p.len() > 2 * LEAD_IN)
+            .take(5)
+            .collect();
+        assert!(!long_phrases.is_empty());
+        for phrase in &long_phrases {
+            for times in [4, 9, 20] {
+                texts.push(phrase.repeat(times));
+                texts.push(format!("{phrase} ").repeat(times));
+            }
+        }
+        let long = texts[..SAMPLE_FILES.len()].concat();
         let mut cut = 0;
         while cut < long.len().min(3000) {
             if let Some(part) = long.get(cut / 3..cut) {
@@ -1412,6 +1565,94 @@ mod shape {
     pub(super) fn prefixes(node: &Node) -> Option<Vec<String>> {
         let (set, _) = literals(node)?;
         (!set.is_empty() && set.iter().all(|s| !s.is_empty())).then_some(set)
+    }
+
+    /// Shortest literal (in bytes) worth looking for as a regex's [`held_literals`]: shorter
+    /// ones are in most texts, and each find costs the phrase walk a report.
+    const MIN_HELD: usize = 3;
+
+    /// A finite set of strings, none shorter than [`MIN_HELD`] bytes, such that every match
+    /// holds one of them after the items its literal prefixes cover (so they tell something
+    /// the prefixes do not): the set with the longest shortest string, then the fewest.
+    /// `None` when the reader finds no such set.
+    pub(super) fn held_literals(node: &Node) -> Option<Vec<String>> {
+        let mut set = match node {
+            Node::Alternation(branches) => {
+                let mut union = Vec::new();
+                for b in branches {
+                    union.extend(held_literals(b)?);
+                }
+                union
+            }
+            Node::Concat(items) => most_selective(
+                (prefix_items(items).max(1)..items.len())
+                    .flat_map(|i| held_from(items, i))
+                    .filter(|set| set.iter().all(|s| s.len() >= MIN_HELD)),
+            )?,
+            _ => return None,
+        };
+        set.sort_unstable();
+        set.dedup();
+        (set.len() <= MAX_PREFIXES).then_some(set)
+    }
+
+    /// How many of `items` (from the first) the literal prefixes of their concatenation
+    /// ([`literals`]) cover, the last perhaps in part.
+    fn prefix_items(items: &[Node]) -> usize {
+        let mut combinations = 1;
+        for (at, item) in items.iter().enumerate() {
+            let (inner, repeated, min) = match item {
+                Node::Repeat(inner, min) => (&**inner, true, *min),
+                other => (other, false, 1),
+            };
+            if min == 0 {
+                return at;
+            }
+            let Some((tails, exact)) = literals(inner) else {
+                return at;
+            };
+            combinations *= tails.len();
+            if combinations > MAX_PREFIXES {
+                return at;
+            }
+            if !exact || repeated {
+                return at + 1;
+            }
+        }
+        items.len()
+    }
+
+    /// The set whose shortest string is longest, then the smallest.
+    fn most_selective(sets: impl Iterator<Item = Vec<String>>) -> Option<Vec<String>> {
+        sets.max_by_key(|set| {
+            let shortest = set.iter().map(String::len).min().unwrap_or(0);
+            (shortest, std::cmp::Reverse(set.len()))
+        })
+    }
+
+    /// Literal sets of which every match of `node` holds one (anywhere in it).
+    fn held(node: &Node) -> Vec<Vec<String>> {
+        match node {
+            Node::Concat(items) => (0..items.len()).flat_map(|i| held_from(items, i)).collect(),
+            Node::Alternation(branches) => branches
+                .iter()
+                .map(|b| most_selective(held(b).into_iter()))
+                .collect::<Option<Vec<_>>>()
+                .map(|sets| sets.concat())
+                .into_iter()
+                .collect(),
+            Node::Repeat(item, min) if *min >= 1 => held(item),
+            Node::Repeat(..) => Vec::new(),
+            other => prefixes(other).into_iter().collect(),
+        }
+    }
+
+    /// Literal sets of which every match of `items[at..]` holds one: the strings it starts
+    /// with, and the sets of item `at`.
+    fn held_from(items: &[Node], at: usize) -> Vec<Vec<String>> {
+        let mut sets = held(&items[at]);
+        sets.extend(prefixes(&Node::Concat(items[at..].to_vec())));
+        sets
     }
 
     /// The strings every match of `node` starts with, and whether they are its whole

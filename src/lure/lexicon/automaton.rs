@@ -182,11 +182,22 @@ impl PhraseAutomaton {
         self.start
     }
 
-    /// The table, the byte classes and the row shift, for walks that keep their
-    /// state ids as narrow as the table's ([`step`]).
+    /// The table, for walks that keep their state ids as narrow as its own
+    /// ([`PhraseAutomaton::steps`]).
     #[inline(always)]
-    pub(super) fn parts(&self) -> (&Table, &[u8; 256], u32) {
-        (&self.trans, &self.classes, self.shift)
+    pub(super) fn table(&self) -> &Table {
+        &self.trans
+    }
+
+    /// What a walk over `trans` (this automaton's [`PhraseAutomaton::table`]) needs.
+    #[inline(always)]
+    pub(super) fn steps<'a, S: StateId>(&'a self, trans: &'a [S], start: S) -> Steps<'a, S> {
+        Steps {
+            trans,
+            classes: &self.classes,
+            shift: self.shift,
+            start,
+        }
     }
 
     /// Whether `state` is a match state.
@@ -215,8 +226,8 @@ impl PhraseAutomaton {
     #[cfg(test)]
     pub(super) fn next(&self, state: u32, byte: u8) -> u32 {
         match &self.trans {
-            Table::Narrow(t) => u32::from(step(t, &self.classes, self.shift, state as u16, byte)),
-            Table::Wide(t) => step(t, &self.classes, self.shift, state, byte),
+            Table::Narrow(t) => u32::from(self.steps(t, 0).next(state as u16, byte)),
+            Table::Wide(t) => self.steps(t, 0).next(state, byte),
         }
     }
 }
@@ -241,16 +252,23 @@ impl StateId for u32 {
     }
 }
 
-/// The state after `byte` from `state`, in a table with rows of `1 << shift`.
-#[inline(always)]
-pub(super) fn step<S: StateId>(
-    trans: &[S],
-    classes: &[u8; 256],
+/// A walk's view of the automaton: its transitions with state ids of type `S`, the byte
+/// classes, the row shift and the start state.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Steps<'a, S> {
+    trans: &'a [S],
+    classes: &'a [u8; 256],
     shift: u32,
-    state: S,
-    byte: u8,
-) -> S {
-    trans[(state.index() << shift) + usize::from(classes[usize::from(byte)])]
+    /// The state before any byte.
+    pub(super) start: S,
+}
+
+impl<S: StateId> Steps<'_, S> {
+    /// The state after `byte` from `state` (rows of `1 << shift` transitions).
+    #[inline(always)]
+    pub(super) fn next(&self, state: S, byte: u8) -> S {
+        self.trans[(state.index() << self.shift) + usize::from(self.classes[usize::from(byte)])]
+    }
 }
 
 #[cfg(test)]
