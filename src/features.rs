@@ -71,13 +71,15 @@ pub struct AdFeatures {
 #[derive(Default)]
 pub struct ExtractBuffers {
     scan: ScanBuffers,
+    terms: TermBuffers,
+}
+
+/// Scratch for [`text_terms`].
+#[derive(Default)]
+struct TermBuffers {
     buckets: Vec<u32>,
     /// Scratch for sorting `buckets`.
     sorted: Vec<u32>,
-    /// Each bucket's group in the sort (or the dropped group).
-    digits: Vec<u16>,
-    /// Each bucket's word of the filter.
-    filter_words: Vec<u64>,
 }
 
 /// Extracts [`AdFeatures`] with a given lexicon.
@@ -125,13 +127,6 @@ impl BucketFilter {
             .get(b / 64)
             .is_some_and(|w| w >> (b % 64) & 1 == 1)
     }
-
-    /// The 64 bits of the filter around `bucket`'s: it passes if bit `bucket % 64` is set.
-    #[inline]
-    fn word(&self, bucket: u32) -> u64 {
-        let b = bucket as usize & ((1 << FILTER_BITS) - 1);
-        self.bits.get(b / 64).copied().unwrap_or(0)
-    }
 }
 
 impl<'l> Extractor<'l> {
@@ -173,23 +168,7 @@ impl<'l> Extractor<'l> {
             &mut out.evidence,
             self.want_lang,
         );
-        buf.buckets.clear();
-        let buckets = &mut buf.buckets;
-        // Every n-gram is pushed; the filter is applied while sorting, where its loads
-        // (mostly from L2) overlap instead of each deciding where the next push goes.
-        let mut words = 0.0f32;
-        for (i, (field, _)) in ad.fields().enumerate() {
-            words += walk_terms(buf.scan.norms[i].as_str(), field, |b, _| buckets.push(b));
-        }
-        hash_categories(ad, |b| buckets.push(b));
-        sort_kept(
-            &mut buf.buckets,
-            &mut buf.sorted,
-            &mut buf.digits,
-            &mut buf.filter_words,
-            self.filter,
-        );
-        count_runs(&buf.buckets, &mut out.terms);
+        let words = text_terms(ad, &buf.scan.norms, self.filter, &mut buf.terms, &mut out.terms);
         out.families = family_values(&out.evidence);
         out.meta = meta_values(ad, words);
     }
@@ -202,97 +181,81 @@ impl<'l> Extractor<'l> {
     }
 }
 
-/// Bits of a bucket that [`sort_kept`]'s counting pass groups by: 1,024 groups, so an
-/// EMSCAD advert's ~800 kept buckets fall less than one to a group.
-const GROUP_BITS: u32 = 10;
-
-/// Drops the buckets `filter` does not pass and sorts the rest (all below
-/// 2^[`HASH_BITS`]). One counting pass on the top [`GROUP_BITS`] bits (the filter tested
-/// in the same read, the dropped buckets counted into a group of their own after the
-/// others), then an insertion sort, which finds the buckets nearly in order: two
-/// buckets share a group about 200 times per advert. Three counting passes of a byte
-/// each took 5.2 µs per EMSCAD advert (with the run counting after), two of 12 bits
-/// 6.6 µs. Falls back to a comparison sort for short lists, any value out of range, or
-/// a crowded group (never seen with hashed buckets, but an insertion sort's worst case
-/// is quadratic).
-fn sort_kept(
-    buckets: &mut Vec<u32>,
-    scratch: &mut Vec<u32>,
-    digits: &mut Vec<u16>,
-    filter_words: &mut Vec<u64>,
+/// The advert's n-gram buckets that `filter` passes, with their counts, sorted by bucket
+/// (`norms` are its normalised fields, in [`Ad::fields`] order); returns its length in
+/// words.
+#[inline(always)]
+fn text_terms(
+    ad: &Ad,
+    norms: &[crate::normalise::NormalisedText],
     filter: Option<&BucketFilter>,
-) {
-    const SHIFT: u32 = HASH_BITS - GROUP_BITS;
-    const DROPPED: usize = 1 << GROUP_BITS;
-    /// The largest group left to the insertion sort.
-    const CROWDED: u32 = 48;
-    let passes = |b: u32| filter.is_none_or(|f| f.passes(b));
+    buf: &mut TermBuffers,
+    terms: &mut Vec<(u32, f32)>,
+) -> f32 {
+    buf.buckets.clear();
+    let buckets = &mut buf.buckets;
+    // Pushed, then cut again if the filter drops it: no branch on the filter, which
+    // drops about one n-gram in six, unpredictably.
+    let mut keep = |b: u32| {
+        let kept = buckets.len() + usize::from(filter.is_none_or(|f| f.passes(b)));
+        buckets.push(b);
+        buckets.truncate(kept);
+    };
+    let mut words = 0.0f32;
+    for ((field, _), norm) in ad.fields().zip(norms) {
+        words += walk_terms(norm.as_str(), field, |b, _| keep(b));
+    }
+    hash_categories(ad, keep);
+    sort_buckets(&mut buf.buckets, &mut buf.sorted);
+    count_runs(&buf.buckets, terms);
+    words
+}
+
+/// Sorts hashed buckets (all below 2^[`HASH_BITS`]) in three counting passes of a byte
+/// each, the three histograms taken in one read: linear, where a comparison sort was a
+/// tenth of the time of a bulk run, and with histograms small enough (3 KiB) that
+/// clearing and summing them costs little beside an advert's ~900 buckets: two passes
+/// of 12 bits, clearing and summing 16 KiB histograms twice, took 6.6 µs per EMSCAD
+/// advert with the counting after, three passes of 8 bits 5.2 µs. Falls back to a
+/// comparison sort for short lists or any value out of range.
+fn sort_buckets(buckets: &mut Vec<u32>, scratch: &mut Vec<u32>) {
+    const DIGIT: u32 = 8;
+    const PASSES: usize = HASH_BITS.div_ceil(DIGIT) as usize;
+    const MASK: u32 = (1 << DIGIT) - 1;
     if buckets.len() < 64 {
-        buckets.retain(|&b| passes(b));
         buckets.sort_unstable();
         return;
     }
-    let mut starts = [0u32; DROPPED + 1];
+    let mut starts = [[0u32; 1 << DIGIT]; PASSES];
     let mut all = 0;
-    // The filter's words first, in a loop of little else: they come from L2 or beyond,
-    // and the fewer instructions per load, the more loads are under way at once.
-    filter_words.clear();
-    filter_words.extend(
-        buckets
-            .iter()
-            .map(|&b| filter.map_or(u64::MAX, |f| f.word(b))),
-    );
-    digits.clear();
-    digits.extend(buckets.iter().zip(filter_words.iter()).map(|(&b, &w)| {
+    for &b in buckets.iter() {
         all |= b;
-        let dropped = (w >> (b % 64)) & 1 ^ 1;
-        // Without a branch: a dropped bucket's group is DROPPED or above, then clamped.
-        let d = ((b >> SHIFT) | ((dropped as u32) << GROUP_BITS)).min(DROPPED as u32);
-        if let Some(s) = starts.get_mut(d as usize) {
-            *s += 1;
+        for (pass, s) in starts.iter_mut().enumerate() {
+            s[((b >> (DIGIT * pass as u32)) & MASK) as usize] += 1;
         }
-        d as u16
-    }));
+    }
     if all >> HASH_BITS != 0 {
-        buckets.retain(|&b| passes(b));
         buckets.sort_unstable();
         return;
     }
-    let mut sum = 0;
-    let mut largest = 0;
-    for start in starts[..DROPPED].iter_mut() {
-        let n = *start;
-        largest = largest.max(n);
-        *start = sum;
-        sum += n;
-    }
-    // The dropped group goes last, and is not sorted.
-    starts[DROPPED] = sum;
-    let kept = sum as usize;
     scratch.clear();
     scratch.resize(buckets.len(), 0);
-    for (&b, &d) in buckets.iter().zip(digits.iter()) {
-        if let Some(s) = starts.get_mut(usize::from(d)) {
-            if let Some(slot) = scratch.get_mut(*s as usize) {
+    for (pass, s) in starts.iter_mut().enumerate() {
+        let shift = DIGIT * pass as u32;
+        let mut sum = 0;
+        for start in s.iter_mut() {
+            let n = *start;
+            *start = sum;
+            sum += n;
+        }
+        for &b in buckets.iter() {
+            let d = ((b >> shift) & MASK) as usize;
+            if let Some(slot) = scratch.get_mut(s[d] as usize) {
                 *slot = b;
             }
-            *s += 1;
+            s[d] += 1;
         }
-    }
-    std::mem::swap(buckets, scratch);
-    buckets.truncate(kept);
-    if largest > CROWDED {
-        buckets.sort_unstable();
-        return;
-    }
-    for i in 1..buckets.len() {
-        let x = buckets[i];
-        let mut j = i;
-        while j > 0 && buckets[j - 1] > x {
-            buckets[j] = buckets[j - 1];
-            j -= 1;
-        }
-        buckets[j] = x;
+        std::mem::swap(buckets, scratch);
     }
 }
 
@@ -551,58 +514,28 @@ mod tests {
         assert!((2.0..=4.0).contains(&th), "{th}");
     }
 
-    /// What [`sort_kept`] must give: the buckets `filter` passes, sorted.
-    fn kept_sorted(v: &[u32], filter: Option<&BucketFilter>) -> Vec<u32> {
-        let mut expected: Vec<u32> = v
-            .iter()
-            .copied()
-            .filter(|&b| filter.is_none_or(|f| f.passes(b)))
-            .collect();
-        expected.sort_unstable();
-        expected
-    }
-
     #[test]
-    fn bucket_sort_sorts_and_filters() {
-        let (mut scratch, mut digits, mut words) = (Vec::new(), Vec::new(), Vec::new());
-        let filter = BucketFilter::new((0..3000u64).map(|i| bucket(i * 7, NS_BODY)));
-        for f in [None, Some(&filter), Some(&BucketFilter::default())] {
-            for n in [0usize, 3, 63, 64, 255, 256, 1000, 5000] {
-                let v: Vec<u32> = (0..n as u64)
-                    .map(|i| bucket(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 4000 * 7, NS_BODY))
-                    .chain((0..n as u32 / 7).map(|i| i * 3))
-                    .collect();
-                let mut sorted = v.clone();
-                sort_kept(&mut sorted, &mut scratch, &mut digits, &mut words, f);
-                assert_eq!(sorted, kept_sorted(&v, f), "{n}");
-            }
-            // A crowded group, and a value outside the hash space, fall back to a
-            // comparison sort.
-            for v in [
-                (0..300u32).rev().collect::<Vec<_>>(),
-                (0..300u32).rev().chain([u32::MAX, 1 << HASH_BITS]).collect(),
-            ] {
-                let mut sorted = v.clone();
-                sort_kept(&mut sorted, &mut scratch, &mut digits, &mut words, f);
-                assert_eq!(sorted, kept_sorted(&v, f));
-            }
+    fn bucket_sort_sorts() {
+        let mut scratch = Vec::new();
+        for n in [0usize, 3, 255, 256, 1000, 5000] {
+            let mut v: Vec<u32> = (0..n as u64)
+                .map(|i| bucket(i.wrapping_mul(0x9E37_79B9_7F4A_7C15), NS_BODY))
+                .chain((0..n as u32 / 7).map(|i| i * 3))
+                .collect();
+            let mut expected = v.clone();
+            expected.sort_unstable();
+            sort_buckets(&mut v, &mut scratch);
+            assert_eq!(v, expected);
         }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn bucket_sort_agrees_with_a_comparison_sort(
-            v in proptest::collection::vec(0u32..1 << HASH_BITS, 0..3000),
-            keep_mod in 1u32..5,
-        ) {
-            let filter = BucketFilter::new(v.iter().copied().filter(|b| b % keep_mod == 0));
-            let (mut scratch, mut digits, mut words) = (Vec::new(), Vec::new(), Vec::new());
-            for f in [None, Some(&filter)] {
-                let mut sorted = v.clone();
-                sort_kept(&mut sorted, &mut scratch, &mut digits, &mut words, f);
-                proptest::prop_assert_eq!(sorted, kept_sorted(&v, f));
-            }
-        }
+        // A value outside the hash space falls back to a comparison sort.
+        let mut v: Vec<u32> = (0..300u32)
+            .rev()
+            .chain([u32::MAX, 1 << HASH_BITS])
+            .collect();
+        let mut expected = v.clone();
+        expected.sort_unstable();
+        sort_buckets(&mut v, &mut scratch);
+        assert_eq!(v, expected);
     }
 
     #[test]
@@ -627,5 +560,174 @@ mod tests {
         assert_eq!(alone[Family::JobTitle.index()], 0.0);
         let with = family_values(&[ev(Family::JobTitle), ev(Family::Relocation)]);
         assert_eq!(with[Family::JobTitle.index()], 1.0);
+    }
+}
+
+/// Speed of the n-gram stage against the reference (the session-4 code), timed in
+/// alternation in one process so that the machine's drift falls on both alike:
+/// `AB_FEED=/tmp/feeds/feed2000.csv cargo test --release --lib features::ab -- --ignored --nocapture`.
+#[cfg(test)]
+mod ab {
+    use super::*;
+    use crate::normalise::NormalisedText;
+
+    fn old_sort_buckets(buckets: &mut Vec<u32>, scratch: &mut Vec<u32>) {
+        const DIGIT: u32 = 8;
+        const PASSES: usize = HASH_BITS.div_ceil(DIGIT) as usize;
+        const MASK: u32 = (1 << DIGIT) - 1;
+        if buckets.len() < 64 {
+            buckets.sort_unstable();
+            return;
+        }
+        let mut starts = [[0u32; 1 << DIGIT]; PASSES];
+        let mut all = 0;
+        for &b in buckets.iter() {
+            all |= b;
+            for (pass, s) in starts.iter_mut().enumerate() {
+                s[((b >> (DIGIT * pass as u32)) & MASK) as usize] += 1;
+            }
+        }
+        if all >> HASH_BITS != 0 {
+            buckets.sort_unstable();
+            return;
+        }
+        scratch.clear();
+        scratch.resize(buckets.len(), 0);
+        for (pass, s) in starts.iter_mut().enumerate() {
+            let shift = DIGIT * pass as u32;
+            let mut sum = 0;
+            for start in s.iter_mut() {
+                let n = *start;
+                *start = sum;
+                sum += n;
+            }
+            for &b in buckets.iter() {
+                let d = ((b >> shift) & MASK) as usize;
+                if let Some(slot) = scratch.get_mut(s[d] as usize) {
+                    *slot = b;
+                }
+                s[d] += 1;
+            }
+            std::mem::swap(buckets, scratch);
+        }
+    }
+
+    #[inline(never)]
+    fn old_terms(
+        ad: &Ad,
+        norms: &[NormalisedText],
+        filter: Option<&BucketFilter>,
+        buf: &mut TermBuffers,
+        terms: &mut Vec<(u32, f32)>,
+    ) -> f32 {
+        buf.buckets.clear();
+        let buckets = &mut buf.buckets;
+        let mut keep = |b: u32| {
+            let kept = buckets.len() + usize::from(filter.is_none_or(|f| f.passes(b)));
+            buckets.push(b);
+            buckets.truncate(kept);
+        };
+        let mut words = 0.0f32;
+        for ((field, _), norm) in ad.fields().zip(norms) {
+            words += walk_terms(norm.as_str(), field, |b, _| keep(b));
+        }
+        hash_categories(ad, keep);
+        old_sort_buckets(&mut buf.buckets, &mut buf.sorted);
+        count_runs(&buf.buckets, terms);
+        words
+    }
+
+    #[inline(never)]
+    fn new_terms(
+        ad: &Ad,
+        norms: &[NormalisedText],
+        filter: Option<&BucketFilter>,
+        buf: &mut TermBuffers,
+        terms: &mut Vec<(u32, f32)>,
+    ) -> f32 {
+        text_terms(ad, norms, filter, buf, terms)
+    }
+
+    #[test]
+    #[ignore]
+    fn ab() {
+        let path = std::env::var("AB_FEED").unwrap_or("/tmp/feeds/feed2000.csv".into());
+        let records = crate::input::Records::open(
+            std::path::Path::new(&path),
+            None,
+            crate::input::FieldMapping::new(),
+        )
+        .expect("feed opens");
+        let ads: Vec<Ad> = records
+            .filter_map(|r| r.ok().and_then(Result::ok))
+            .map(|r| r.ad)
+            .collect();
+        let norms: Vec<Vec<NormalisedText>> = ads
+            .iter()
+            .map(|ad| {
+                ad.fields()
+                    .map(|(_, t)| {
+                        let mut n = NormalisedText::new();
+                        n.normalise(t);
+                        n
+                    })
+                    .collect()
+            })
+            .collect();
+        let model = crate::model::LureModel::embedded().expect("model");
+        let filter = Some(model.bucket_filter());
+        type Stage = fn(&Ad, &[NormalisedText], Option<&BucketFilter>, &mut TermBuffers, &mut Vec<(u32, f32)>) -> f32;
+        let stages: [(&str, Stage); 3] = [
+            ("old", old_terms),
+            ("new", new_terms),
+            ("old again", old_terms),
+        ];
+        let (mut buf, mut a, mut b) = (TermBuffers::default(), Vec::new(), Vec::new());
+        for (ad, n) in ads.iter().zip(&norms) {
+            let wa = old_terms(ad, n, filter, &mut buf, &mut a);
+            for (name, stage) in &stages {
+                let wb = stage(ad, n, filter, &mut buf, &mut b);
+                assert_eq!((wa, &a), (wb, &b), "{name}");
+            }
+        }
+        let rounds: usize = std::env::var("AB_ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(30);
+        // Each advert as in a bulk run: lure scan, then the n-gram stage, then the model,
+        // so that the caches hold what they hold there; the other two stages are the same
+        // work for every variant.
+        let lexicon = Lexicon::embedded();
+        let (mut scan, mut out) = (ScanBuffers::default(), AdFeatures::default());
+        let mut times = vec![Vec::new(); stages.len()];
+        let mut sink = 0.0;
+        for _ in 0..rounds {
+            for (k, (_, stage)) in stages.iter().enumerate() {
+                let t = std::time::Instant::now();
+                for ad in &ads {
+                    lure::scan(ad, lexicon, &mut scan, &mut out.evidence, false);
+                    stage(ad, &scan.norms, filter, &mut buf, &mut out.terms);
+                    sink += model.raw_logit(&out);
+                }
+                times[k].push(t.elapsed().as_secs_f64() * 1e6 / ads.len() as f64);
+            }
+        }
+        std::hint::black_box(sink);
+        let ratio = |k: usize| {
+            let mut r: Vec<f64> = times[k].iter().zip(&times[0]).map(|(t, o)| t - o).collect();
+            r.sort_by(f64::total_cmp);
+            r[r.len() / 2]
+        };
+        for (k, (name, _)) in stages.iter().enumerate() {
+            let d = ratio(k);
+            let mut t = times[k].clone();
+            t.sort_by(f64::total_cmp);
+            eprintln!(
+                "{name}: min {:.2} µs/advert, median {:.2}; median of paired differences to {}: {d:+.2}",
+                t[0],
+                t[t.len() / 2],
+                stages[0].0
+            );
+        }
     }
 }
