@@ -168,7 +168,13 @@ impl<'l> Extractor<'l> {
             &mut out.evidence,
             self.want_lang,
         );
-        let words = text_terms(ad, &buf.scan.norms, self.filter, &mut buf.terms, &mut out.terms);
+        let words = text_terms(
+            ad,
+            &buf.scan.norms,
+            self.filter,
+            &mut buf.terms,
+            &mut out.terms,
+        );
         out.families = family_values(&out.evidence);
         out.meta = meta_values(ad, words);
     }
@@ -676,7 +682,13 @@ mod ab {
             .collect();
         let model = crate::model::LureModel::embedded().expect("model");
         let filter = Some(model.bucket_filter());
-        type Stage = fn(&Ad, &[NormalisedText], Option<&BucketFilter>, &mut TermBuffers, &mut Vec<(u32, f32)>) -> f32;
+        type Stage = fn(
+            &Ad,
+            &[NormalisedText],
+            Option<&BucketFilter>,
+            &mut TermBuffers,
+            &mut Vec<(u32, f32)>,
+        ) -> f32;
         let stages: [(&str, Stage); 3] = [
             ("old", old_terms),
             ("new", new_terms),
