@@ -595,6 +595,20 @@ mod ab {
             new.push(t.elapsed().as_secs_f64() * 1e9 / starts.len() as f64);
             assert_eq!(x, y);
         }
+        let mut iter = Vec::new();
+        for _ in 0..30 {
+            let t = std::time::Instant::now();
+            let n: usize = Tokens::new(std::hint::black_box(&text))
+                .map(|t| t.end)
+                .sum();
+            std::hint::black_box(n);
+            iter.push(t.elapsed().as_secs_f64() * 1e9 / starts.len() as f64);
+        }
+        iter.sort_by(f64::total_cmp);
+        eprintln!(
+            "Tokens over the feed: ns per token min {:.2} median {:.2}",
+            iter[0], iter[15]
+        );
         old.sort_by(f64::total_cmp);
         new.sort_by(f64::total_cmp);
         eprintln!(
