@@ -71,6 +71,12 @@ pub struct AdFeatures {
 #[derive(Default)]
 pub struct ExtractBuffers {
     scan: ScanBuffers,
+    terms: TermBuffers,
+}
+
+/// Scratch for [`text_terms`].
+#[derive(Default)]
+struct TermBuffers {
     buckets: Vec<u32>,
     /// Scratch for sorting `buckets`.
     sorted: Vec<u32>,
@@ -162,22 +168,13 @@ impl<'l> Extractor<'l> {
             &mut out.evidence,
             self.want_lang,
         );
-        buf.buckets.clear();
-        let buckets = &mut buf.buckets;
-        // Pushed, then cut again if the filter drops it: no branch on the filter, which
-        // drops about one n-gram in ten, unpredictably.
-        let mut keep = |b: u32| {
-            let kept = buckets.len() + usize::from(self.filter.is_none_or(|f| f.passes(b)));
-            buckets.push(b);
-            buckets.truncate(kept);
-        };
-        let mut words = 0.0f32;
-        for (i, (field, _)) in ad.fields().enumerate() {
-            words += walk_terms(buf.scan.norms[i].as_str(), field, |b, _| keep(b));
-        }
-        hash_categories(ad, keep);
-        sort_buckets(&mut buf.buckets, &mut buf.sorted);
-        count_runs(&buf.buckets, &mut out.terms);
+        let words = text_terms(
+            ad,
+            &buf.scan.norms,
+            self.filter,
+            &mut buf.terms,
+            &mut out.terms,
+        );
         out.families = family_values(&out.evidence);
         out.meta = meta_values(ad, words);
     }
@@ -188,6 +185,36 @@ impl<'l> Extractor<'l> {
         self.extract_into(ad, &mut ExtractBuffers::default(), &mut out);
         out
     }
+}
+
+/// The advert's n-gram buckets that `filter` passes, with their counts, sorted by bucket
+/// (`norms` are its normalised fields, in [`Ad::fields`] order); returns its length in
+/// words.
+#[inline(always)]
+fn text_terms(
+    ad: &Ad,
+    norms: &[crate::normalise::NormalisedText],
+    filter: Option<&BucketFilter>,
+    buf: &mut TermBuffers,
+    terms: &mut Vec<(u32, f32)>,
+) -> f32 {
+    buf.buckets.clear();
+    let buckets = &mut buf.buckets;
+    // Pushed, then cut again if the filter drops it: no branch on the filter, which
+    // drops about one n-gram in six, unpredictably.
+    let mut keep = |b: u32| {
+        let kept = buckets.len() + usize::from(filter.is_none_or(|f| f.passes(b)));
+        buckets.push(b);
+        buckets.truncate(kept);
+    };
+    let mut words = 0.0f32;
+    for ((field, _), norm) in ad.fields().zip(norms) {
+        words += walk_terms(norm.as_str(), field, |b, _| keep(b));
+    }
+    hash_categories(ad, keep);
+    sort_buckets(&mut buf.buckets, &mut buf.sorted);
+    count_runs(&buf.buckets, terms);
+    words
 }
 
 /// Sorts hashed buckets (all below 2^[`HASH_BITS`]) in three counting passes of a byte
