@@ -5,6 +5,7 @@
 //! for. Only unreadable files are fatal.
 
 mod csv_reader;
+mod csv_rows;
 mod jsonl_reader;
 
 use std::fs::File;
@@ -308,6 +309,13 @@ impl<'m> RecordBuilder<'m> {
             if col == name {
                 self.kept[i] = value.to_string();
             }
+        }
+    }
+
+    /// Sets pass-through value `i` (a position in `keep_cols`).
+    fn keep_at(&mut self, i: usize, value: &str) {
+        if let Some(slot) = self.kept.get_mut(i) {
+            value.clone_into(slot);
         }
     }
 
