@@ -152,7 +152,7 @@ impl CsvRecords {
 /// and how far it is valid. One check of the whole row, then of the fields' starts: valid
 /// text cut at character boundaries gives valid fields.
 fn utf8_fields(row: &Row) -> std::result::Result<&str, (usize, usize)> {
-    if let Ok(text) = std::str::from_utf8(row.bytes())
+    if let Ok(text) = simdutf8::basic::from_utf8(row.bytes())
         && row.ranges().all(|r| text.is_char_boundary(r.start))
     {
         return Ok(text);

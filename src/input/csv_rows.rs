@@ -128,10 +128,8 @@ impl<R: BufRead> RowReader<R> {
                 row.end_field();
                 return Ok(true);
             }
-            let (used, ended) = scan(&buf[skip..], &mut state, row);
-            let used = skip + used;
-            self.line += count_lf(&buf[..used]);
-            self.inner.consume(used);
+            let (used, ended) = scan(&buf[skip..], &mut state, row, &mut self.line);
+            self.inner.consume(skip + used);
             if ended {
                 return Ok(true);
             }
@@ -139,19 +137,18 @@ impl<R: BufRead> RowReader<R> {
     }
 }
 
-fn count_lf(bytes: &[u8]) -> u64 {
-    // LFs are sparse in CSV text: jumping between them beats looking at every byte.
-    memchr::memchr_iter(b'\n', bytes).count() as u64
-}
-
-/// Parses `buf` from `state` on, filling `row`: returns the bytes used and whether the
-/// record ended (its terminator included).
-fn scan(buf: &[u8], state: &mut State, row: &mut Row) -> (usize, bool) {
+/// Parses `buf` from `state` on, filling `row` and counting LFs into `lines`: returns the
+/// bytes used and whether the record ended (its terminator included).
+fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize, bool) {
     let mut i = 0;
     while i < buf.len() {
         match *state {
             State::StartRecord => match buf[i] {
-                b'\r' | b'\n' => i += 1,
+                b'\r' => i += 1,
+                b'\n' => {
+                    i += 1;
+                    *lines += 1;
+                }
                 _ => *state = State::StartField,
             },
             State::StartField => match buf[i] {
@@ -163,8 +160,9 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row) -> (usize, bool) {
                     i += 1;
                     row.end_field();
                 }
-                b'\r' | b'\n' => {
+                b @ (b'\r' | b'\n') => {
                     row.end_field();
+                    *lines += u64::from(b == b'\n');
                     return (i + 1, true);
                 }
                 _ => *state = State::InField,
@@ -175,6 +173,7 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row) -> (usize, bool) {
                     row.end_field();
                     i += k;
                     if buf[i] != b',' {
+                        *lines += u64::from(buf[i] == b'\n');
                         return (i + 1, true);
                     }
                     i += 1;
@@ -185,11 +184,18 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row) -> (usize, bool) {
                     i = buf.len();
                 }
             },
-            State::InQuoted => match memchr::memchr(b'"', &buf[i..]) {
+            // Only here can a LF be data: stopping at each one counts the lines in
+            // the same pass (elsewhere a LF ends the record or a blank line).
+            State::InQuoted => match memchr::memchr2(b'"', b'\n', &buf[i..]) {
                 Some(k) => {
                     row.bytes.extend_from_slice(&buf[i..i + k]);
                     i += k + 1;
-                    *state = State::AfterQuote;
+                    if buf[i - 1] == b'\n' {
+                        row.bytes.push(b'\n');
+                        *lines += 1;
+                    } else {
+                        *state = State::AfterQuote;
+                    }
                 }
                 None => {
                     row.bytes.extend_from_slice(&buf[i..]);
@@ -207,8 +213,9 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row) -> (usize, bool) {
                     row.end_field();
                     *state = State::StartField;
                 }
-                b'\r' | b'\n' => {
+                b @ (b'\r' | b'\n') => {
                     row.end_field();
+                    *lines += u64::from(b == b'\n');
                     return (i + 1, true);
                 }
                 _ => *state = State::InField,
