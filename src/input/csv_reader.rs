@@ -5,7 +5,7 @@
 use std::io::BufRead;
 
 use super::csv_rows::{Row, RowReader};
-use super::{FieldMapping, InputRecord, Item, RecordBuilder, Rejection, Slot, slot_of};
+use super::{FieldMapping, InputRecord, Item, RecordBuilder, Rejection, Slot, Spares, slot_of};
 use crate::ad::{BODY_FIELDS, TextField};
 use crate::error::{Error, Result};
 
@@ -21,6 +21,7 @@ pub struct CsvRecords {
     row: Row,
     record: u64,
     source: String,
+    pub(super) spares: Spares,
 }
 
 impl CsvRecords {
@@ -102,6 +103,7 @@ impl CsvRecords {
             row,
             record: 0,
             source: source.to_string(),
+            spares: Spares::default(),
         })
     }
 
@@ -110,7 +112,7 @@ impl CsvRecords {
         &self.headers
     }
 
-    fn build(&self) -> Item {
+    fn build(&mut self) -> Item {
         let line = self.row.line;
         let reject = |reason: String| Rejection {
             record: self.record,
@@ -134,7 +136,7 @@ impl CsvRecords {
                 self.headers[i]
             ))
         })?;
-        let mut b = RecordBuilder::new(&self.mapping);
+        let mut b = RecordBuilder::new(&self.mapping, self.spares.take());
         for (i, r) in self.row.ranges().enumerate() {
             let value = &text[r];
             for &k in &self.keeps[i] {
