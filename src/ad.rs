@@ -165,13 +165,25 @@ pub struct AdMetadata {
 pub struct Ad {
     /// The record's id (from `job_id`/`id`, or the record number).
     pub id: String,
-    /// Text fields present, in [`TextField::ALL`] order, each at most once.
-    fields: Vec<(TextField, String)>,
+    /// The text of each field, indexed by [`TextField`] (in [`TextField::ALL`] order);
+    /// empty when absent. A slot per field, not a list of those present, so that a
+    /// cleared advert keeps its allocations for the next record (see [`Ad::clear`]).
+    texts: [String; 8],
     /// Metadata, where known.
     pub meta: AdMetadata,
     /// The columns the source had (see [`Columns`]).
     #[serde(skip)]
     pub columns: Columns,
+}
+
+/// Whether text is all whitespace; most fields start with a letter, which answers at once.
+fn is_blank(text: &str) -> bool {
+    match text.as_bytes().first() {
+        None => true,
+        // Not a space, not a control char that `char::is_whitespace` takes, not non-ASCII.
+        Some(&b) if b > b' ' && b < 0x80 => false,
+        Some(_) => text.trim().is_empty(),
+    }
 }
 
 impl Ad {
@@ -197,34 +209,67 @@ impl Ad {
     pub fn set_field(&mut self, field: TextField, text: impl Into<String>) {
         let text = text.into();
         self.columns.add_field(field);
-        self.fields.retain(|(f, _)| *f != field);
-        if !text.trim().is_empty() {
-            let at = self.fields.partition_point(|(f, _)| *f < field);
-            self.fields.insert(at, (field, text));
+        let slot = &mut self.texts[field as usize];
+        if is_blank(&text) {
+            slot.clear();
+        } else {
+            *slot = text;
         }
+    }
+
+    /// As [`Ad::set_field`], copying into the field's allocation (a reader filling a
+    /// cleared advert allocates nothing when the text fits).
+    pub fn set_field_str(&mut self, field: TextField, text: &str) {
+        self.columns.add_field(field);
+        let slot = &mut self.texts[field as usize];
+        slot.clear();
+        if is_blank(text) {
+            return;
+        }
+        if slot.capacity() >= text.len() {
+            slot.push_str(text);
+        } else {
+            // A fresh allocation: growing would copy the old one's stale bytes.
+            *slot = text.to_owned();
+        }
+    }
+
+    /// Empties the advert for reuse: no id, text, metadata or columns, but the id's and
+    /// text fields' allocations kept, unless one is over `max_keep` bytes (so one huge
+    /// advert does not pin its memory for the rest of a feed).
+    pub fn clear(&mut self, max_keep: usize) {
+        for s in std::iter::once(&mut self.id).chain(&mut self.texts) {
+            if s.capacity() > max_keep {
+                *s = String::new();
+            } else {
+                s.clear();
+            }
+        }
+        self.meta = AdMetadata::default();
+        self.columns = Columns::default();
     }
 
     /// The text of a field, if present.
     pub fn field(&self, field: TextField) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, t)| t.as_str())
+        let text = &self.texts[field as usize];
+        (!text.is_empty()).then_some(text.as_str())
     }
 
     /// The text fields present, in order.
     pub fn fields(&self) -> impl Iterator<Item = (TextField, &str)> {
-        self.fields.iter().map(|(f, t)| (*f, t.as_str()))
+        let all = TextField::ALL.iter().zip(&self.texts);
+        all.filter(|(_, t)| !t.is_empty())
+            .map(|(f, t)| (*f, t.as_str()))
     }
 
     /// Total bytes of text in the advert.
     pub fn text_len(&self) -> usize {
-        self.fields.iter().map(|(_, t)| t.len()).sum()
+        self.texts.iter().map(String::len).sum()
     }
 
     /// Whether the advert has any text at all.
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.texts.iter().all(String::is_empty)
     }
 
     /// Whether the advert came EMSCAD-style, its body in separate columns (company
@@ -292,9 +337,32 @@ mod tests {
     }
 
     #[test]
+    fn blank_is_what_trim_empties() {
+        for text in [
+            "", " ", "\u{b}", "\u{a0}\t", "a", " a", "\u{e9}", "\u{a0}x", "\r\n",
+        ] {
+            assert_eq!(is_blank(text), text.trim().is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_cleared_advert_is_empty_and_keeps_small_allocations() {
+        let mut ad = Ad::from_text("7", "short");
+        ad.set_field_str(TextField::Description, &"x".repeat(100));
+        ad.meta.industry = Some("Banking".into());
+        ad.clear(64);
+        assert_eq!(ad, Ad::default());
+        assert!(ad.texts[TextField::Text as usize].capacity() >= 5);
+        assert_eq!(ad.texts[TextField::Description as usize].capacity(), 0);
+        ad.set_field_str(TextField::Title, " ");
+        assert!(ad.is_empty() && ad.columns.has_field(TextField::Title));
+    }
+
+    #[test]
     fn field_names_round_trip() {
         for f in TextField::ALL {
             assert_eq!(TextField::from_name(f.name()), Some(f));
+            assert_eq!(TextField::ALL[f as usize], f, "texts are indexed by field");
         }
     }
 }

@@ -3,7 +3,9 @@
 //! A reader thread parses records into chunks and hands them over a bounded channel;
 //! each chunk is scored across all cores with rayon and emitted in order while the next
 //! one is scored. At most a few chunks are in memory at once, so memory stays flat
-//! however long the feed. Every record read becomes exactly one [`Outcome`]: scored or
+//! however long the feed. Scored chunks go back to the reader, which fills their records
+//! again ([`RecordSource::recycle`]): a long feed is read without allocating per record,
+//! and the workers never free what the reader allocated (costly across threads). Every record read becomes exactly one [`Outcome`]: scored or
 //! rejected, never dropped.
 
 use std::cell::RefCell;
@@ -14,7 +16,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::explain::{Scored, Scorer};
 use crate::features::{AdFeatures, ExtractBuffers};
-use crate::input::{InputRecord, Item, Rejection};
+use crate::input::{InputRecord, Item, RecordSource, Rejection};
 
 /// Records per chunk: big enough to keep both cores busy, small enough to stay flat.
 pub const DEFAULT_CHUNK: usize = 1024;
@@ -92,19 +94,51 @@ pub fn score_stream<I>(
     scorer: &Scorer<'_>,
     opts: BulkOptions,
     tally: &mut Tally,
-    mut sink: impl FnMut(Outcome) -> Result<()>,
+    sink: impl FnMut(Outcome) -> Result<()>,
 ) -> Result<()>
 where
     I: Iterator<Item = Result<Item>> + Send,
+{
+    score_source(NoRecycling(records), scorer, opts, tally, sink)
+}
+
+/// Any stream of items, as a source that drops what it is handed back.
+struct NoRecycling<I>(I);
+
+impl<I: Iterator<Item = Result<Item>>> Iterator for NoRecycling<I> {
+    type Item = Result<Item>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next()
+    }
+}
+
+impl<I: Iterator<Item = Result<Item>>> RecordSource for NoRecycling<I> {}
+
+/// As [`score_stream`], handing each scored record back to `records` to be filled again.
+pub fn score_source<S>(
+    records: S,
+    scorer: &Scorer<'_>,
+    opts: BulkOptions,
+    tally: &mut Tally,
+    mut sink: impl FnMut(Outcome) -> Result<()>,
+) -> Result<()>
+where
+    S: RecordSource + Send,
 {
     let chunk = opts.chunk.max(1);
     std::thread::scope(|scope| {
         let (parsed_tx, parsed_rx) = mpsc::sync_channel::<Result<Vec<Item>>>(CHUNKS_IN_FLIGHT);
         let (scored_tx, scored_rx) = mpsc::sync_channel::<Result<Vec<Outcome>>>(CHUNKS_IN_FLIGHT);
-        scope.spawn(move || read_chunks(records, chunk, &parsed_tx));
+        // Unbounded, but it holds only chunks that were in flight.
+        let (spent_tx, spent_rx) = mpsc::channel::<Vec<Item>>();
+        scope.spawn(move || read_chunks(records, chunk, &parsed_tx, &spent_rx));
         scope.spawn(move || {
             for batch in parsed_rx {
-                let scored = batch.map(|batch| score_chunk(scorer, batch, opts.explain));
+                let scored = batch.map(|mut batch| {
+                    let outcomes = score_chunk(scorer, &mut batch, opts.explain);
+                    let _ = spent_tx.send(batch); // the reader may be done
+                    outcomes
+                });
                 if scored_tx.send(scored).is_err() {
                     return; // the sink stopped
                 }
@@ -141,22 +175,26 @@ where
 }
 
 /// The reader stage: sends the records in chunks of `chunk`, then a fatal error if one
-/// ends the input (after the records before it).
-fn read_chunks<I>(records: I, chunk: usize, tx: &mpsc::SyncSender<Result<Vec<Item>>>)
-where
-    I: Iterator<Item = Result<Item>>,
+/// ends the input (after the records before it). Each new chunk reuses a spent one, its
+/// records handed back to `records`.
+fn read_chunks<S>(
+    mut records: S,
+    chunk: usize,
+    tx: &mpsc::SyncSender<Result<Vec<Item>>>,
+    spent: &mpsc::Receiver<Vec<Item>>,
+) where
+    S: RecordSource,
 {
     let mut batch = Vec::with_capacity(chunk);
-    for item in records {
+    while let Some(item) = records.next() {
         match item {
             Ok(it) => {
                 batch.push(it);
-                if batch.len() == chunk
-                    && tx
-                        .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(chunk))))
-                        .is_err()
-                {
-                    return; // the consumer stopped
+                if batch.len() == chunk {
+                    let next = reuse_spent(&mut records, spent, chunk);
+                    if tx.send(Ok(std::mem::replace(&mut batch, next))).is_err() {
+                        return; // the consumer stopped
+                    }
                 }
             }
             Err(e) => {
@@ -173,16 +211,34 @@ where
     }
 }
 
+/// An empty chunk: a spent one when there is one, after handing back the records of
+/// every spent chunk waiting.
+fn reuse_spent<S: RecordSource>(
+    records: &mut S,
+    spent: &mpsc::Receiver<Vec<Item>>,
+    chunk: usize,
+) -> Vec<Item> {
+    let mut empty = None;
+    while let Ok(mut old) = spent.try_recv() {
+        for rec in old.drain(..).flatten() {
+            records.recycle(rec);
+        }
+        empty.get_or_insert(old);
+    }
+    empty.unwrap_or_else(|| Vec::with_capacity(chunk))
+}
+
 thread_local! {
     /// Each worker thread's buffers, kept from chunk to chunk: besides grown allocations
     /// they hold the lexicon's lazy regex caches, which are costly to build again.
     static BUFFERS: RefCell<(ExtractBuffers, AdFeatures)> = RefCell::default();
 }
 
-/// Scores one chunk across rayon's workers, keeping input order.
-fn score_chunk(scorer: &Scorer<'_>, batch: Vec<Item>, explain: bool) -> Vec<Outcome> {
+/// Scores one chunk across rayon's workers, keeping input order. The records stay in
+/// `batch` (less their ids and kept values, moved to the outcomes) to be reused.
+fn score_chunk(scorer: &Scorer<'_>, batch: &mut [Item], explain: bool) -> Vec<Outcome> {
     batch
-        .into_par_iter()
+        .par_iter_mut()
         .map(|item| match item {
             Ok(rec) => Outcome::Scored(BUFFERS.with(|cell| match cell.try_borrow_mut() {
                 Ok(mut bufs) => {
@@ -198,14 +254,14 @@ fn score_chunk(scorer: &Scorer<'_>, batch: Vec<Item>, explain: bool) -> Vec<Outc
                     explain,
                 ),
             })),
-            Err(rejection) => Outcome::Rejected(rejection),
+            Err(rejection) => Outcome::Rejected(rejection.clone()),
         })
         .collect()
 }
 
 fn score_record(
     scorer: &Scorer<'_>,
-    rec: InputRecord,
+    rec: &mut InputRecord,
     buf: &mut ExtractBuffers,
     feats: &mut AdFeatures,
     explain: bool,
@@ -214,8 +270,8 @@ fn score_record(
     ScoredRecord {
         record: rec.record,
         line: rec.line,
-        id: rec.ad.id,
-        kept: rec.kept,
+        id: std::mem::take(&mut rec.ad.id),
+        kept: std::mem::take(&mut rec.kept),
         scored,
     }
 }
@@ -301,6 +357,48 @@ mod tests {
             (tally.read, tally.scored, tally.rejected),
             (203, 203 - 29, 29)
         );
+    }
+
+    /// A source that counts the records handed back to it.
+    struct Counting<I> {
+        items: I,
+        recycled: usize,
+    }
+
+    impl<I: Iterator<Item = Result<Item>>> Iterator for Counting<I> {
+        type Item = Result<Item>;
+        fn next(&mut self) -> Option<Self::Item> {
+            self.items.next()
+        }
+    }
+
+    impl<I: Iterator<Item = Result<Item>>> RecordSource for Counting<I> {
+        fn recycle(&mut self, _spent: InputRecord) {
+            self.recycled += 1;
+        }
+    }
+
+    #[test]
+    fn scored_records_go_back_to_the_source() {
+        let model = LureModel::embedded().expect("embedded model");
+        let scorer = Scorer::new(&model, Lexicon::embedded());
+        let mut source = Counting {
+            items: feed(203, None),
+            recycled: 0,
+        };
+        let mut tally = Tally::default();
+        let mut seen = Vec::new();
+        let result = score_source(&mut source, &scorer, SMALL_CHUNKS, &mut tally, |o| {
+            if let Outcome::Scored(s) = &o {
+                assert_eq!(s.id, format!("r{}", s.record), "ids move to the outcome");
+            }
+            seen.push(record_of(&o));
+            Ok(())
+        });
+        assert!(result.is_ok());
+        assert_eq!(seen, (1..=203).collect::<Vec<_>>());
+        assert!(source.recycled > 0, "spent chunks come back");
+        assert!(source.recycled <= 203 - 29, "rejections are not records");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use lurescan::bulk::{BulkOptions, Outcome, ScoredRecord, Tally, score_stream};
+use lurescan::bulk::{BulkOptions, Outcome, ScoredRecord, Tally, score_source};
 use lurescan::explain::Scorer;
 use lurescan::input::{self, Records, Rejection};
 
@@ -88,7 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let progress = show_progress.then(|| progress_bar(path));
         let records = open_records(path, &args, progress.as_ref())?;
         let label = (files.len() > 1).then(|| path.display().to_string());
-        let run = score_stream(records, &scorer, opts, &mut tally, |o| {
+        let run = score_source(records, &scorer, opts, &mut tally, |o| {
             if let Some(pb) = &progress {
                 pb.inc(0);
             }

@@ -1,22 +1,27 @@
 //! CSV records: the header decides each column's slot once; each row is read as bytes so
-//! that invalid UTF-8 or a wrong field count rejects that row only.
+//! that invalid UTF-8 or a wrong field count rejects that row only. Rows come from
+//! [`super::csv_rows`], which parses as the `csv` crate does, only faster.
 
 use std::io::BufRead;
 
-use super::{FieldMapping, InputRecord, Item, RecordBuilder, Rejection, Slot, slot_of};
+use super::csv_rows::{Row, RowReader};
+use super::{FieldMapping, InputRecord, Item, RecordBuilder, Rejection, Slot, Spares, slot_of};
 use crate::ad::{BODY_FIELDS, TextField};
 use crate::error::{Error, Result};
 
 /// A stream of CSV records.
 pub struct CsvRecords {
-    reader: csv::Reader<Box<dyn BufRead + Send>>,
+    reader: RowReader<Box<dyn BufRead + Send>>,
     mapping: FieldMapping,
     headers: Vec<String>,
     slots: Vec<Option<Slot>>,
+    /// Per column, the `keep_cols` positions it fills.
+    keeps: Vec<Vec<usize>>,
     id_col: Option<usize>,
-    row: csv::ByteRecord,
+    row: Row,
     record: u64,
     source: String,
+    pub(super) spares: Spares,
 }
 
 impl CsvRecords {
@@ -26,19 +31,16 @@ impl CsvRecords {
         mapping: FieldMapping,
         source: &str,
     ) -> Result<CsvRecords> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(reader);
-        let headers: Vec<String> = reader
-            .byte_headers()
-            .map_err(|e| Error::Csv {
-                context: format!("{source}: reading the header"),
-                source: e,
-            })?
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
+        let mut reader = RowReader::new(reader);
+        let mut row = Row::default();
+        reader.read(&mut row).map_err(|e| Error::Csv {
+            context: format!("{source}: reading the header"),
+            source: e.into(),
+        })?;
+        let headers: Vec<String> = row
+            .ranges()
+            .map(|r| {
+                String::from_utf8_lossy(&row.bytes()[r])
                     .trim()
                     .trim_start_matches('\u{feff}')
                     .to_string()
@@ -84,15 +86,24 @@ impl CsvRecords {
             return Err(missing("text", "title/description/text or --text-cols"));
         }
         let id_col = slots.iter().position(|s| *s == Some(Slot::Id));
+        let keeps = headers
+            .iter()
+            .map(|h| {
+                let cols = mapping.keep_cols.iter().enumerate();
+                cols.filter(|(_, k)| *k == h).map(|(i, _)| i).collect()
+            })
+            .collect();
         Ok(CsvRecords {
             reader,
             mapping,
             headers,
             slots,
+            keeps,
             id_col,
-            row: csv::ByteRecord::new(),
+            row,
             record: 0,
             source: source.to_string(),
+            spares: Spares::default(),
         })
     }
 
@@ -101,15 +112,15 @@ impl CsvRecords {
         &self.headers
     }
 
-    fn build(&self, line: u64) -> Item {
-        let id = self
-            .id_col
-            .and_then(|i| self.row.get(i))
-            .map(|b| String::from_utf8_lossy(b).trim().to_string());
+    fn build(&mut self) -> Item {
+        let line = self.row.line;
         let reject = |reason: String| Rejection {
             record: self.record,
             line,
-            id: id.clone(),
+            id: self
+                .id_col
+                .and_then(|i| self.row.get(i))
+                .map(|b| String::from_utf8_lossy(b).trim().to_string()),
             reason,
         };
         if self.row.len() != self.headers.len() {
@@ -119,16 +130,18 @@ impl CsvRecords {
                 self.headers.len()
             )));
         }
-        let mut b = RecordBuilder::new(&self.mapping);
-        for (i, raw) in self.row.iter().enumerate() {
-            let value = std::str::from_utf8(raw).map_err(|e| {
-                reject(format!(
-                    "column {} is not valid UTF-8 (byte {})",
-                    self.headers[i],
-                    e.valid_up_to()
-                ))
-            })?;
-            b.keep(&self.headers[i], value);
+        let text = utf8_fields(&self.row).map_err(|(i, at)| {
+            reject(format!(
+                "column {} is not valid UTF-8 (byte {at})",
+                self.headers[i]
+            ))
+        })?;
+        let mut b = RecordBuilder::new(&self.mapping, self.spares.take());
+        for (i, r) in self.row.ranges().enumerate() {
+            let value = &text[r];
+            for &k in &self.keeps[i] {
+                b.keep_at(k, value);
+            }
             if let Some(slot) = self.slots[i] {
                 b.set(&self.headers[i], slot, value);
             }
@@ -137,36 +150,87 @@ impl CsvRecords {
     }
 }
 
+/// The row's bytes as text when every field is UTF-8; else the first field that is not,
+/// and how far it is valid. One check of the whole row, then of the fields' starts: valid
+/// text cut at character boundaries gives valid fields.
+fn utf8_fields(row: &Row) -> std::result::Result<&str, (usize, usize)> {
+    if let Ok(text) = simdutf8::basic::from_utf8(row.bytes())
+        && row.ranges().all(|r| text.is_char_boundary(r.start))
+    {
+        return Ok(text);
+    }
+    for (i, r) in row.ranges().enumerate() {
+        if let Err(e) = std::str::from_utf8(&row.bytes()[r]) {
+            return Err((i, e.valid_up_to()));
+        }
+    }
+    // Unreachable: fields that are each valid make a valid whole.
+    Err((0, 0))
+}
+
 impl Iterator for CsvRecords {
     type Item = Result<Item>;
     fn next(&mut self) -> Option<Self::Item> {
-        match self.reader.read_byte_record(&mut self.row) {
+        match self.reader.read(&mut self.row) {
             Ok(false) => None,
             Ok(true) => {
                 self.record += 1;
-                let line = self.row.position().map_or(0, |p| p.line());
-                Some(Ok(self.build(line)))
+                Some(Ok(self.build()))
             }
-            Err(e) => {
-                // Only I/O errors are fatal; csv's own parse errors are per record.
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Some(Err(Error::Csv {
-                        context: self.source.clone(),
-                        source: e,
-                    }));
-                }
-                self.record += 1;
-                let line = e.position().map_or(0, |p| p.line());
-                Some(Ok(Err(Rejection {
-                    record: self.record,
-                    line,
-                    id: None,
-                    reason: e.to_string(),
-                })))
-            }
+            // Only I/O fails: the parse itself accepts any bytes.
+            Err(e) => Some(Err(Error::Csv {
+                context: self.source.clone(),
+                source: e.into(),
+            })),
         }
     }
 }
 
 #[allow(dead_code)]
 fn _assert_send(_: &InputRecord) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn row_of(input: &[u8]) -> Row {
+        let mut rows = RowReader::new(input);
+        let mut row = Row::default();
+        assert!(rows.read(&mut row).expect("no I/O error"));
+        row
+    }
+
+    /// The field-by-field check that the whole-row one replaces.
+    fn per_field(row: &Row) -> std::result::Result<(), (usize, usize)> {
+        for (i, r) in row.ranges().enumerate() {
+            std::str::from_utf8(&row.bytes()[r]).map_err(|e| (i, e.valid_up_to()))?;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_character_cut_across_two_fields_is_invalid() {
+        // Together the two fields hold a valid "é"; each alone is broken.
+        let row = row_of(b"ok,\xc3,\xa9\n");
+        assert_eq!(utf8_fields(&row), Err((1, 0)));
+        assert_eq!(utf8_fields(&row_of(b"a,\xc3\xa9,b\n")), Ok("a\u{e9}b"));
+    }
+
+    proptest! {
+        #[test]
+        fn whole_row_utf8_check_agrees_with_each_field(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just(&b","[..]), Just(&b"a"[..]), Just(&b"\xc3"[..]), Just(&b"\xa9"[..]),
+                    Just(&b"\xc3\xa9"[..]), Just(&b"\xe2\x82\xac"[..]), Just(&b"\xe2\x82"[..]),
+                    Just(&b"\xff"[..]),
+                ],
+                1..20,
+            ),
+        ) {
+            let row = row_of(&parts.concat());
+            prop_assert_eq!(utf8_fields(&row).map(|_| ()), per_field(&row));
+        }
+    }
+}

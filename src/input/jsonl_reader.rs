@@ -3,7 +3,7 @@
 
 use std::io::BufRead;
 
-use super::{FieldMapping, Item, RecordBuilder, Rejection, slot_of};
+use super::{FieldMapping, InputRecord, Item, RecordBuilder, Rejection, Spares, slot_of};
 use crate::ad::{BODY_FIELDS, TextField};
 use crate::error::{Error, Result};
 
@@ -15,6 +15,7 @@ pub struct JsonlRecords {
     line: u64,
     record: u64,
     source: String,
+    pub(super) spares: Spares,
 }
 
 impl JsonlRecords {
@@ -31,10 +32,11 @@ impl JsonlRecords {
             line: 0,
             record: 0,
             source: source.to_string(),
+            spares: Spares::default(),
         }
     }
 
-    fn build(&self, text: &str) -> Item {
+    fn build(&self, text: &str, spare: Option<InputRecord>) -> Item {
         let reject = |reason: String, id: Option<String>| Rejection {
             record: self.record,
             line: self.line,
@@ -49,7 +51,7 @@ impl JsonlRecords {
         let any_body_text = obj
             .keys()
             .any(|k| TextField::from_name(k).is_some_and(|f| BODY_FIELDS.contains(&f)));
-        let mut b = RecordBuilder::new(&self.mapping);
+        let mut b = RecordBuilder::new(&self.mapping, spare);
         for (key, v) in &obj {
             let owned;
             let value: &str = match v {
@@ -103,7 +105,10 @@ impl Iterator for JsonlRecords {
             }
             self.record += 1;
             return Some(Ok(match std::str::from_utf8(bytes) {
-                Ok(text) => self.build(text),
+                Ok(text) => {
+                    let spare = self.spares.take();
+                    self.build(text, spare)
+                }
                 Err(e) => Err(Rejection {
                     record: self.record,
                     line: self.line,
