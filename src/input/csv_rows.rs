@@ -151,14 +151,20 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize
                 }
                 _ => *state = State::StartField,
             },
-            State::StartField => match buf[i] {
+            // A field's start, and the byte after a quote in a quoted field, differ only
+            // in what a quote means: it opens the quoting, or it is a doubled (literal) one.
+            State::StartField | State::AfterQuote => match buf[i] {
                 b'"' => {
+                    if *state == State::AfterQuote {
+                        row.bytes.push(b'"');
+                    }
                     i += 1;
                     *state = State::InQuoted;
                 }
                 b',' => {
                     i += 1;
                     row.end_field();
+                    *state = State::StartField;
                 }
                 b @ (b'\r' | b'\n') => {
                     row.end_field();
@@ -201,24 +207,6 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize
                     row.bytes.extend_from_slice(&buf[i..]);
                     i = buf.len();
                 }
-            },
-            State::AfterQuote => match buf[i] {
-                b'"' => {
-                    row.bytes.push(b'"');
-                    i += 1;
-                    *state = State::InQuoted;
-                }
-                b',' => {
-                    i += 1;
-                    row.end_field();
-                    *state = State::StartField;
-                }
-                b @ (b'\r' | b'\n') => {
-                    row.end_field();
-                    *lines += u64::from(b == b'\n');
-                    return (i + 1, true);
-                }
-                _ => *state = State::InField,
             },
         }
     }
