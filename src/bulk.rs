@@ -5,8 +5,8 @@
 //! one is scored. At most a few chunks are in memory at once, so memory stays flat
 //! however long the feed. Scored chunks go back to the reader, which fills their records
 //! again ([`RecordSource::recycle`]): a long feed is read without allocating per record,
-//! and the workers never free what the reader allocated (costly across threads). Every record read becomes exactly one [`Outcome`]: scored or
-//! rejected, never dropped.
+//! and the workers never free what the reader allocated (costly across threads). Every
+//! record read becomes exactly one [`Outcome`]: scored or rejected, never dropped.
 
 use std::cell::RefCell;
 use std::sync::mpsc;
