@@ -1216,6 +1216,9 @@ static PREFIX_TOKENS: LazyLock<Vec<(&str, Cur, Attach)>> =
     LazyLock::new(|| longest_first(PREFIXES));
 static SUFFIX_TOKENS: LazyLock<Vec<(&str, Cur)>> = LazyLock::new(|| longest_first(SUFFIXES));
 static MAGNITUDE_TOKENS: LazyLock<Vec<Magnitude>> = LazyLock::new(|| longest_first(MAGNITUDES));
+/// [`MAGNITUDE_TOKENS`] indexed by first byte, as for the suffixes.
+static MAGNITUDE_BY_FIRST: LazyLock<Vec<Vec<u16>>> =
+    LazyLock::new(|| index_by_byte(MAGNITUDE_TOKENS.iter().map(|t| t.0), false));
 
 /// For each byte value, the indices (in table order) of the tokens whose first byte
 /// (`last`: last byte) it is: a token can only match text whose byte there is the same,
@@ -1835,9 +1838,14 @@ fn match_magnitudes(text: &str, pos: usize) -> Magnitudes {
     };
     while m.count < 3 {
         let rest = &text[m.end..];
-        let found = MAGNITUDE_TOKENS
-            .iter()
-            .find_map(|&(token, factor, implied, kind, period)| {
+        let by_first = |s: Option<&str>| {
+            s.and_then(|s| s.as_bytes().first())
+                .map_or(&[][..], |&b| &MAGNITUDE_BY_FIRST[usize::from(b)][..])
+        };
+        // Only tokens starting with the next byte (or the one after a space) can match.
+        let found = merged(by_first(Some(rest)), by_first(rest.strip_prefix(' ')))
+            .map(|i| MAGNITUDE_TOKENS[i])
+            .find_map(|(token, factor, implied, kind, period)| {
                 if m.count > 0 && kind != MagKind::Cjk {
                     return None;
                 }
@@ -3041,6 +3049,64 @@ mod tests {
             }
         }
 
+        /// [`match_magnitudes`] as it was before the first-byte index: every token tried.
+        fn magnitudes_trying_every_token(text: &str, pos: usize) -> Magnitudes {
+            let mut m = Magnitudes {
+                end: pos,
+                factor: 1.0,
+                count: 0,
+                implied: Implied::Nothing,
+                period: None,
+            };
+            while m.count < 3 {
+                let rest = &text[m.end..];
+                let found = MAGNITUDE_TOKENS
+                    .iter()
+                    .find_map(|&(token, factor, implied, kind, period)| {
+                        if m.count > 0 && kind != MagKind::Cjk {
+                            return None;
+                        }
+                        let end = if has_prefix(rest, token) {
+                            m.end + token.len()
+                        } else if m.count == 0
+                            && kind != MagKind::Tight
+                            && has_prefix(rest.strip_prefix(' ')?, token)
+                        {
+                            m.end + 1 + token.len()
+                        } else {
+                            return None;
+                        };
+                        if ends_latin(token) && !boundary_after(text, end) {
+                            return None;
+                        }
+                        Some((end, factor, implied, kind, period))
+                    });
+                let Some((end, factor, implied, kind, period)) = found else {
+                    break;
+                };
+                m.end = end;
+                m.factor *= factor;
+                m.count += 1;
+                if m.implied == Implied::Nothing {
+                    m.implied = implied;
+                }
+                m.period = m.period.or(period);
+                if kind != MagKind::Cjk {
+                    break;
+                }
+            }
+            m
+        }
+
+        fn magnitudes_key(m: &Magnitudes) -> String {
+            format!("{} {} {} {:?} {:?}", m.end, m.factor, m.count, m.implied, m.period)
+        }
+
+        #[test]
+        fn magnitude_tokens_are_all_indexed() {
+            assert!(MAGNITUDES.iter().all(|m| !m.0.is_empty()));
+        }
+
         #[test]
         fn block_test_covers_every_atom_start() {
             for b in 0..=255u8 {
@@ -3071,6 +3137,16 @@ mod tests {
         }
 
         proptest! {
+            #[test]
+            fn magnitude_index_agrees_with_every_token(text in noisy()) {
+                for pos in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+                    prop_assert_eq!(
+                        magnitudes_key(&match_magnitudes(&text, pos)),
+                        magnitudes_key(&magnitudes_trying_every_token(&text, pos))
+                    );
+                }
+            }
+
             #[test]
             fn block_scan_finds_the_first_start(
                 bytes in scan_bytes(),
