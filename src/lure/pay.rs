@@ -1285,6 +1285,19 @@ impl<A, B, C, D> Token for (&'static str, A, B, C, D) {
     }
 }
 
+/// [`PERIOD_MARKERS`] indexed by first byte.
+static PERIOD_BY_FIRST: LazyLock<Vec<Vec<u16>>> =
+    LazyLock::new(|| index_by_byte(PERIOD_MARKERS.iter().map(|m| m.0), false));
+
+/// Whether `s` starts with a period marker (only markers with its first byte can).
+fn period_marker_at(s: &str) -> bool {
+    s.as_bytes().first().is_some_and(|&b| {
+        PERIOD_BY_FIRST[usize::from(b)]
+            .iter()
+            .any(|&i| has_prefix(s, PERIOD_MARKERS[usize::from(i)].0))
+    })
+}
+
 /// Every period marker in one automaton; "/x" markers also match as "/ x".
 struct PeriodMarkers {
     automaton: AhoCorasick,
@@ -1509,7 +1522,8 @@ fn next_atom_start(bytes: &[u8], from: usize, starts: &[bool; 256]) -> Option<us
 }
 
 fn find_atoms(text: &str, first: usize, starts: &[bool; 256], script: Script) -> Vec<Atom> {
-    let mut atoms = Vec::new();
+    // Room for a field's usual handful of numbers in one allocation.
+    let mut atoms = Vec::with_capacity(8);
     let (mut i, mut floor) = (first, 0);
     let bytes = text.as_bytes();
     while i < bytes.len() {
@@ -1609,9 +1623,7 @@ fn number_atom(
     // Digits glued to letters ("24h", "5kg", "3rd") are not money, unless a period follows.
     if let Some(c) = text[end..].chars().next()
         && is_latin_word_char(c)
-        && !PERIOD_MARKERS
-            .iter()
-            .any(|(m, ..)| has_prefix(&text[end..], m))
+        && !period_marker_at(&text[end..])
     {
         return Err(skip.max(end));
     }
@@ -1883,18 +1895,17 @@ fn match_magnitudes(text: &str, pos: usize) -> Magnitudes {
 
 /// Joins neighbouring amounts into ranges ("800-1,000 usd", "3-5万", "từ 15 đến 20 triệu"),
 /// sharing the currency and magnitude written on one side.
-fn join_ranges(text: &str, atoms: Vec<Atom>) -> Vec<Atom> {
-    let mut out: Vec<Atom> = Vec::with_capacity(atoms.len());
-    let mut atoms = atoms.into_iter().peekable();
-    while let Some(a) = atoms.next() {
-        if let Some(joined) = atoms.peek().and_then(|b| join(text, &a, b)) {
-            atoms.next();
-            out.push(joined);
-        } else {
-            out.push(a);
-        }
+fn join_ranges(text: &str, mut atoms: Vec<Atom>) -> Vec<Atom> {
+    // In place: a range takes the place of its two ends, so writing never passes reading.
+    let (mut read, mut write) = (0, 0);
+    while let Some(&a) = atoms.get(read) {
+        let joined = atoms.get(read + 1).and_then(|b| join(text, &a, b));
+        read += if joined.is_some() { 2 } else { 1 };
+        atoms[write] = joined.unwrap_or(a);
+        write += 1;
     }
-    out
+    atoms.truncate(write);
+    atoms
 }
 
 fn join(text: &str, a: &Atom, b: &Atom) -> Option<Atom> {
@@ -1993,9 +2004,7 @@ fn period_after(text: &str, from: usize) -> Option<(Period, usize)> {
             break;
         }
         if digit_value(c).is_some()
-            && !PERIOD_MARKERS
-                .iter()
-                .any(|(m, ..)| has_prefix(&text[p..], m))
+            && !period_marker_at(&text[p..])
         {
             break;
         }
@@ -3108,6 +3117,11 @@ mod tests {
         }
 
         #[test]
+        fn period_markers_are_all_indexed() {
+            assert!(PERIOD_MARKERS.iter().all(|m| !m.0.is_empty()));
+        }
+
+        #[test]
         fn block_test_covers_every_atom_start() {
             for b in 0..=255u8 {
                 let mut block = [b' '; BLOCK];
@@ -3143,6 +3157,17 @@ mod tests {
                     prop_assert_eq!(
                         magnitudes_key(&match_magnitudes(&text, pos)),
                         magnitudes_key(&magnitudes_trying_every_token(&text, pos))
+                    );
+                }
+            }
+
+            #[test]
+            fn period_index_agrees_with_every_marker(text in noisy()) {
+                for pos in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+                    let rest = &text[pos..];
+                    prop_assert_eq!(
+                        period_marker_at(rest),
+                        PERIOD_MARKERS.iter().any(|(m, ..)| has_prefix(rest, m))
                     );
                 }
             }
