@@ -325,7 +325,10 @@ mod tests {
             ev(Family::Contact, 6, 8),
         ];
         dedupe(&mut evidence);
-        let spans: Vec<_> = evidence.iter().map(|e| (e.family, e.start, e.end)).collect();
+        let spans: Vec<_> = evidence
+            .iter()
+            .map(|e| (e.family, e.start, e.end))
+            .collect();
         assert_eq!(
             spans,
             [

@@ -1510,14 +1510,17 @@ fn next_atom_start(bytes: &[u8], from: usize, starts: &[bool; 256]) -> Option<us
         .get(i..i + BLOCK)
         .and_then(|w| <&[u8; BLOCK]>::try_from(w).ok())
     {
-        if !by_blocks || block_may_start(block) {
-            if let Some(p) = block.iter().position(|&b| starts[usize::from(b)]) {
-                return Some(i + p);
-            }
+        if (!by_blocks || block_may_start(block))
+            && let Some(p) = block.iter().position(|&b| starts[usize::from(b)])
+        {
+            return Some(i + p);
         }
         i += BLOCK;
     }
-    let p = bytes.get(i..)?.iter().position(|&b| starts[usize::from(b)])?;
+    let p = bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| starts[usize::from(b)])?;
     Some(i + p)
 }
 
@@ -2003,9 +2006,7 @@ fn period_after(text: &str, from: usize) -> Option<(Period, usize)> {
         if p >= from + WINDOW || is_clause_break(c) {
             break;
         }
-        if digit_value(c).is_some()
-            && !period_marker_at(&text[p..])
-        {
+        if digit_value(c).is_some() && !period_marker_at(&text[p..]) {
             break;
         }
         end = p + c.len_utf8();
@@ -3069,27 +3070,28 @@ mod tests {
             };
             while m.count < 3 {
                 let rest = &text[m.end..];
-                let found = MAGNITUDE_TOKENS
-                    .iter()
-                    .find_map(|&(token, factor, implied, kind, period)| {
-                        if m.count > 0 && kind != MagKind::Cjk {
-                            return None;
-                        }
-                        let end = if has_prefix(rest, token) {
-                            m.end + token.len()
-                        } else if m.count == 0
-                            && kind != MagKind::Tight
-                            && has_prefix(rest.strip_prefix(' ')?, token)
-                        {
-                            m.end + 1 + token.len()
-                        } else {
-                            return None;
-                        };
-                        if ends_latin(token) && !boundary_after(text, end) {
-                            return None;
-                        }
-                        Some((end, factor, implied, kind, period))
-                    });
+                let found =
+                    MAGNITUDE_TOKENS
+                        .iter()
+                        .find_map(|&(token, factor, implied, kind, period)| {
+                            if m.count > 0 && kind != MagKind::Cjk {
+                                return None;
+                            }
+                            let end = if has_prefix(rest, token) {
+                                m.end + token.len()
+                            } else if m.count == 0
+                                && kind != MagKind::Tight
+                                && has_prefix(rest.strip_prefix(' ')?, token)
+                            {
+                                m.end + 1 + token.len()
+                            } else {
+                                return None;
+                            };
+                            if ends_latin(token) && !boundary_after(text, end) {
+                                return None;
+                            }
+                            Some((end, factor, implied, kind, period))
+                        });
                 let Some((end, factor, implied, kind, period)) = found else {
                     break;
                 };
@@ -3108,7 +3110,10 @@ mod tests {
         }
 
         fn magnitudes_key(m: &Magnitudes) -> String {
-            format!("{} {} {} {:?} {:?}", m.end, m.factor, m.count, m.implied, m.period)
+            format!(
+                "{} {} {} {:?} {:?}",
+                m.end, m.factor, m.count, m.implied, m.period
+            )
         }
 
         #[test]
@@ -3126,12 +3131,19 @@ mod tests {
             for b in 0..=255u8 {
                 let mut block = [b' '; BLOCK];
                 block[BLOCK - 1] = b;
-                assert!(!STARTS_ATOM[usize::from(b)] || block_may_start(&block), "{b:#x}");
+                assert!(
+                    !STARTS_ATOM[usize::from(b)] || block_may_start(&block),
+                    "{b:#x}"
+                );
             }
         }
 
         /// The first start from `from` on, a byte at a time.
-        fn next_start_byte_by_byte(bytes: &[u8], from: usize, starts: &[bool; 256]) -> Option<usize> {
+        fn next_start_byte_by_byte(
+            bytes: &[u8],
+            from: usize,
+            starts: &[bool; 256],
+        ) -> Option<usize> {
             (from..bytes.len()).find(|&i| starts[usize::from(bytes[i])])
         }
 
