@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::ad::{Ad, TextField};
 use crate::features::{AdFeatures, ExtractBuffers, Extractor, walk_terms};
-use crate::lure::{EvidenceSource, Family, Lexicon};
+use crate::lure::{Evidence, EvidenceSource, Family, Lexicon, families_present};
 use crate::model::{FamilyContribution, LureModel, Verdict};
 use crate::normalise::NormalisedText;
 
@@ -85,12 +85,39 @@ pub struct Scored {
     pub probability: f64,
     /// Verdict at the model's threshold.
     pub verdict: Verdict,
-    /// Families with evidence, in catalogue order.
-    pub families: Vec<Family>,
+    /// Families with evidence (iterated in catalogue order).
+    pub families: FamilySet,
     /// Language guess.
     pub lang: Option<&'static str>,
     /// Quoted evidence (only when asked for).
     pub lures: Vec<Lure>,
+}
+
+/// A set of families, held as one flag per family so that scoring an advert does not
+/// allocate for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FamilySet([bool; Family::ALL.len()]);
+
+impl FamilySet {
+    /// The families with evidence in `evidence`.
+    pub fn of(evidence: &[Evidence]) -> Self {
+        FamilySet(families_present(evidence))
+    }
+
+    /// The families in the set, in catalogue order.
+    pub fn iter(&self) -> impl Iterator<Item = Family> + '_ {
+        Family::ALL.into_iter().filter(|f| self.0[f.index()])
+    }
+
+    /// Whether `family` is in the set.
+    pub fn contains(&self, family: Family) -> bool {
+        self.0[family.index()]
+    }
+
+    /// Whether the set has no family.
+    pub fn is_empty(&self) -> bool {
+        !self.0.contains(&true)
+    }
 }
 
 impl<'a> Scorer<'a> {
@@ -117,9 +144,7 @@ impl<'a> Scorer<'a> {
     ) -> Scored {
         self.extractor.extract_into(ad, buf, features);
         let probability = self.model.probability(features);
-        let mut families: Vec<Family> = features.evidence.iter().map(|e| e.family).collect();
-        families.sort_unstable();
-        families.dedup();
+        let families = FamilySet::of(&features.evidence);
         let lures = if explain {
             self.quote(ad, features)
         } else {
@@ -213,5 +238,29 @@ impl<'a> Scorer<'a> {
                 weight: *w,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lure::EvidenceSource;
+
+    #[test]
+    fn family_set_lists_each_family_once_in_catalogue_order() {
+        let ev = |family| Evidence::whole_advert(family, EvidenceSource::Rule { rule: "t" }, None);
+        let evidence = [
+            ev(Family::Legitimacy),
+            ev(Family::Pay),
+            ev(Family::Contact),
+            ev(Family::Pay),
+        ];
+        let set = FamilySet::of(&evidence);
+        let mut sorted: Vec<Family> = evidence.iter().map(|e| e.family).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(set.iter().collect::<Vec<_>>(), sorted);
+        assert!(set.contains(Family::Contact) && !set.contains(Family::Fees));
+        assert!(!set.is_empty() && FamilySet::of(&[]).is_empty());
     }
 }

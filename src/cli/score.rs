@@ -266,13 +266,18 @@ impl<'a> ResultWriter<'a> {
     fn row(&mut self, out: &mut dyn Write, rec: &ScoredRecord) -> std::io::Result<()> {
         use std::fmt::Write as _;
         let s = &rec.scored;
-        let families: Vec<&str> = s.families.iter().map(|f| f.id()).collect();
         self.line.clear();
         match self.format {
             OutputFormat::Csv => {
                 push_csv_field(&mut self.line, &rec.id);
                 let _ = write!(self.line, ",{:.4},{},", s.probability, s.verdict.as_str());
-                push_csv_field(&mut self.line, &families.join(";"));
+                // Family ids are `[a-z_]+`: joined with ';' they never need quoting.
+                for (i, f) in s.families.iter().enumerate() {
+                    if i > 0 {
+                        self.line.push(';');
+                    }
+                    self.line.push_str(f.id());
+                }
                 if self.explain {
                     self.line.push(',');
                     let ev = serde_json::to_string(&s.lures).unwrap_or_default();
@@ -293,9 +298,9 @@ impl<'a> ResultWriter<'a> {
                 obj.insert("verdict".into(), s.verdict.as_str().into());
                 obj.insert(
                     "lures".into(),
-                    families
+                    s.families
                         .iter()
-                        .map(|f| serde_json::Value::from(*f))
+                        .map(|f| serde_json::Value::from(f.id()))
                         .collect(),
                 );
                 obj.insert(

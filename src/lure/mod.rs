@@ -275,9 +275,11 @@ fn dedupe(ev: &mut Vec<Evidence>) {
             b.family,
         ))
     });
-    let mut kept: Vec<Evidence> = Vec::with_capacity(ev.len());
-    for e in ev.drain(..) {
-        let inside = kept.iter().rev().take(16).any(|k| {
+    // In place: what is kept moves down to `ev[..kept]`, in order; the rest is dropped.
+    let mut kept = 0;
+    for i in 0..ev.len() {
+        let e = &ev[i];
+        let inside = ev[..kept].iter().rev().take(16).any(|k| {
             k.family == e.family
                 && k.field == e.field
                 && k.field.is_some()
@@ -285,10 +287,11 @@ fn dedupe(ev: &mut Vec<Evidence>) {
                 && e.end <= k.end
         });
         if !inside {
-            kept.push(e);
+            ev.swap(kept, i);
+            kept += 1;
         }
     }
-    *ev = kept;
+    ev.truncate(kept);
 }
 
 /// Which families have evidence, as a bit set indexed by [`Family::index`].
@@ -298,4 +301,41 @@ pub fn families_present(evidence: &[Evidence]) -> [bool; Family::ALL.len()] {
         present[e.family.index()] = true;
     }
     present
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedupe_drops_spans_inside_a_kept_span_and_sorts() {
+        let ev = |family, start, end| Evidence {
+            family,
+            field: Some(TextField::Description),
+            start,
+            end,
+            source: EvidenceSource::Rule { rule: "t" },
+            detail: None,
+        };
+        let mut evidence = vec![
+            ev(Family::Fees, 12, 14),
+            ev(Family::Pay, 5, 9),
+            ev(Family::Pay, 0, 10),
+            ev(Family::Fees, 10, 20),
+            ev(Family::Contact, 6, 8),
+        ];
+        dedupe(&mut evidence);
+        let spans: Vec<_> = evidence
+            .iter()
+            .map(|e| (e.family, e.start, e.end))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (Family::Pay, 0, 10),
+                (Family::Contact, 6, 8),
+                (Family::Fees, 10, 20)
+            ]
+        );
+    }
 }

@@ -1216,6 +1216,9 @@ static PREFIX_TOKENS: LazyLock<Vec<(&str, Cur, Attach)>> =
     LazyLock::new(|| longest_first(PREFIXES));
 static SUFFIX_TOKENS: LazyLock<Vec<(&str, Cur)>> = LazyLock::new(|| longest_first(SUFFIXES));
 static MAGNITUDE_TOKENS: LazyLock<Vec<Magnitude>> = LazyLock::new(|| longest_first(MAGNITUDES));
+/// [`MAGNITUDE_TOKENS`] indexed by first byte, as for the suffixes.
+static MAGNITUDE_BY_FIRST: LazyLock<Vec<Vec<u16>>> =
+    LazyLock::new(|| index_by_byte(MAGNITUDE_TOKENS.iter().map(|t| t.0), false));
 
 /// For each byte value, the indices (in table order) of the tokens whose first byte
 /// (`last`: last byte) it is: a token can only match text whose byte there is the same,
@@ -1280,6 +1283,19 @@ impl<A, B, C, D> Token for (&'static str, A, B, C, D) {
     fn text(&self) -> &'static str {
         self.0
     }
+}
+
+/// [`PERIOD_MARKERS`] indexed by first byte.
+static PERIOD_BY_FIRST: LazyLock<Vec<Vec<u16>>> =
+    LazyLock::new(|| index_by_byte(PERIOD_MARKERS.iter().map(|m| m.0), false));
+
+/// Whether `s` starts with a period marker (only markers with its first byte can).
+fn period_marker_at(s: &str) -> bool {
+    s.as_bytes().first().is_some_and(|&b| {
+        PERIOD_BY_FIRST[usize::from(b)]
+            .iter()
+            .any(|&i| has_prefix(s, PERIOD_MARKERS[usize::from(i)].0))
+    })
 }
 
 /// Every period marker in one automaton; "/x" markers also match as "/ x".
@@ -1468,45 +1484,49 @@ fn amounts(text: &str) -> Vec<Atom> {
     join_ranges(text, find_atoms(text, first, starts, Script::of(text)))
 }
 
+/// Bytes looked at per step of [`next_atom_start`]'s block scan.
+const BLOCK: usize = 32;
+
+/// Whether a block may hold a byte of [`STARTS_ATOM`]: an ASCII digit, or a byte in
+/// 0xD9..=0xE8 (which holds every lead byte of that table, and a few others that only
+/// cost a closer look). One comparison expression per byte, which the compiler turns
+/// into SIMD compares without `unsafe`.
+#[inline]
+fn block_may_start(block: &[u8; BLOCK]) -> bool {
+    let mut hit = 0u8;
+    for &b in block {
+        hit |= u8::from(b.wrapping_sub(b'0') < 10) | u8::from(b.wrapping_sub(0xD9) < 0x10);
+    }
+    hit != 0
+}
+
 /// The first byte at or after `from` where an amount may start (per `starts`).
 fn next_atom_start(bytes: &[u8], from: usize, starts: &[bool; 256]) -> Option<usize> {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let by_words = !starts[usize::from(b'b')];
+    // Blocks with no digit and no possible lead byte (most of most text) are passed over
+    // whole; with 'b' to look for, every block is looked at byte by byte.
+    let by_blocks = !starts[usize::from(b'b')];
     let mut i = from;
-    loop {
-        // Eight bytes at a time past words with no digit and no byte above ASCII (most
-        // of most text); with 'b' to look for, byte by byte.
-        while let Some(word) = bytes.get(i..i + 8).filter(|_| by_words) {
-            let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-            let low = w & !HIGH;
-            // The high bit of each ASCII byte: at least '0', and at least ':' (the sums
-            // stay below 0x100, so no byte carries into the next).
-            let at_least_0 = low + 0x5050_5050_5050_5050;
-            let at_least_colon = low + 0x4646_4646_4646_4646;
-            let digit = at_least_0 & !at_least_colon & !w & HIGH;
-            if (digit | (w & HIGH)) != 0 {
-                break;
-            }
-            i += 8;
-        }
-        let end = if by_words {
-            (i + 8).min(bytes.len())
-        } else {
-            bytes.len()
-        };
-        let chunk = bytes.get(i..end)?;
-        if let Some(p) = chunk.iter().position(|&b| starts[usize::from(b)]) {
+    while let Some(block) = bytes
+        .get(i..i + BLOCK)
+        .and_then(|w| <&[u8; BLOCK]>::try_from(w).ok())
+    {
+        if (!by_blocks || block_may_start(block))
+            && let Some(p) = block.iter().position(|&b| starts[usize::from(b)])
+        {
             return Some(i + p);
         }
-        if end == bytes.len() {
-            return None;
-        }
-        i = end;
+        i += BLOCK;
     }
+    let p = bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| starts[usize::from(b)])?;
+    Some(i + p)
 }
 
 fn find_atoms(text: &str, first: usize, starts: &[bool; 256], script: Script) -> Vec<Atom> {
-    let mut atoms = Vec::new();
+    // Room for a field's usual handful of numbers in one allocation.
+    let mut atoms = Vec::with_capacity(8);
     let (mut i, mut floor) = (first, 0);
     let bytes = text.as_bytes();
     while i < bytes.len() {
@@ -1606,9 +1626,7 @@ fn number_atom(
     // Digits glued to letters ("24h", "5kg", "3rd") are not money, unless a period follows.
     if let Some(c) = text[end..].chars().next()
         && is_latin_word_char(c)
-        && !PERIOD_MARKERS
-            .iter()
-            .any(|(m, ..)| has_prefix(&text[end..], m))
+        && !period_marker_at(&text[end..])
     {
         return Err(skip.max(end));
     }
@@ -1835,9 +1853,14 @@ fn match_magnitudes(text: &str, pos: usize) -> Magnitudes {
     };
     while m.count < 3 {
         let rest = &text[m.end..];
-        let found = MAGNITUDE_TOKENS
-            .iter()
-            .find_map(|&(token, factor, implied, kind, period)| {
+        let by_first = |s: Option<&str>| {
+            s.and_then(|s| s.as_bytes().first())
+                .map_or(&[][..], |&b| &MAGNITUDE_BY_FIRST[usize::from(b)][..])
+        };
+        // Only tokens starting with the next byte (or the one after a space) can match.
+        let found = merged(by_first(Some(rest)), by_first(rest.strip_prefix(' ')))
+            .map(|i| MAGNITUDE_TOKENS[i])
+            .find_map(|(token, factor, implied, kind, period)| {
                 if m.count > 0 && kind != MagKind::Cjk {
                     return None;
                 }
@@ -1875,18 +1898,17 @@ fn match_magnitudes(text: &str, pos: usize) -> Magnitudes {
 
 /// Joins neighbouring amounts into ranges ("800-1,000 usd", "3-5万", "từ 15 đến 20 triệu"),
 /// sharing the currency and magnitude written on one side.
-fn join_ranges(text: &str, atoms: Vec<Atom>) -> Vec<Atom> {
-    let mut out: Vec<Atom> = Vec::with_capacity(atoms.len());
-    let mut atoms = atoms.into_iter().peekable();
-    while let Some(a) = atoms.next() {
-        if let Some(joined) = atoms.peek().and_then(|b| join(text, &a, b)) {
-            atoms.next();
-            out.push(joined);
-        } else {
-            out.push(a);
-        }
+fn join_ranges(text: &str, mut atoms: Vec<Atom>) -> Vec<Atom> {
+    // In place: a range takes the place of its two ends, so writing never passes reading.
+    let (mut read, mut write) = (0, 0);
+    while let Some(&a) = atoms.get(read) {
+        let joined = atoms.get(read + 1).and_then(|b| join(text, &a, b));
+        read += if joined.is_some() { 2 } else { 1 };
+        atoms[write] = joined.unwrap_or(a);
+        write += 1;
     }
-    out
+    atoms.truncate(write);
+    atoms
 }
 
 fn join(text: &str, a: &Atom, b: &Atom) -> Option<Atom> {
@@ -1984,11 +2006,7 @@ fn period_after(text: &str, from: usize) -> Option<(Period, usize)> {
         if p >= from + WINDOW || is_clause_break(c) {
             break;
         }
-        if digit_value(c).is_some()
-            && !PERIOD_MARKERS
-                .iter()
-                .any(|(m, ..)| has_prefix(&text[p..], m))
-        {
+        if digit_value(c).is_some() && !period_marker_at(&text[p..]) {
             break;
         }
         end = p + c.len_utf8();
@@ -3038,6 +3056,145 @@ mod tests {
                     assert!(STARTS_ATOM_OR_B[lead], "{c:?}");
                     assert!(STARTS_ATOM[lead] || c == 'b', "{c:?}");
                 }
+            }
+        }
+
+        /// [`match_magnitudes`] as it was before the first-byte index: every token tried.
+        fn magnitudes_trying_every_token(text: &str, pos: usize) -> Magnitudes {
+            let mut m = Magnitudes {
+                end: pos,
+                factor: 1.0,
+                count: 0,
+                implied: Implied::Nothing,
+                period: None,
+            };
+            while m.count < 3 {
+                let rest = &text[m.end..];
+                let found =
+                    MAGNITUDE_TOKENS
+                        .iter()
+                        .find_map(|&(token, factor, implied, kind, period)| {
+                            if m.count > 0 && kind != MagKind::Cjk {
+                                return None;
+                            }
+                            let end = if has_prefix(rest, token) {
+                                m.end + token.len()
+                            } else if m.count == 0
+                                && kind != MagKind::Tight
+                                && has_prefix(rest.strip_prefix(' ')?, token)
+                            {
+                                m.end + 1 + token.len()
+                            } else {
+                                return None;
+                            };
+                            if ends_latin(token) && !boundary_after(text, end) {
+                                return None;
+                            }
+                            Some((end, factor, implied, kind, period))
+                        });
+                let Some((end, factor, implied, kind, period)) = found else {
+                    break;
+                };
+                m.end = end;
+                m.factor *= factor;
+                m.count += 1;
+                if m.implied == Implied::Nothing {
+                    m.implied = implied;
+                }
+                m.period = m.period.or(period);
+                if kind != MagKind::Cjk {
+                    break;
+                }
+            }
+            m
+        }
+
+        fn magnitudes_key(m: &Magnitudes) -> String {
+            format!(
+                "{} {} {} {:?} {:?}",
+                m.end, m.factor, m.count, m.implied, m.period
+            )
+        }
+
+        #[test]
+        fn magnitude_tokens_are_all_indexed() {
+            assert!(MAGNITUDES.iter().all(|m| !m.0.is_empty()));
+        }
+
+        #[test]
+        fn period_markers_are_all_indexed() {
+            assert!(PERIOD_MARKERS.iter().all(|m| !m.0.is_empty()));
+        }
+
+        #[test]
+        fn block_test_covers_every_atom_start() {
+            for b in 0..=255u8 {
+                let mut block = [b' '; BLOCK];
+                block[BLOCK - 1] = b;
+                assert!(
+                    !STARTS_ATOM[usize::from(b)] || block_may_start(&block),
+                    "{b:#x}"
+                );
+            }
+        }
+
+        /// The first start from `from` on, a byte at a time.
+        fn next_start_byte_by_byte(
+            bytes: &[u8],
+            from: usize,
+            starts: &[bool; 256],
+        ) -> Option<usize> {
+            (from..bytes.len()).find(|&i| starts[usize::from(bytes[i])])
+        }
+
+        /// Mostly letters and spaces, some digits and high bytes: blocks with and without
+        /// starts, and near misses of the block test.
+        fn scan_bytes() -> impl Strategy<Value = Vec<u8>> {
+            prop::collection::vec(
+                prop_oneof![
+                    8 => b'a'..=b'z',
+                    2 => Just(b' '),
+                    1 => b'0'..=b'9',
+                    1 => 0x80u8..=0xFF,
+                    1 => any::<u8>(),
+                ],
+                0..300,
+            )
+        }
+
+        proptest! {
+            #[test]
+            fn magnitude_index_agrees_with_every_token(text in noisy()) {
+                for pos in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+                    prop_assert_eq!(
+                        magnitudes_key(&match_magnitudes(&text, pos)),
+                        magnitudes_key(&magnitudes_trying_every_token(&text, pos))
+                    );
+                }
+            }
+
+            #[test]
+            fn period_index_agrees_with_every_marker(text in noisy()) {
+                for pos in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+                    let rest = &text[pos..];
+                    prop_assert_eq!(
+                        period_marker_at(rest),
+                        PERIOD_MARKERS.iter().any(|(m, ..)| has_prefix(rest, m))
+                    );
+                }
+            }
+
+            #[test]
+            fn block_scan_finds_the_first_start(
+                bytes in scan_bytes(),
+                from in 0usize..320,
+                with_b in any::<bool>(),
+            ) {
+                let starts = if with_b { &STARTS_ATOM_OR_B } else { &STARTS_ATOM };
+                prop_assert_eq!(
+                    next_atom_start(&bytes, from, starts),
+                    next_start_byte_by_byte(&bytes, from, starts)
+                );
             }
         }
 
