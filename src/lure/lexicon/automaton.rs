@@ -20,6 +20,8 @@ pub(super) struct PhraseAutomaton {
     classes: [u8; 256],
     /// The transitions, `1 << shift` per state.
     trans: Table,
+    /// One of [`MIN_SHIFT`]`..=8`, so that walks can be compiled for each
+    /// ([`PhraseAutomaton::steps`]).
     shift: u32,
     /// States below this id are match states.
     match_limit: u32,
@@ -44,6 +46,11 @@ pub(super) enum Table {
 /// Bytes in the order their classes are numbered: what English text is mostly made of
 /// first, so that a state's often-taken transitions lie together.
 const FREQUENT: &[u8] = b" etaoinsrhldcumfpgwybvkxjqz";
+
+/// Fewest columns a row has, as a shift: a walk's row shift is then one of three
+/// constants, each compiled into its own walk (a shift by a variable costs an
+/// instruction per byte), and the lexicons' passes have at least 33 classes anyway.
+pub(super) const MIN_SHIFT: u32 = 6;
 
 /// No transition yet (while building).
 const NONE: u32 = u32::MAX;
@@ -76,7 +83,7 @@ impl PhraseAutomaton {
                 .unwrap_or(unused_class) as u8;
         }
         let alphabet = order.len() + usize::from(order.len() < 256);
-        let shift = alphabet.next_power_of_two().trailing_zeros();
+        let shift = alphabet.next_power_of_two().trailing_zeros().max(MIN_SHIFT);
         let stride = 1usize << shift;
 
         // The trie, as a dense table (rows of `stride`), with each state's own patterns.
@@ -189,13 +196,24 @@ impl PhraseAutomaton {
         &self.trans
     }
 
-    /// What a walk over `trans` (this automaton's [`PhraseAutomaton::table`]) needs.
+    /// The row shift: [`MIN_SHIFT`], 7 or 8.
     #[inline(always)]
-    pub(super) fn steps<'a, S: StateId>(&'a self, trans: &'a [S], start: S) -> Steps<'a, S> {
+    pub(super) fn shift(&self) -> u32 {
+        self.shift
+    }
+
+    /// What a walk over `trans` (this automaton's [`PhraseAutomaton::table`]) needs;
+    /// `SHIFT` must be its [`PhraseAutomaton::shift`].
+    #[inline(always)]
+    pub(super) fn steps<'a, S: StateId, const SHIFT: u32>(
+        &'a self,
+        trans: &'a [S],
+        start: S,
+    ) -> Steps<'a, S, SHIFT> {
+        debug_assert_eq!(SHIFT, self.shift);
         Steps {
             trans,
             classes: &self.classes,
-            shift: self.shift,
             start,
         }
     }
@@ -225,9 +243,11 @@ impl PhraseAutomaton {
     /// The state after `byte` from `state`.
     #[cfg(test)]
     pub(super) fn next(&self, state: u32, byte: u8) -> u32 {
+        let s = self.shift;
+        let at = ((state as usize) << s) + usize::from(self.classes[usize::from(byte)]);
         match &self.trans {
-            Table::Narrow(t) => u32::from(self.steps(t, 0).next(state as u16, byte)),
-            Table::Wide(t) => self.steps(t, 0).next(state, byte),
+            Table::Narrow(t) => u32::from(t[at]),
+            Table::Wide(t) => t[at],
         }
     }
 }
@@ -252,22 +272,21 @@ impl StateId for u32 {
     }
 }
 
-/// A walk's view of the automaton: its transitions with state ids of type `S`, the byte
-/// classes, the row shift and the start state.
+/// A walk's view of the automaton: its transitions with state ids of type `S` in rows of
+/// `1 << SHIFT`, the byte classes and the start state.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Steps<'a, S> {
+pub(super) struct Steps<'a, S, const SHIFT: u32> {
     trans: &'a [S],
     classes: &'a [u8; 256],
-    shift: u32,
     /// The state before any byte.
     pub(super) start: S,
 }
 
-impl<S: StateId> Steps<'_, S> {
-    /// The state after `byte` from `state` (rows of `1 << shift` transitions).
+impl<S: StateId, const SHIFT: u32> Steps<'_, S, SHIFT> {
+    /// The state after `byte` from `state`.
     #[inline(always)]
     pub(super) fn next(&self, state: S, byte: u8) -> S {
-        self.trans[(state.index() << self.shift) + usize::from(self.classes[usize::from(byte)])]
+        self.trans[(state.index() << SHIFT) + usize::from(self.classes[usize::from(byte)])]
     }
 }
 
