@@ -805,12 +805,13 @@ impl Lexicon {
         out: &mut Vec<LexiconHit>,
     ) {
         let dfa = &pass.automaton;
-        // The automaton's shift is `MIN_SHIFT`, 7 or 8.
+        // The automaton's shift is `MIN_SHIFT`, 6, 7 or 8.
         match dfa.shift() {
             MIN_SHIFT => {
                 let steps = dfa.steps::<S, MIN_SHIFT>(trans, start);
                 self.walk_in(text, pass, steps, scratch, out)
             }
+            6 => self.walk_in(text, pass, dfa.steps::<S, 6>(trans, start), scratch, out),
             7 => self.walk_in(text, pass, dfa.steps::<S, 7>(trans, start), scratch, out),
             _ => self.walk_in(text, pass, dfa.steps::<S, 8>(trans, start), scratch, out),
         }
@@ -961,6 +962,9 @@ impl Lexicon {
     ) {
         let dfa = &pass.automaton;
         for &pattern in dfa.matches(state) {
+            if !dfa.confirms(pattern, text.as_bytes(), end) {
+                continue;
+            }
             let start = end - dfa.pattern_len(pattern);
             match pass.targets[pattern as usize] {
                 Target::Phrase { entry, boundaries } => {
