@@ -29,7 +29,7 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use regex::Regex;
 use regex_automata::hybrid;
 
-use automaton::{PhraseAutomaton, StateId, Steps, Table};
+use automaton::{MIN_SHIFT, PhraseAutomaton, StateId, Steps, Table};
 
 use super::Family;
 use crate::error::{Error, Result};
@@ -786,23 +786,44 @@ impl Lexicon {
         let dfa = &pass.automaton;
         match dfa.table() {
             Table::Narrow(trans) => {
-                let steps = dfa.steps(trans, dfa.start() as u16);
+                self.walk_shifted(text, pass, trans, dfa.start() as u16, scratch, out)
+            }
+            Table::Wide(trans) => self.walk_shifted(text, pass, trans, dfa.start(), scratch, out),
+        }
+    }
+
+    /// [`Lexicon::walk`] over a table with state ids of type `S`, compiled for its row
+    /// shift.
+    #[inline(always)]
+    fn walk_shifted<S: StateId + Into<u32>>(
+        &self,
+        text: &str,
+        pass: &Pass,
+        trans: &[S],
+        start: S,
+        scratch: &mut FindScratch,
+        out: &mut Vec<LexiconHit>,
+    ) {
+        let dfa = &pass.automaton;
+        // The automaton's shift is `MIN_SHIFT`, 6, 7 or 8.
+        match dfa.shift() {
+            MIN_SHIFT => {
+                let steps = dfa.steps::<S, MIN_SHIFT>(trans, start);
                 self.walk_in(text, pass, steps, scratch, out)
             }
-            Table::Wide(trans) => {
-                let steps = dfa.steps(trans, dfa.start());
-                self.walk_in(text, pass, steps, scratch, out)
-            }
+            6 => self.walk_in(text, pass, dfa.steps::<S, 6>(trans, start), scratch, out),
+            7 => self.walk_in(text, pass, dfa.steps::<S, 7>(trans, start), scratch, out),
+            _ => self.walk_in(text, pass, dfa.steps::<S, 8>(trans, start), scratch, out),
         }
     }
 
     /// [`Lexicon::walk`] over a table with state ids of type `S`.
     #[inline(always)]
-    fn walk_in<S: StateId + Into<u32>>(
+    fn walk_in<S: StateId + Into<u32>, const SHIFT: u32>(
         &self,
         text: &str,
         pass: &Pass,
-        steps: Steps<'_, S>,
+        steps: Steps<'_, S, SHIFT>,
         scratch: &mut FindScratch,
         out: &mut Vec<LexiconHit>,
     ) {
@@ -811,18 +832,18 @@ impl Lexicon {
         let lead_in = pass.longest.max(16);
         match text.len() / lead_in {
             0..2 => self.walk_whole(text, pass, steps, &mut scratch.regex, out),
-            2..4 => self.walk_ways::<S, 2>(text, pass, steps, scratch, out),
-            _ => self.walk_ways::<S, WAYS>(text, pass, steps, scratch, out),
+            2..4 => self.walk_ways::<S, SHIFT, 2>(text, pass, steps, scratch, out),
+            _ => self.walk_ways::<S, SHIFT, WAYS>(text, pass, steps, scratch, out),
         }
     }
 
     /// [`Lexicon::walk`] in one part.
     #[inline(always)]
-    fn walk_whole<S: StateId + Into<u32>>(
+    fn walk_whole<S: StateId + Into<u32>, const SHIFT: u32>(
         &self,
         text: &str,
         pass: &Pass,
-        steps: Steps<'_, S>,
+        steps: Steps<'_, S, SHIFT>,
         regex: &mut RegexScratch,
         out: &mut Vec<LexiconHit>,
     ) {
@@ -841,11 +862,11 @@ impl Lexicon {
     // Every part is `len` bytes, so indexing them by position compiles without checks.
     #[allow(clippy::needless_range_loop)]
     #[inline(always)]
-    fn walk_ways<S: StateId + Into<u32>, const W: usize>(
+    fn walk_ways<S: StateId + Into<u32>, const SHIFT: u32, const W: usize>(
         &self,
         text: &str,
         pass: &Pass,
-        steps: Steps<'_, S>,
+        steps: Steps<'_, S, SHIFT>,
         scratch: &mut FindScratch,
         out: &mut Vec<LexiconHit>,
     ) {
@@ -941,6 +962,9 @@ impl Lexicon {
     ) {
         let dfa = &pass.automaton;
         for &pattern in dfa.matches(state) {
+            if !dfa.confirms(pattern, text.as_bytes(), end) {
+                continue;
+            }
             let start = end - dfa.pattern_len(pattern);
             match pass.targets[pattern as usize] {
                 Target::Phrase { entry, boundaries } => {

@@ -9,6 +9,9 @@
 //!   script set have ~15,000), halving the table;
 //! - byte classes are numbered space first, then lower-case letters by English
 //!   frequency, so the transitions a walk over text mostly takes share cache lines;
+//! - an alphabet of 33 to 64 classes is cut to 32, the bytes numbered last sharing one
+//!   class, and a match of a pattern holding one of them is checked against the text
+//!   ([`PhraseAutomaton::confirms`]): the table for text in ASCII halves;
 //! - match states come first, so "is this a match state" is one comparison.
 //!
 //! It builds in a few milliseconds (the crate's DFA took ~25 ms per script set).
@@ -20,6 +23,8 @@ pub(super) struct PhraseAutomaton {
     classes: [u8; 256],
     /// The transitions, `1 << shift` per state.
     trans: Table,
+    /// One of [`MIN_SHIFT`]`..=8`, so that walks can be compiled for each
+    /// ([`PhraseAutomaton::steps`]).
     shift: u32,
     /// States below this id are match states.
     match_limit: u32,
@@ -29,6 +34,9 @@ pub(super) struct PhraseAutomaton {
     matches: Vec<u32>,
     /// Byte length of each pattern.
     pattern_lens: Vec<u32>,
+    /// By pattern: its bytes when it has a byte of the shared rare class (see
+    /// [`NARROW`]), so that a match of its classes must be checked against the text.
+    checked: Vec<Option<Box<[u8]>>>,
     start: u32,
 }
 
@@ -44,6 +52,22 @@ pub(super) enum Table {
 /// Bytes in the order their classes are numbered: what English text is mostly made of
 /// first, so that a state's often-taken transitions lie together.
 const FREQUENT: &[u8] = b" etaoinsrhldcumfpgwybvkxjqz";
+
+/// Columns of a narrow row. An alphabet of up to 64 classes (a text in ASCII meets its
+/// pass's table, of ~15,000 states) is cut to this many by giving the bytes that come
+/// last in the class order one shared class: the table halves (it then nearly fits the
+/// L2 cache), and a match of a pattern holding such a byte is checked against the text.
+/// Bytes of one- or two-byte patterns keep their classes, as a shared class would have
+/// such a pattern reported at most of its bytes.
+const NARROW: usize = 32;
+
+/// Bytes that commonly occur in advert text (after letters and space), numbered next.
+const COMMON: &[u8] = b".-,/'0123456789";
+
+/// Fewest columns a row has, as a shift ([`NARROW`]): a walk's row shift is then one of
+/// four constants, each compiled into its own walk (a shift by a variable costs an
+/// instruction per byte).
+pub(super) const MIN_SHIFT: u32 = 5;
 
 /// No transition yet (while building).
 const NONE: u32 = u32::MAX;
@@ -65,18 +89,38 @@ impl PhraseAutomaton {
             .copied()
             .filter(|&b| used[usize::from(b)])
             .collect();
-        order.extend((0..=255u8).filter(|b| used[usize::from(*b)] && !FREQUENT.contains(b)));
-        let unused_class = order.len();
+        let short = patterns
+            .iter()
+            .filter(|p| p.len() <= 2)
+            .flat_map(|p| p.iter());
+        for b in short.chain(COMMON).chain(&(0..=255u8).collect::<Vec<u8>>()) {
+            if used[usize::from(*b)] && !order.contains(b) {
+                order.push(*b);
+            }
+        }
+        // Classes of their own, the rest sharing one (the unused bytes' class, which
+        // exists only when some byte is unused).
+        let short_count = order
+            .iter()
+            .take_while(|&&b| {
+                FREQUENT.contains(&b) || patterns.iter().any(|p| p.len() <= 2 && p.contains(&b))
+            })
+            .count();
+        let own = if order.len() >= NARROW && order.len() < 64 && short_count < NARROW {
+            NARROW - 1
+        } else {
+            order.len()
+        };
+        let shared_class = own;
         let mut classes = [0u8; 256];
         for (b, class) in classes.iter_mut().enumerate() {
-            // At most 256 classes: the unused class exists only when some byte is unused.
-            *class = order
+            *class = order[..own]
                 .iter()
                 .position(|&o| usize::from(o) == b)
-                .unwrap_or(unused_class) as u8;
+                .unwrap_or(shared_class) as u8;
         }
-        let alphabet = order.len() + usize::from(order.len() < 256);
-        let shift = alphabet.next_power_of_two().trailing_zeros();
+        let alphabet = own + usize::from(own < 256);
+        let shift = alphabet.next_power_of_two().trailing_zeros().max(MIN_SHIFT);
         let stride = 1usize << shift;
 
         // The trie, as a dense table (rows of `stride`), with each state's own patterns.
@@ -172,6 +216,17 @@ impl PhraseAutomaton {
             match_starts,
             matches,
             pattern_lens: patterns.iter().map(|p| p.len() as u32).collect(),
+            checked: patterns
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .any(|&b| {
+                            used[usize::from(b)]
+                                && usize::from(classes[usize::from(b)]) == shared_class
+                        })
+                        .then(|| Box::from(*p))
+                })
+                .collect(),
             start: new_id[0],
         })
     }
@@ -189,13 +244,24 @@ impl PhraseAutomaton {
         &self.trans
     }
 
-    /// What a walk over `trans` (this automaton's [`PhraseAutomaton::table`]) needs.
+    /// The row shift: [`MIN_SHIFT`], 6, 7 or 8.
     #[inline(always)]
-    pub(super) fn steps<'a, S: StateId>(&'a self, trans: &'a [S], start: S) -> Steps<'a, S> {
+    pub(super) fn shift(&self) -> u32 {
+        self.shift
+    }
+
+    /// What a walk over `trans` (this automaton's [`PhraseAutomaton::table`]) needs;
+    /// `SHIFT` must be its [`PhraseAutomaton::shift`].
+    #[inline(always)]
+    pub(super) fn steps<'a, S: StateId, const SHIFT: u32>(
+        &'a self,
+        trans: &'a [S],
+        start: S,
+    ) -> Steps<'a, S, SHIFT> {
+        debug_assert_eq!(SHIFT, self.shift);
         Steps {
             trans,
             classes: &self.classes,
-            shift: self.shift,
             start,
         }
     }
@@ -216,6 +282,19 @@ impl PhraseAutomaton {
         }
     }
 
+    /// Whether pattern `pid`, whose classes end at `end` in `text`, is there: only
+    /// patterns with a byte of the shared class need looking at.
+    #[inline(always)]
+    pub(super) fn confirms(&self, pid: u32, text: &[u8], end: usize) -> bool {
+        match self.checked.get(pid as usize) {
+            Some(Some(bytes)) => end
+                .checked_sub(bytes.len())
+                .and_then(|start| text.get(start..end))
+                .is_some_and(|found| found == &bytes[..]),
+            _ => true,
+        }
+    }
+
     /// Byte length of pattern `pid`.
     #[inline(always)]
     pub(super) fn pattern_len(&self, pid: u32) -> usize {
@@ -225,9 +304,11 @@ impl PhraseAutomaton {
     /// The state after `byte` from `state`.
     #[cfg(test)]
     pub(super) fn next(&self, state: u32, byte: u8) -> u32 {
+        let s = self.shift;
+        let at = ((state as usize) << s) + usize::from(self.classes[usize::from(byte)]);
         match &self.trans {
-            Table::Narrow(t) => u32::from(self.steps(t, 0).next(state as u16, byte)),
-            Table::Wide(t) => self.steps(t, 0).next(state, byte),
+            Table::Narrow(t) => u32::from(t[at]),
+            Table::Wide(t) => t[at],
         }
     }
 }
@@ -252,22 +333,21 @@ impl StateId for u32 {
     }
 }
 
-/// A walk's view of the automaton: its transitions with state ids of type `S`, the byte
-/// classes, the row shift and the start state.
+/// A walk's view of the automaton: its transitions with state ids of type `S` in rows of
+/// `1 << SHIFT`, the byte classes and the start state.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Steps<'a, S> {
+pub(super) struct Steps<'a, S, const SHIFT: u32> {
     trans: &'a [S],
     classes: &'a [u8; 256],
-    shift: u32,
     /// The state before any byte.
     pub(super) start: S,
 }
 
-impl<S: StateId> Steps<'_, S> {
-    /// The state after `byte` from `state` (rows of `1 << shift` transitions).
+impl<S: StateId, const SHIFT: u32> Steps<'_, S, SHIFT> {
+    /// The state after `byte` from `state`.
     #[inline(always)]
     pub(super) fn next(&self, state: S, byte: u8) -> S {
-        self.trans[(state.index() << self.shift) + usize::from(self.classes[usize::from(byte)])]
+        self.trans[(state.index() << SHIFT) + usize::from(self.classes[usize::from(byte)])]
     }
 }
 
@@ -287,6 +367,9 @@ mod tests {
             s = a.next(s, b);
             if a.is_match(s) {
                 for &p in a.matches(s) {
+                    if !a.confirms(p, text.as_bytes(), i + 1) {
+                        continue;
+                    }
                     out.push((i + 1 - a.pattern_len(p), i + 1, p));
                 }
             }
@@ -302,6 +385,18 @@ mod tests {
         ac.find_overlapping_iter(text)
             .map(|m| (m.start(), m.end(), m.pattern().as_u32()))
             .collect()
+    }
+
+    #[test]
+    fn bytes_sharing_a_class_are_told_apart() {
+        let mut patterns: Vec<String> = vec!["x19y".into(), "x28y".into(), "x19y".into()];
+        patterns.push("abcdefghijklmnopqrstuvwxyz 0123456789.,".into());
+        let patterns: Vec<&str> = patterns.iter().map(|s| s.as_str()).collect();
+        let bytes: Vec<&[u8]> = patterns.iter().map(|p| p.as_bytes()).collect();
+        assert_eq!(PhraseAutomaton::new(&bytes).expect("small").shift(), 5);
+        for text in ["x19y x28y x91y x29y", "x1.y x,9y", ""] {
+            assert_eq!(ours(&patterns, text), crate_s(&patterns, text), "{text}");
+        }
     }
 
     #[test]
@@ -334,6 +429,19 @@ mod tests {
             patterns in prop::collection::vec("[abé ]{1,4}", 1..12),
             text in "[abcé ]{0,60}",
         ) {
+            let patterns: Vec<&str> = patterns.iter().map(|s| s.as_str()).collect();
+            prop_assert_eq!(ours(&patterns, &text), crate_s(&patterns, &text));
+        }
+        /// Over 32 bytes in patterns of three or more: the last share a class, and
+        /// their matches are checked against the text.
+        #[test]
+        fn agrees_with_the_crate_with_a_shared_class(
+            patterns in prop::collection::vec("[a-z0-9 .,!?é]{3,5}", 1..40),
+            text in "[a-z0-9 .,!?é]{0,80}",
+        ) {
+            let mut patterns: Vec<String> = patterns;
+            // Every byte of the alphabet used, so that some share the class.
+            patterns.push("abcdefghijklmnopqrstuvwxyz 0123456789.,!?é".into());
             let patterns: Vec<&str> = patterns.iter().map(|s| s.as_str()).collect();
             prop_assert_eq!(ours(&patterns, &text), crate_s(&patterns, &text));
         }
