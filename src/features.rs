@@ -334,19 +334,46 @@ fn meta_values(ad: &Ad, words: f32) -> [f32; META_LEN] {
 /// model can learn from categories as from words.
 fn hash_categories(ad: &Ad, mut emit: impl FnMut(u32)) {
     let m = &ad.meta;
-    for (key, value) in [
-        ("employment_type", &m.employment_type),
-        ("required_experience", &m.required_experience),
-        ("required_education", &m.required_education),
-        ("industry", &m.industry),
-        ("function", &m.function),
-        ("department", &m.department),
-    ] {
+    let values = [
+        &m.employment_type,
+        &m.required_experience,
+        &m.required_education,
+        &m.industry,
+        &m.function,
+        &m.department,
+    ];
+    let mut lower = [0u8; 64];
+    for (key, value) in CATEGORY_KEY_HASHES.iter().zip(values) {
         if let Some(v) = value {
-            let h = xxh3_64_with_seed(key.as_bytes(), HASH_SEED)
-                ^ xxh3_64_with_seed(v.trim().to_lowercase().as_bytes(), HASH_SEED);
-            emit(bucket(h, NS_CATEGORY));
+            emit(bucket(key ^ category_value_hash(v, &mut lower), NS_CATEGORY));
         }
+    }
+}
+
+/// The category keys' hashes, in [`hash_categories`]' order (the same every advert).
+static CATEGORY_KEY_HASHES: std::sync::LazyLock<[u64; 6]> = std::sync::LazyLock::new(|| {
+    [
+        "employment_type",
+        "required_experience",
+        "required_education",
+        "industry",
+        "function",
+        "department",
+    ]
+    .map(|key| xxh3_64_with_seed(key.as_bytes(), HASH_SEED))
+});
+
+/// The hash of a category value, trimmed and lowercased: short ASCII values (nearly all)
+/// are lowercased in `lower` rather than in a new string per advert.
+fn category_value_hash(value: &str, lower: &mut [u8; 64]) -> u64 {
+    let v = value.trim();
+    match lower.get_mut(..v.len()) {
+        Some(buf) if v.is_ascii() => {
+            buf.copy_from_slice(v.as_bytes());
+            buf.make_ascii_lowercase();
+            xxh3_64_with_seed(buf, HASH_SEED)
+        }
+        _ => xxh3_64_with_seed(v.to_lowercase().as_bytes(), HASH_SEED),
     }
 }
 
@@ -556,6 +583,23 @@ mod tests {
             terms,
             [(0, 2.0), (3, 1.0), (5, 3.0), (7, 1.0), (u32::MAX, 2.0)]
         );
+    }
+
+    #[test]
+    fn category_values_hash_as_their_trimmed_lowercase() {
+        let mut lower = [0u8; 64];
+        for v in [
+            "Full-time",
+            "  Oil & Energy ",
+            "",
+            "Ünïcode Ärea",
+            "İstanbul",
+            &"X".repeat(64),
+            &"Long ".repeat(20),
+        ] {
+            let expected = xxh3_64_with_seed(v.trim().to_lowercase().as_bytes(), HASH_SEED);
+            assert_eq!(category_value_hash(v, &mut lower), expected, "{v:?}");
+        }
     }
 
     #[test]
