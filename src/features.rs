@@ -345,7 +345,10 @@ fn hash_categories(ad: &Ad, mut emit: impl FnMut(u32)) {
     let mut lower = [0u8; 64];
     for (key, value) in CATEGORY_KEY_HASHES.iter().zip(values) {
         if let Some(v) = value {
-            emit(bucket(key ^ category_value_hash(v, &mut lower), NS_CATEGORY));
+            emit(bucket(
+                key ^ category_value_hash(v, &mut lower),
+                NS_CATEGORY,
+            ));
         }
     }
 }
