@@ -1844,6 +1844,24 @@ struct Magnitudes {
 }
 
 fn match_magnitudes(text: &str, pos: usize) -> Magnitudes {
+    let by_first = |s: Option<&str>| {
+        s.and_then(|s| s.as_bytes().first())
+            .map_or(&[][..], |&b| &MAGNITUDE_BY_FIRST[usize::from(b)][..])
+    };
+    // Only tokens starting with the next byte (or the one after a space) can match.
+    match_magnitudes_among(text, pos, |rest| {
+        merged(by_first(Some(rest)), by_first(rest.strip_prefix(' ')))
+    })
+}
+
+/// [`match_magnitudes`] trying the tokens `candidates(rest)` gives (indices into
+/// [`MAGNITUDE_TOKENS`], in its order) at each step, `rest` being the text after the
+/// number or the magnitude before.
+fn match_magnitudes_among<I: Iterator<Item = usize>>(
+    text: &str,
+    pos: usize,
+    candidates: impl Fn(&str) -> I,
+) -> Magnitudes {
     let mut m = Magnitudes {
         end: pos,
         factor: 1.0,
@@ -1853,14 +1871,8 @@ fn match_magnitudes(text: &str, pos: usize) -> Magnitudes {
     };
     while m.count < 3 {
         let rest = &text[m.end..];
-        let by_first = |s: Option<&str>| {
-            s.and_then(|s| s.as_bytes().first())
-                .map_or(&[][..], |&b| &MAGNITUDE_BY_FIRST[usize::from(b)][..])
-        };
-        // Only tokens starting with the next byte (or the one after a space) can match.
-        let found = merged(by_first(Some(rest)), by_first(rest.strip_prefix(' ')))
-            .map(|i| MAGNITUDE_TOKENS[i])
-            .find_map(|(token, factor, implied, kind, period)| {
+        let found = candidates(rest).map(|i| MAGNITUDE_TOKENS[i]).find_map(
+            |(token, factor, implied, kind, period)| {
                 if m.count > 0 && kind != MagKind::Cjk {
                     return None;
                 }
@@ -1878,7 +1890,8 @@ fn match_magnitudes(text: &str, pos: usize) -> Magnitudes {
                     return None;
                 }
                 Some((end, factor, implied, kind, period))
-            });
+            },
+        );
         let Some((end, factor, implied, kind, period)) = found else {
             break;
         };
@@ -3061,52 +3074,7 @@ mod tests {
 
         /// [`match_magnitudes`] as it was before the first-byte index: every token tried.
         fn magnitudes_trying_every_token(text: &str, pos: usize) -> Magnitudes {
-            let mut m = Magnitudes {
-                end: pos,
-                factor: 1.0,
-                count: 0,
-                implied: Implied::Nothing,
-                period: None,
-            };
-            while m.count < 3 {
-                let rest = &text[m.end..];
-                let found =
-                    MAGNITUDE_TOKENS
-                        .iter()
-                        .find_map(|&(token, factor, implied, kind, period)| {
-                            if m.count > 0 && kind != MagKind::Cjk {
-                                return None;
-                            }
-                            let end = if has_prefix(rest, token) {
-                                m.end + token.len()
-                            } else if m.count == 0
-                                && kind != MagKind::Tight
-                                && has_prefix(rest.strip_prefix(' ')?, token)
-                            {
-                                m.end + 1 + token.len()
-                            } else {
-                                return None;
-                            };
-                            if ends_latin(token) && !boundary_after(text, end) {
-                                return None;
-                            }
-                            Some((end, factor, implied, kind, period))
-                        });
-                let Some((end, factor, implied, kind, period)) = found else {
-                    break;
-                };
-                m.end = end;
-                m.factor *= factor;
-                m.count += 1;
-                if m.implied == Implied::Nothing {
-                    m.implied = implied;
-                }
-                m.period = m.period.or(period);
-                if kind != MagKind::Cjk {
-                    break;
-                }
-            }
-            m
+            match_magnitudes_among(text, pos, |_| 0..MAGNITUDE_TOKENS.len())
         }
 
         fn magnitudes_key(m: &Magnitudes) -> String {
