@@ -9,7 +9,6 @@ pub mod cv;
 pub mod dense;
 pub mod priors;
 pub mod rowspace;
-pub mod scoring;
 pub mod train;
 
 use std::collections::HashMap;
@@ -22,7 +21,6 @@ use crate::error::{Error, Result};
 use crate::features::{AdFeatures, BucketFilter, HASH_BITS, HASH_SEED, META_LEN, META_NAMES};
 use crate::lure::Family;
 
-pub use scoring::ScoringTable;
 pub use train::{LabelledAds, TrainParams, TrainReport, ValidTrainParams};
 
 /// The model format this build reads and writes.
@@ -104,18 +102,10 @@ impl TextSpace {
     pub fn text_part(&self, table: &ScoringTable, terms: &[(u32, f32)]) -> f64 {
         // One lookup per term (the scoring hot path), giving idf and weight together: the
         // normaliser and the share come from the same sums as the dot product.
-        // Each term's table line is fetched this many terms ahead, so that several
-        // probes' cache misses overlap instead of each stalling the loop: without it the
-        // loop took twice the time; 8 to 40 ahead all did about as well as 16.
-        const AHEAD: usize = 16;
-        let tf = &*SMALL_TF;
         let (mut squares, mut dot) = (0.0f32, 0.0f64);
-        for (i, &(b, n)) in terms.iter().enumerate() {
-            if let Some(&(ahead, _)) = terms.get(i + AHEAD) {
-                table.prefetch(ahead);
-            }
-            if let Some((idf, weight)) = table.get(b) {
-                let v = small_tf(tf, n) * idf;
+        for &(b, n) in terms {
+            if let Some(&(idf, weight)) = table.get(&b) {
+                let v = sublinear_tf(n) * idf;
                 squares += v * v;
                 dot += f64::from(v * weight);
             }
@@ -147,23 +137,8 @@ fn sublinear_tf(n: f32) -> f32 {
     if n == 1.0 { 1.0 } else { 1.0 + n.ln() }
 }
 
-/// [`sublinear_tf`] of the whole counts below its length, by count, so that the scoring
-/// loop calls no logarithm for them (the `logf` calls were ~1% of a run).
-static SMALL_TF: std::sync::LazyLock<[f32; 64]> =
-    std::sync::LazyLock::new(|| std::array::from_fn(|n| sublinear_tf(n as f32)));
-
-/// [`sublinear_tf`], from `table` ([`SMALL_TF`]) when `n` is a whole count in it.
-#[inline]
-fn small_tf(table: &[f32; 64], n: f32) -> f32 {
-    if n == 1.0 {
-        return 1.0;
-    }
-    let k = n as usize;
-    match table.get(k) {
-        Some(&tf) if k as f32 == n => tf,
-        _ => sublinear_tf(n),
-    }
-}
+/// Bucket → (idf, weight) of a model's text terms: what scoring reads, in one probe.
+pub type ScoringTable = HashMap<u32, (f32, f32), std::hash::BuildHasherDefault<IdentityHasher>>;
 
 /// Bucket → column, with a pass-through hasher (buckets are hashes already).
 pub type BucketLookup = HashMap<u32, u32, std::hash::BuildHasherDefault<IdentityHasher>>;
@@ -443,13 +418,13 @@ impl LureModel {
     }
 
     pub(crate) fn rebuild_lookup(&mut self) {
-        self.scoring = ScoringTable::new(
-            self.text
-                .buckets
-                .iter()
-                .zip(self.text.idf.iter().zip(&self.text.weights))
-                .map(|(&b, (&idf, &w))| (b, idf, w)),
-        );
+        self.scoring = self
+            .text
+            .buckets
+            .iter()
+            .zip(self.text.idf.iter().zip(&self.text.weights))
+            .map(|(&b, (&idf, &w))| (b, (idf, w)))
+            .collect();
         self.filter = BucketFilter::new(self.text.buckets.iter().copied());
     }
 
@@ -495,8 +470,12 @@ impl LureModel {
 
     /// The raw logit of an advert (before calibration).
     pub fn raw_logit(&self, f: &AdFeatures) -> f64 {
-        let (t, m, fam) = self.parts(f);
-        self.intercept + t + m + fam
+        self.logit_of(self.parts(f))
+    }
+
+    /// The raw logit from an advert's (text, metadata, family) parts.
+    fn logit_of(&self, (text, meta, family): (f64, f64, f64)) -> f64 {
+        self.intercept + text + meta + family
     }
 
     /// Probability at the model's prevalence for a raw logit.
@@ -522,8 +501,9 @@ impl LureModel {
     /// Scores an advert's features, with the parts of the score.
     pub fn score(&self, f: &AdFeatures) -> Score {
         // One pass over the terms: `raw_logit` would take the parts again.
-        let (text_part, meta_part, fam) = self.parts(f);
-        let raw_logit = self.intercept + text_part + meta_part + fam;
+        let parts = self.parts(f);
+        let (text_part, meta_part, _) = parts;
+        let raw_logit = self.logit_of(parts);
         let probability = self.probability_from_raw(raw_logit);
         let families = Family::ALL
             .iter()
@@ -550,8 +530,8 @@ impl LureModel {
         let known = || {
             f.terms.iter().filter_map(|&(b, n)| {
                 self.scoring
-                    .get(b)
-                    .map(|(idf, weight)| (b, sublinear_tf(n) * idf, weight))
+                    .get(&b)
+                    .map(|&(idf, weight)| (b, sublinear_tf(n) * idf, weight))
             })
         };
         let norm = known().map(|(_, v, _)| v * v).sum::<f32>().sqrt();
@@ -568,66 +548,6 @@ impl LureModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    fn embedded() -> &'static LureModel {
-        static MODEL: std::sync::OnceLock<LureModel> = std::sync::OnceLock::new();
-        MODEL.get_or_init(|| LureModel::embedded().expect("embedded model"))
-    }
-
-    /// The text part as a plain map lookup and `sublinear_tf` per term would give it.
-    fn reference_text_part(model: &LureModel, terms: &[(u32, f32)]) -> f64 {
-        let t = &model.text;
-        let map: HashMap<u32, (f32, f32)> = t
-            .buckets
-            .iter()
-            .zip(t.idf.iter().zip(&t.weights))
-            .map(|(&b, (&idf, &w))| (b, (idf, w)))
-            .collect();
-        let (mut squares, mut dot) = (0.0f32, 0.0f64);
-        for &(b, n) in terms {
-            if let Some(&(idf, weight)) = map.get(&b) {
-                let v = sublinear_tf(n) * idf;
-                squares += v * v;
-                dot += f64::from(v * weight);
-            }
-        }
-        let norm = squares.sqrt();
-        if norm == 0.0 {
-            return f64::from(t.neutral_fill);
-        }
-        let share = (norm / t.norm_floor).min(1.0);
-        dot / f64::from(norm.max(t.norm_floor)) + f64::from((1.0 - share) * t.neutral_fill)
-    }
-
-    proptest! {
-        /// The table of small counts gives `sublinear_tf` to the bit, for any count.
-        #[test]
-        fn small_tf_is_sublinear_tf(n in prop_oneof![(0u32..100).prop_map(|n| n as f32), any::<f32>()]) {
-            prop_assert_eq!(small_tf(&SMALL_TF, n).to_bits(), sublinear_tf(n).to_bits());
-        }
-
-        /// The scoring table and its prefetching give the text part of a plain map, to
-        /// the bit, for terms in and out of the model and any counts.
-        #[test]
-        fn text_part_is_the_plain_sum(
-            picks in prop::collection::vec((any::<prop::sample::Index>(), 0u32..1 << 24, any::<bool>()), 0..700),
-            counts in prop::collection::vec(prop_oneof![Just(1.0f32), (2u32..80).prop_map(|n| n as f32), 0.5f32..9.0], 700),
-        ) {
-            let model = embedded();
-            let mut buckets: Vec<u32> = picks
-                .iter()
-                .map(|(i, other, known)| if *known { model.text.buckets[i.index(model.text.buckets.len())] } else { *other })
-                .collect();
-            buckets.sort_unstable();
-            buckets.dedup();
-            let terms: Vec<(u32, f32)> = buckets.into_iter().zip(counts).collect();
-            prop_assert_eq!(
-                model.text.text_part(&model.scoring, &terms).to_bits(),
-                reference_text_part(model, &terms).to_bits()
-            );
-        }
-    }
 
     /// A model saved as JSON or as gzip-compressed JSON loads back identical.
     #[test]
