@@ -663,13 +663,12 @@ const PLAIN: [bool; 256] = {
 /// Bytes classified per step of the block scans.
 const BLOCK: usize = 32;
 
-/// The `N` bytes from `bytes[from - 1]` on, or, where they do not exist, `prev` and then
-/// `bytes[from..]` padded with `pad` (at the start and the end of the text).
+/// The `N` bytes from `bytes[from - 1]` on, or, where they do not all exist, the same
+/// window padded with `pad` (before the text's start and past its end).
 #[inline]
 fn window<'a, const N: usize>(
     bytes: &'a [u8],
     from: usize,
-    prev: u8,
     pad: u8,
     copy: &'a mut [u8; N],
 ) -> &'a [u8; N] {
@@ -681,7 +680,11 @@ fn window<'a, const N: usize>(
         return w;
     }
     copy.fill(pad);
-    copy[0] = prev;
+    copy[0] = from
+        .checked_sub(1)
+        .and_then(|p| bytes.get(p))
+        .copied()
+        .unwrap_or(pad);
     for (d, &s) in copy
         .iter_mut()
         .skip(1)
@@ -727,9 +730,8 @@ fn plain_run_end(bytes: &[u8], i: usize) -> usize {
     let mut k = i + 1;
     let mut copy = [0; BLOCK + 1];
     while k < n {
-        let prev = bytes.get(k - 1).copied().unwrap_or(0);
         // Past the end is a control byte, which ends the run.
-        let w = window(bytes, k, prev, 0, &mut copy);
+        let w = window(bytes, k, 0, &mut copy);
         let mut flags = [0u8; BLOCK];
         for (j, flag) in flags.iter_mut().enumerate() {
             *flag = u8::from(ends_plain_run(w[j], w[j + 1]));
@@ -782,11 +784,8 @@ fn next_rewrite_candidate(bytes: &[u8], i: usize) -> usize {
         if k >= n {
             break n;
         }
-        // Before `i` and past the end is a space. Inside the text the byte before `k`
-        // is itself, also when the window runs past the end (taking a space there
-        // made a word's last block miss a digit after a letter, or flag a letter).
-        let prev = if k > i { bytes[k - 1] } else { b' ' };
-        let w = window(bytes, k, prev, b' ', &mut copy);
+        // Past the end is a space (and before the text's start; before `i`, see below).
+        let w = window(bytes, k, b' ', &mut copy);
         let mut flags = [0u8; BLOCK];
         for (j, flag) in flags.iter_mut().enumerate() {
             *flag = u8::from(needs_rewrite_look(w[j], w[j + 1], w[j + 2]));
