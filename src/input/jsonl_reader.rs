@@ -3,7 +3,8 @@
 
 use std::io::BufRead;
 
-use super::{FieldMapping, InputRecord, Item, RecordBuilder, Rejection, Spares, slot_of};
+use super::{FieldMapping, Item, RecordBuilder, Rejection, Spares, slot_of};
+use crate::ad::Ad;
 use crate::ad::{BODY_FIELDS, TextField};
 use crate::error::{Error, Result};
 
@@ -36,7 +37,7 @@ impl JsonlRecords {
         }
     }
 
-    fn build(&self, text: &str, spare: Option<InputRecord>) -> Item {
+    fn build(&self, text: &str, spare: Option<Ad>) -> Item {
         let reject = |reason: String, id: Option<String>| Rejection {
             record: self.record,
             line: self.line,

@@ -263,18 +263,22 @@ const MAX_SPARES: usize = 16 * 1024;
 /// freed by the reader itself, never by a worker.
 const MAX_KEPT_CAPACITY: usize = 1024;
 
-/// Spent records waiting to be filled again.
+/// Spent records' adverts, cleared, waiting to be filled again (their ids and kept
+/// values went out with the outcomes).
 #[derive(Default)]
-struct Spares(Vec<InputRecord>);
+struct Spares(Vec<Ad>);
 
 impl Spares {
+    /// Clears the advert at once, so a long one's text is freed now, not when reused.
     fn put(&mut self, spent: InputRecord) {
         if self.0.len() < MAX_SPARES {
-            self.0.push(spent);
+            let mut ad = spent.ad;
+            ad.clear(MAX_KEPT_CAPACITY);
+            self.0.push(ad);
         }
     }
 
-    fn take(&mut self) -> Option<InputRecord> {
+    fn take(&mut self) -> Option<Ad> {
         self.0.pop()
     }
 }
@@ -341,34 +345,23 @@ struct RecordBuilder<'m> {
 }
 
 impl<'m> RecordBuilder<'m> {
-    /// A builder filling `spare`'s allocations when given (a spent record, see
-    /// [`RecordSource::recycle`]).
-    fn new(mapping: &'m FieldMapping, spare: Option<InputRecord>) -> Self {
-        let (ad, kept) = match spare {
-            Some(InputRecord {
-                mut ad, mut kept, ..
-            }) => {
-                ad.clear(MAX_KEPT_CAPACITY);
-                kept.clear();
-                kept.resize(mapping.keep_cols.len(), String::new());
-                (ad, kept)
-            }
-            None => (Ad::default(), vec![String::new(); mapping.keep_cols.len()]),
-        };
+    /// A builder filling `spare`'s allocations when given (a spent record's cleared
+    /// advert, see [`RecordSource::recycle`]).
+    fn new(mapping: &'m FieldMapping, spare: Option<Ad>) -> Self {
         RecordBuilder {
             mapping,
-            ad,
+            ad: spare.unwrap_or_default(),
             extra_text: String::new(),
             label: None,
-            kept,
+            kept: vec![String::new(); mapping.keep_cols.len()],
             error: None,
         }
     }
 
     fn keep(&mut self, name: &str, value: &str) {
-        for (i, col) in self.mapping.keep_cols.iter().enumerate() {
-            if col == name {
-                self.kept[i] = value.to_string();
+        for i in 0..self.mapping.keep_cols.len() {
+            if self.mapping.keep_cols[i] == name {
+                self.keep_at(i, value);
             }
         }
     }
@@ -376,7 +369,7 @@ impl<'m> RecordBuilder<'m> {
     /// Sets pass-through value `i` (a position in `keep_cols`).
     fn keep_at(&mut self, i: usize, value: &str) {
         if let Some(slot) = self.kept.get_mut(i) {
-            value.clone_into(slot);
+            *slot = value.to_owned();
         }
     }
 
