@@ -9,7 +9,7 @@
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::ad::{Ad, MetaColumn, TextField};
+use crate::ad::{Ad, AdMetadata, MetaColumn, TextField};
 use crate::lure::{self, Evidence, EvidenceSource, Family, Lexicon, ScanBuffers};
 use crate::tokens::{TokenKind, Tokens};
 
@@ -333,18 +333,9 @@ fn meta_values(ad: &Ad, words: f32) -> [f32; META_LEN] {
 /// Hashes EMSCAD's categorical metadata ("industry=oil & energy") as terms, so the
 /// model can learn from categories as from words.
 fn hash_categories(ad: &Ad, mut emit: impl FnMut(u32)) {
-    let m = &ad.meta;
-    let values = [
-        &m.employment_type,
-        &m.required_experience,
-        &m.required_education,
-        &m.industry,
-        &m.function,
-        &m.department,
-    ];
     let mut lower = [0u8; 64];
-    for (key, value) in CATEGORY_KEY_HASHES.iter().zip(values) {
-        if let Some(v) = value {
+    for ((_, value_of), key) in CATEGORIES.iter().zip(CATEGORY_KEY_HASHES.iter()) {
+        if let Some(v) = value_of(&ad.meta) {
             emit(bucket(
                 key ^ category_value_hash(v, &mut lower),
                 NS_CATEGORY,
@@ -353,18 +344,20 @@ fn hash_categories(ad: &Ad, mut emit: impl FnMut(u32)) {
     }
 }
 
-/// The category keys' hashes, in [`hash_categories`]' order (the same every advert).
-static CATEGORY_KEY_HASHES: std::sync::LazyLock<[u64; 6]> = std::sync::LazyLock::new(|| {
-    [
-        "employment_type",
-        "required_experience",
-        "required_education",
-        "industry",
-        "function",
-        "department",
-    ]
-    .map(|key| xxh3_64_with_seed(key.as_bytes(), HASH_SEED))
-});
+/// The categorical metadata hashed as terms: the key's name and its value.
+type Category = (&'static str, fn(&AdMetadata) -> &Option<String>);
+const CATEGORIES: [Category; 6] = [
+    ("employment_type", |m| &m.employment_type),
+    ("required_experience", |m| &m.required_experience),
+    ("required_education", |m| &m.required_education),
+    ("industry", |m| &m.industry),
+    ("function", |m| &m.function),
+    ("department", |m| &m.department),
+];
+
+/// The [`CATEGORIES`]' key hashes, computed once.
+static CATEGORY_KEY_HASHES: std::sync::LazyLock<[u64; 6]> =
+    std::sync::LazyLock::new(|| CATEGORIES.map(|(key, _)| token_hash(key)));
 
 /// The hash of a category value, trimmed and lowercased: short ASCII values (nearly all)
 /// are lowercased in `lower` rather than in a new string per advert.
@@ -376,7 +369,7 @@ fn category_value_hash(value: &str, lower: &mut [u8; 64]) -> u64 {
             buf.make_ascii_lowercase();
             xxh3_64_with_seed(buf, HASH_SEED)
         }
-        _ => xxh3_64_with_seed(v.to_lowercase().as_bytes(), HASH_SEED),
+        _ => token_hash(&v.to_lowercase()),
     }
 }
 

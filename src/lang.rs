@@ -69,10 +69,14 @@ fn by_trigrams_remembered(sample: &str) -> Option<&'static str> {
     let lang = by_trigrams(sample);
     RECENT.with(|recent| {
         if let Ok(mut recent) = recent.try_borrow_mut() {
-            if recent.len() == REMEMBERED {
-                recent.pop_front();
-            }
-            recent.push_back((sample.to_string(), lang));
+            // The oldest sample's string is filled again rather than freed.
+            let mut kept = if recent.len() == REMEMBERED {
+                recent.pop_front().map(|(s, _)| s).unwrap_or_default()
+            } else {
+                String::new()
+            };
+            sample.clone_into(&mut kept);
+            recent.push_back((kept, lang));
         }
     });
     lang

@@ -5,6 +5,8 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
+
 use regex::Regex;
 
 use crate::lure::{Evidence, Family, FieldScan, LureDetector};
@@ -22,10 +24,11 @@ static KEPT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// One of these is in every match of the rules: looked for in one vectorised pass (it
-/// runs over every field).
-static GUARD_WORDS: LazyLock<Option<aho_corasick::packed::Searcher>> = LazyLock::new(|| {
-    aho_corasick::packed::Searcher::new(["passport", "id card", "identity card", "national id"])
+/// One of these is in every match of the rules: looked for in one pass over each field
+/// (the crate picks its vectorised searcher where the CPU has one).
+static GUARD_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(["passport", "id card", "identity card", "national id"])
+        .expect("static patterns")
 });
 
 /// Detector for [`Family::Documents`].
@@ -41,8 +44,7 @@ impl LureDetector for DocumentsDetector {
         scan.lexicon_evidence(Family::Documents, out);
         // Cheap guard: both rules need one of these words.
         let text = scan.norm.as_str().as_bytes();
-        // (Without the vectorised searcher, on CPUs that lack it: no guard.)
-        if GUARD_WORDS.as_ref().is_none_or(|g| g.find(text).is_some()) {
+        if GUARD_WORDS.is_match(text) {
             super::rule_evidence(
                 scan,
                 Family::Documents,
