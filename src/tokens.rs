@@ -50,7 +50,7 @@ pub struct Token<'a> {
 /// and phone numbers.
 const PLACEHOLDERS: [&[u8]; 3] = [b"#url#", b"#email#", b"#phone#"];
 
-/// The tokens of a text, in order (by start offset). An iterator rather than only a
+/// The tokens of a text, in order (by start offset). An iterator rather than a
 /// callback, so that a caller's loop body is compiled into the tokeniser's loop: the
 /// n-gram walk runs once per token, and a call per token cost as much as the token.
 #[derive(Debug, Clone)]

@@ -18,7 +18,8 @@
 //! is found and the byte after it can continue a match (learnt from the regex's lazy DFA),
 //! and one of its held literals (a string every match holds after its prefix, such as
 //! "passport" in "send ... passport copy") is found at or after it, and tried by that lazy
-//! DFA with a per-thread cache rather than by `Regex::find`.
+//! DFA with a cache kept in the caller's scratch (one per worker in bulk scoring) rather
+//! than by `Regex::find`.
 //! [`Lexicon::find_exhaustive`] does none of this, for the tests to compare against.
 
 use std::collections::HashMap;
@@ -828,9 +829,10 @@ impl Lexicon {
         out: &mut Vec<LexiconHit>,
     ) {
         scratch.regex.starts.clear();
-        // Splitting pays once the parts are a few times longer than the walks' lead-in.
-        let lead_in = pass.longest.max(16);
-        match text.len() / lead_in {
+        // Splitting pays once each part is at least as long as the longest pattern (a
+        // measured threshold; the parts' joins are checked whatever their length).
+        let part_min = pass.longest.max(LEAD_IN);
+        match text.len() / part_min {
             0..2 => self.walk_whole(text, pass, steps, &mut scratch.regex, out),
             2..4 => self.walk_ways::<S, SHIFT, 2>(text, pass, steps, scratch, out),
             _ => self.walk_ways::<S, SHIFT, WAYS>(text, pass, steps, scratch, out),
@@ -857,8 +859,8 @@ impl Lexicon {
         }
     }
 
-    /// [`Lexicon::walk`] in `W` parts at once (`text` at least twice the longest
-    /// pattern per part).
+    /// [`Lexicon::walk`] in `W` parts at once (`text` at least the longest pattern, and
+    /// [`LEAD_IN`], per part).
     // Every part is `len` bytes, so indexing them by position compiles without checks.
     #[allow(clippy::needless_range_loop)]
     #[inline(always)]
