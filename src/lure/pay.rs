@@ -1285,17 +1285,23 @@ impl<A, B, C, D> Token for (&'static str, A, B, C, D) {
     }
 }
 
+/// The tokens of a first-byte index (see [`index_by_byte`]) that can start `s`: those
+/// with its first byte (none for no text).
+fn starting<'a>(index: &'a [Vec<u16>], s: Option<&str>) -> &'a [u16] {
+    s.and_then(|s| s.as_bytes().first())
+        .and_then(|&b| index.get(usize::from(b)))
+        .map_or(&[][..], |v| &v[..])
+}
+
 /// [`PERIOD_MARKERS`] indexed by first byte.
 static PERIOD_BY_FIRST: LazyLock<Vec<Vec<u16>>> =
     LazyLock::new(|| index_by_byte(PERIOD_MARKERS.iter().map(|m| m.0), false));
 
 /// Whether `s` starts with a period marker (only markers with its first byte can).
 fn period_marker_at(s: &str) -> bool {
-    s.as_bytes().first().is_some_and(|&b| {
-        PERIOD_BY_FIRST[usize::from(b)]
-            .iter()
-            .any(|&i| has_prefix(s, PERIOD_MARKERS[usize::from(i)].0))
-    })
+    starting(&PERIOD_BY_FIRST, Some(s))
+        .iter()
+        .any(|&i| has_prefix(s, PERIOD_MARKERS[usize::from(i)].0))
 }
 
 /// Every period marker in one automaton; "/x" markers also match as "/ x".
@@ -1813,11 +1819,10 @@ fn match_prefix(text: &str, floor: usize, start: usize) -> Option<(usize, Cur, A
 fn match_suffix(text: &str, pos: usize) -> Option<(usize, Cur)> {
     let rest = &text[pos..];
     let spaced = rest.strip_prefix(' ');
-    let by_first = |s: Option<&str>| {
-        s.and_then(|s| s.as_bytes().first())
-            .map_or(&[][..], |&b| &SUFFIX_BY_FIRST[usize::from(b)][..])
-    };
-    for i in merged(by_first(Some(rest)), by_first(spaced)) {
+    for i in merged(
+        starting(&SUFFIX_BY_FIRST, Some(rest)),
+        starting(&SUFFIX_BY_FIRST, spaced),
+    ) {
         let (token, cur) = SUFFIX_TOKENS[i];
         let end = if has_prefix(rest, token) {
             pos + token.len()
@@ -1844,13 +1849,12 @@ struct Magnitudes {
 }
 
 fn match_magnitudes(text: &str, pos: usize) -> Magnitudes {
-    let by_first = |s: Option<&str>| {
-        s.and_then(|s| s.as_bytes().first())
-            .map_or(&[][..], |&b| &MAGNITUDE_BY_FIRST[usize::from(b)][..])
-    };
     // Only tokens starting with the next byte (or the one after a space) can match.
     match_magnitudes_among(text, pos, |rest| {
-        merged(by_first(Some(rest)), by_first(rest.strip_prefix(' ')))
+        merged(
+            starting(&MAGNITUDE_BY_FIRST, Some(rest)),
+            starting(&MAGNITUDE_BY_FIRST, rest.strip_prefix(' ')),
+        )
     })
 }
 
