@@ -24,12 +24,34 @@ static KEPT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// One of these is in every match of the rules: looked for in one pass over each field
-/// (the crate picks its vectorised searcher where the CPU has one).
-static GUARD_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(["passport", "id card", "identity card", "national id"])
-        .expect("static patterns")
-});
+/// One of these is in every match of the rules. Looked for over every field, so with
+/// the crate's vectorised searcher where the CPU has one: its full automaton, which
+/// `AhoCorasick::new` builds, made whole runs ~20% slower (100k feed, alternating).
+const GUARD_WORDS: [&str; 4] = ["passport", "id card", "identity card", "national id"];
+
+/// The guard's searcher: vectorised, or the automaton on CPUs without SSSE3/AVX2/NEON.
+enum Guard {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Guard {
+    fn new() -> Self {
+        match aho_corasick::packed::Searcher::new(GUARD_WORDS) {
+            Some(packed) => Guard::Packed(packed),
+            None => Guard::Automaton(AhoCorasick::new(GUARD_WORDS).expect("static patterns")),
+        }
+    }
+
+    fn is_in(&self, text: &[u8]) -> bool {
+        match self {
+            Guard::Packed(p) => p.find(text).is_some(),
+            Guard::Automaton(a) => a.is_match(text),
+        }
+    }
+}
+
+static GUARD: LazyLock<Guard> = LazyLock::new(Guard::new);
 
 /// Detector for [`Family::Documents`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,7 +66,7 @@ impl LureDetector for DocumentsDetector {
         scan.lexicon_evidence(Family::Documents, out);
         // Cheap guard: both rules need one of these words.
         let text = scan.norm.as_str().as_bytes();
-        if GUARD_WORDS.is_match(text) {
+        if GUARD.is_in(text) {
             super::rule_evidence(
                 scan,
                 Family::Documents,
@@ -58,6 +80,20 @@ impl LureDetector for DocumentsDetector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_guard_searchers_find_the_words() {
+        let automaton = Guard::Automaton(AhoCorasick::new(GUARD_WORDS).expect("patterns"));
+        for (text, found) in [
+            ("send your passport copy", true),
+            ("bring your national id card", true),
+            ("a valid identity card", true),
+            ("no documents needed", false),
+        ] {
+            assert_eq!(GUARD.is_in(text.as_bytes()), found, "{text}");
+            assert_eq!(automaton.is_in(text.as_bytes()), found, "{text}");
+        }
+    }
 
     #[test]
     fn handling_matches_but_nationality_requirement_does_not() {
