@@ -42,8 +42,10 @@ pub const META_LEN: usize = META_NAMES.len();
 /// wording is common in genuine adverts.
 pub const COMBINATION_ONLY: [Family; 1] = [Family::JobTitle];
 /// The lures that let a combination-only family count.
-pub const CORE_LURES: [Family; 6] = [
+pub const CORE_LURES: [Family; 8] = [
     Family::Pay,
+    Family::TaskScam,
+    Family::Debt,
     Family::EasyWork,
     Family::Relocation,
     Family::Destination,
@@ -285,22 +287,32 @@ fn count_runs(sorted: &[u32], terms: &mut Vec<(u32, f32)>) {
     terms.truncate(run.wrapping_add(1));
 }
 
-/// The family values implied by a set of evidence. Metadata evidence (no profile, no
-/// logo) is shown to people but not counted here: the metadata features carry it, and
-/// counting it twice would over-weigh it.
+/// The family values implied by a set of evidence: 0 for an absent family, else its
+/// strongest evidence's strength relative to the family's prior (1 for evidence that
+/// carries the prior; 2 for a lexicon entry twice as strong), so the model's family
+/// weight times the value is that evidence's log-odds. A family counts once, at its
+/// strongest piece: a post that repeats "high salary" five times has said it once.
+/// Metadata evidence (no profile, no logo) is shown to people but not counted here: the
+/// metadata features carry it, and counting it twice would over-weigh it.
 pub fn family_values(evidence: &[Evidence]) -> [f32; Family::ALL.len()] {
-    let mut present = [false; Family::ALL.len()];
+    let priors = crate::model::priors::embedded_weights();
+    let mut values = [0.0f32; Family::ALL.len()];
     for e in evidence
         .iter()
         .filter(|e| !matches!(e.source, EvidenceSource::Metadata { .. }))
     {
-        present[e.family.index()] = true;
+        let i = e.family.index();
+        let relative = match e.strength {
+            // A zero prior has nothing to scale: such a family counts as present only.
+            Some(s) if priors[i] != 0.0 => (s / priors[i]).max(0.0),
+            _ => 1.0,
+        };
+        values[i] = values[i].max(relative);
     }
-    let core = CORE_LURES.iter().any(|f| present[f.index()]);
-    let mut values = [0.0; Family::ALL.len()];
-    for f in Family::ALL {
-        if present[f.index()] && (core || !COMBINATION_ONLY.contains(&f)) {
-            values[f.index()] = 1.0;
+    let core = CORE_LURES.iter().any(|f| values[f.index()] > 0.0);
+    if !core {
+        for f in COMBINATION_ONLY {
+            values[f.index()] = 0.0;
         }
     }
     values

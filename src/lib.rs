@@ -48,6 +48,7 @@ pub mod metrics;
 pub mod model;
 pub mod normalise;
 pub mod plots;
+pub mod realeval;
 pub mod tokens;
 
 pub use error::{Error, Result};

@@ -4,6 +4,7 @@
 mod check;
 mod common;
 mod eval;
+mod eval_real;
 mod inspect;
 mod score;
 mod train;
@@ -30,6 +31,9 @@ enum Command {
     Train(train::Args),
     /// Evaluate a model on labelled adverts: ROC-AUC, PR-AUC, calibration, intervals.
     Eval(eval::Args),
+    /// Measure on the shared real development data (quoted lures, genuine board adverts
+    /// and same-length excerpts), lexicon entries held out by the source they cite.
+    EvalReal(eval_real::Args),
     /// Show a model's strongest features, family priors and provenance.
     Inspect(inspect::Args),
 }
@@ -41,6 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Score(a) => score::run(a),
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::EvalReal(a) => eval_real::run(a),
         Command::Inspect(a) => inspect::run(a),
     }
 }

@@ -27,8 +27,15 @@ pub enum Family {
     VagueEmployer,
     /// Targeting cues: narrow age or gender bands, debt relief, salary advances.
     Targeting,
-    /// Quiet reassurance: "not a scam", "safe country", "we take care of everything".
+    /// Quiet reassurance: "not a scam", "safe country", "we take care of everything", and
+    /// its strongest form, denying what the compounds are known for (confinement,
+    /// beatings, passport seizure).
     Reassurance,
+    /// Task scams: paid per like, review, order or "boost", "part-time helpers" recruited
+    /// by message, "your résumé was recommended to us".
+    TaskScam,
+    /// Debt targeting: wage advances, "pay off your loans", bad credit welcome.
+    Debt,
     /// Job titles the compounds use (typing, chat, online sales); counts only with other lures.
     JobTitle,
     /// High pay offered together with travel or a hot-spot destination: the scam-centre
@@ -40,7 +47,7 @@ pub enum Family {
 
 impl Family {
     /// Every family, in catalogue order (the order of model columns).
-    pub const ALL: [Family; 14] = [
+    pub const ALL: [Family; 16] = [
         Family::Pay,
         Family::EasyWork,
         Family::Relocation,
@@ -52,6 +59,8 @@ impl Family {
         Family::VagueEmployer,
         Family::Targeting,
         Family::Reassurance,
+        Family::TaskScam,
+        Family::Debt,
         Family::JobTitle,
         Family::PayWithTravel,
         Family::Legitimacy,
@@ -71,6 +80,8 @@ impl Family {
             Family::VagueEmployer => "vague_employer",
             Family::Targeting => "targeting",
             Family::Reassurance => "reassurance",
+            Family::TaskScam => "task_scam",
+            Family::Debt => "debt",
             Family::JobTitle => "job_title",
             Family::PayWithTravel => "pay_with_travel",
             Family::Legitimacy => "legitimacy",
@@ -101,6 +112,8 @@ impl Family {
             Family::VagueEmployer => "employer kept vague",
             Family::Targeting => "targeting cues",
             Family::Reassurance => "reassurance that it is safe",
+            Family::TaskScam => "task scam: paid per click, like, review or order",
+            Family::Debt => "debt targeting: loans, advances, bad credit",
             Family::JobTitle => "compound-style job title",
             Family::PayWithTravel => "high pay together with travel or a hot spot",
             Family::Legitimacy => "legitimacy signal (counts against)",

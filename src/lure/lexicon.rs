@@ -64,6 +64,9 @@ pub struct LexiconEntry {
     pub pattern: String,
     /// What the entry catches, and where the phrasing comes from.
     pub note: String,
+    /// The log-odds a match carries on its own (the optional fifth column), when the
+    /// entry is a stronger or weaker tell than its family's prior.
+    pub strength: Option<f32>,
 }
 
 /// A lexicon match in normalised text.
@@ -515,14 +518,25 @@ impl Lexicon {
     /// The embedded lexicons, with each `<lang>.tsv` in `dir` added (or replacing the
     /// embedded file of the same name), so an NGO can add a language without recompiling.
     pub fn with_overrides(dir: &Path) -> Result<Lexicon> {
+        Lexicon::from_sources(Lexicon::sources_with_overrides(dir)?)
+    }
+
+    /// The embedded lexicon files as (file name, contents) pairs.
+    pub fn embedded_sources() -> Vec<(String, String)> {
+        EMBEDDED_LEXICONS
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect()
+    }
+
+    /// The embedded lexicon files with each `<lang>.tsv` in `dir` added or put in place
+    /// of the embedded file of the same name, as (file name, contents) pairs.
+    pub fn sources_with_overrides(dir: &Path) -> Result<Vec<(String, String)>> {
         let io = |source| Error::Io {
             path: dir.to_path_buf(),
             source,
         };
-        let mut sources: Vec<(String, String)> = EMBEDDED_LEXICONS
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
+        let mut sources = Lexicon::embedded_sources();
         let mut found = 0;
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let path = entry.map_err(io)?.path();
@@ -549,7 +563,7 @@ impl Lexicon {
                 reason: "no .tsv lexicon files in this directory".into(),
             });
         }
-        Lexicon::from_sources(sources)
+        Ok(sources)
     }
 
     /// Builds a lexicon from (file name, contents) pairs.
@@ -1133,7 +1147,7 @@ fn parse_file(
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() < 3 {
             return Err(bad(format!(
-                "expected family<TAB>kind<TAB>pattern<TAB>note, got {} column(s)",
+                "expected family<TAB>kind<TAB>pattern<TAB>note[<TAB>strength], got {} column(s)",
                 cols.len()
             )));
         }
@@ -1151,6 +1165,10 @@ fn parse_file(
         if check_regexes && kind == PatternKind::Regex {
             Regex::new(pattern).map_err(|e| bad(format!("bad regex: {e}")))?;
         }
+        let strength = match cols.get(4).map(|s| s.trim()) {
+            None | Some("") => None,
+            Some(s) => Some(parse_strength(s).map_err(bad)?),
+        };
         entries.push(LexiconEntry {
             family,
             lang: lang.to_string(),
@@ -1160,9 +1178,27 @@ fn parse_file(
                 .get(3)
                 .map(|s| s.trim().to_string())
                 .unwrap_or_default(),
+            strength,
         });
     }
     Ok(())
+}
+
+/// The largest strength an entry may carry, in log-odds: enough for one specific tell to
+/// flag a short post alone, not enough to outweigh everything else in a long advert.
+pub const MAX_STRENGTH: f32 = 6.0;
+
+/// Parses an entry's strength column: a log-odds number within ±[`MAX_STRENGTH`].
+fn parse_strength(s: &str) -> std::result::Result<f32, String> {
+    let v: f32 = s
+        .parse()
+        .map_err(|_| format!("strength {s:?} is not a number"))?;
+    if !v.is_finite() || v.abs() > MAX_STRENGTH {
+        return Err(format!(
+            "strength {s} must lie within -{MAX_STRENGTH}..={MAX_STRENGTH} (log-odds)"
+        ));
+    }
+    Ok(v)
 }
 
 fn needs_word_boundaries(pattern: &str) -> bool {

@@ -66,6 +66,11 @@ pub struct Evidence {
     pub source: EvidenceSource,
     /// A sentence for people, when the quote alone does not say enough (pay multiples).
     pub detail: Option<String>,
+    /// The log-odds this piece of evidence carries on its own, when it differs from its
+    /// family's prior: a lexicon entry's own strength (a denial of confinement is a
+    /// stronger tell than "high salary"), or pay graded by its multiple. `None` carries
+    /// the family prior. A family counts once, at its strongest evidence.
+    pub strength: Option<f32>,
 }
 
 impl Evidence {
@@ -79,6 +84,7 @@ impl Evidence {
             end: 0,
             source,
             detail,
+            strength: None,
         }
     }
 
@@ -103,6 +109,8 @@ pub struct FieldScan<'a> {
     pub hits: &'a [LexiconHit],
     /// Pay claims found in the field, judged against the origin market.
     pub pay: &'a [PayJudgement],
+    /// The lexicon the hits index into (for each entry's strength).
+    pub lexicon: &'a Lexicon,
 }
 
 impl FieldScan<'_> {
@@ -122,18 +130,21 @@ impl FieldScan<'_> {
             end,
             source,
             detail: None,
+            strength: None,
         }
     }
 
     /// Evidence for every lexicon hit of `family`.
     pub fn lexicon_evidence(&self, family: Family, out: &mut Vec<Evidence>) {
         for h in self.hits.iter().filter(|h| h.family == family) {
-            out.push(self.evidence(
+            let mut ev = self.evidence(
                 family,
                 h.start,
                 h.end,
                 EvidenceSource::Lexicon { entry: h.entry },
-            ));
+            );
+            ev.strength = self.lexicon.entry(h).strength;
+            out.push(ev);
         }
     }
 }
@@ -167,6 +178,8 @@ pub static DETECTORS: &[&dyn LureDetector] = &[
     &families::vague_employer::VagueEmployerDetector,
     &families::targeting::TargetingDetector,
     &families::reassurance::ReassuranceDetector,
+    &families::task_scam::TaskScamDetector,
+    &families::debt::DebtDetector,
     &families::job_title::JobTitleDetector,
     &families::legitimacy::LegitimacyDetector,
 ];
@@ -252,6 +265,7 @@ pub fn scan(
             norm,
             hits: &buf.hits,
             pay: &buf.judged,
+            lexicon,
         };
         for d in DETECTORS {
             d.detect_field(&scan, out);
@@ -316,6 +330,7 @@ mod tests {
             end,
             source: EvidenceSource::Rule { rule: "t" },
             detail: None,
+            strength: None,
         };
         let mut evidence = vec![
             ev(Family::Fees, 12, 14),

@@ -278,9 +278,10 @@ impl Verdict {
 pub struct FamilyContribution {
     /// The family.
     pub family: Family,
-    /// The expert prior's part (log-odds).
+    /// The expert prior's part (log-odds), scaled by the strength of the family's
+    /// strongest evidence (see [`crate::features::family_values`]).
     pub prior: f32,
-    /// The data's part (log-odds).
+    /// The data's part (log-odds), scaled alike.
     pub fitted: f32,
 }
 
@@ -509,10 +510,14 @@ impl LureModel {
             .iter()
             .zip(&self.families)
             .filter(|(fam, _)| f.families[fam.index()] > 0.0)
-            .map(|(&family, w)| FamilyContribution {
-                family,
-                prior: w.prior,
-                fitted: w.fitted,
+            .map(|(&family, w)| {
+                // The family's strongest evidence scales both parts alike.
+                let value = f.families[family.index()];
+                FamilyContribution {
+                    family,
+                    prior: w.prior * value,
+                    fitted: w.fitted * value,
+                }
             })
             .collect();
         Score {

@@ -22,6 +22,17 @@ pub fn embedded() -> Result<Vec<Prior>> {
     parse(EMBEDDED_PRIORS, "data/priors.tsv")
 }
 
+/// The embedded priors' weights, by [`Family::index`]: what an entry without its own
+/// strength carries. The embedded table is checked by this module's tests.
+pub fn embedded_weights() -> &'static [f32; Family::ALL.len()] {
+    static WEIGHTS: std::sync::LazyLock<[f32; Family::ALL.len()]> =
+        std::sync::LazyLock::new(|| {
+            let priors = embedded().unwrap_or_else(|e| panic!("embedded priors are invalid: {e}"));
+            std::array::from_fn(|i| priors[i].weight)
+        });
+    &WEIGHTS
+}
+
 /// Parses a priors table (`family<TAB>weight<TAB>reason`); every family must appear once.
 pub fn parse(text: &str, file: &str) -> Result<Vec<Prior>> {
     let mut found: Vec<Option<Prior>> = vec![None; Family::ALL.len()];

@@ -2,6 +2,7 @@
 //! add rules (pay, contact, documents, vague employer) say why.
 
 pub mod contact;
+pub mod debt;
 pub mod destination;
 pub mod documents;
 pub mod easy_work;
@@ -13,6 +14,7 @@ pub mod pay_with_travel;
 pub mod reassurance;
 pub mod relocation;
 pub mod targeting;
+pub mod task_scam;
 pub mod urgency;
 pub mod vague_employer;
 

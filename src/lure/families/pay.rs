@@ -25,6 +25,16 @@ pub const STRONG_MULTIPLE: f64 = 6.0;
 /// A pay multiple that is a lure when the advert asks for no skills.
 pub const WEAK_MULTIPLE: f64 = 3.0;
 
+/// The log-odds a pay claim carries, graded by its multiple: the family prior (2.0) at
+/// [`STRONG_MULTIPLE`], 0.75 more each time the multiple doubles, between 1.25 (a 3×
+/// claim beside easy work) and 4.0 (25× and above: "$200 to $800 a day", "月1万ドル"),
+/// where pay alone is the lure. Real scam posts often say nothing but the pay and
+/// "overseas"; a yes/no family could not tell 3× from 70×.
+pub fn pay_strength(multiple: f64) -> f32 {
+    let graded = 2.0 + 0.75 * (multiple / STRONG_MULTIPLE).log2();
+    graded.clamp(1.25, 4.0) as f32
+}
+
 /// Detector for [`Family::Pay`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PayDetector;
@@ -44,6 +54,7 @@ impl LureDetector for PayDetector {
             };
             let mut ev = scan.evidence(Family::Pay, j.claim.start, j.claim.end, source);
             ev.detail = Some(j.describe(scan.original.get(ev.start..ev.end).unwrap_or("")));
+            ev.strength = Some(pay_strength(j.multiple));
             out.push(ev);
         }
     }
@@ -91,6 +102,20 @@ pub fn asks_for_qualifications(ad: &Ad) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pay_strength_grows_with_the_multiple_within_bounds() {
+        assert_eq!(pay_strength(STRONG_MULTIPLE), 2.0);
+        assert_eq!(pay_strength(2.0 * STRONG_MULTIPLE), 2.75);
+        assert_eq!(pay_strength(WEAK_MULTIPLE), 1.25);
+        assert_eq!(pay_strength(1000.0), 4.0);
+        let mut last = 0.0;
+        for m in [3.0, 4.0, 6.0, 9.0, 12.0, 20.0, 30.0] {
+            let s = pay_strength(m);
+            assert!(s >= last, "{m}");
+            last = s;
+        }
+    }
 
     #[test]
     fn qualifications_asked_for() {
