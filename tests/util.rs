@@ -30,7 +30,26 @@ pub fn repo(rel: &str) -> PathBuf {
 /// `LURESCAN_REQUIRE_SHARED` is unset. With that variable set (as `.ci/run` does), a
 /// missing file fails the test instead of skipping it.
 pub fn shared_emscad() -> Option<PathBuf> {
-    let path = repo("../shared/data/emscad/train.csv");
+    shared_file("emscad/train.csv")
+}
+
+/// The shared data directory (`../shared/data`) when it holds the real development data
+/// (quoted lures and genuine board adverts), under the same rule as [`shared_emscad`].
+pub fn shared_real_dev() -> Option<PathBuf> {
+    for rel in [
+        "real_lures_dev/texts.csv",
+        "genuine_sea_dev/ads.csv",
+        "genuine_sea_dev/excerpts.csv",
+    ] {
+        shared_file(rel)?;
+    }
+    Some(repo("../shared/data"))
+}
+
+/// A file under `../shared/data`, or `None` (with a printed reason) when it is absent and
+/// `LURESCAN_REQUIRE_SHARED` is unset; with it set, a missing file fails the test.
+fn shared_file(rel: &str) -> Option<PathBuf> {
+    let path = repo("../shared/data").join(rel);
     if path.exists() {
         return Some(path);
     }
