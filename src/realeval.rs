@@ -17,6 +17,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ad::Ad;
@@ -334,40 +335,47 @@ pub fn evaluate(
     hold_out: bool,
 ) -> Result<RealReport> {
     let full = Lexicon::from_sources(sources.iter().cloned())?;
-    // One lexicon per source that some entry cites; every other source uses the full one.
-    let mut lexicons: HashMap<&str, (Lexicon, usize)> = HashMap::new();
-    if hold_out {
-        for t in &data.texts {
-            if lexicons.contains_key(t.group.as_str()) {
-                continue;
-            }
-            let (kept, dropped) = without_citing(sources, &t.group);
-            if dropped > 0 {
-                lexicons.insert(&t.group, (Lexicon::from_sources(kept)?, dropped));
-            }
-        }
-    }
-    let mut buf = ExtractBuffers::default();
-    let mut features = AdFeatures::default();
-    let mut results = Vec::with_capacity(data.texts.len());
-    for t in &data.texts {
-        let (lexicon, held_out_entries) = lexicons
-            .get(t.group.as_str())
-            .map(|(l, n)| (l, *n))
-            .unwrap_or((&full, 0));
-        let scored = Scorer::new(model, lexicon).score_with(&t.ad, &mut buf, &mut features, false);
-        results.push(TextResult {
-            id: t.ad.id.clone(),
-            collection: t.collection,
-            kind: t.kind,
-            lang: t.lang.clone(),
-            label: t.label,
-            probability: scored.probability,
-            flagged: scored.verdict == Verdict::Lure,
-            families: family_ids(&scored.families),
-            held_out_entries,
-        });
-    }
+    // One lexicon per source that some entry cites (built in parallel); every other
+    // source uses the full one.
+    let mut groups: Vec<&str> = if hold_out {
+        data.texts.iter().map(|t| t.group.as_str()).collect()
+    } else {
+        Vec::new()
+    };
+    groups.sort_unstable();
+    groups.dedup();
+    let lexicons: HashMap<&str, (Lexicon, usize)> = groups
+        .into_par_iter()
+        .filter_map(|group| {
+            let (kept, dropped) = without_citing(sources, group);
+            (dropped > 0).then(|| Lexicon::from_sources(kept).map(|l| (group, (l, dropped))))
+        })
+        .collect::<Result<_>>()?;
+    let results: Vec<TextResult> = data
+        .texts
+        .par_iter()
+        .map_init(
+            || (ExtractBuffers::default(), AdFeatures::default()),
+            |(buf, features), t| {
+                let (lexicon, held_out_entries) = lexicons
+                    .get(t.group.as_str())
+                    .map(|(l, n)| (l, *n))
+                    .unwrap_or((&full, 0));
+                let scored = Scorer::new(model, lexicon).score_with(&t.ad, buf, features, false);
+                TextResult {
+                    id: t.ad.id.clone(),
+                    collection: t.collection,
+                    kind: t.kind,
+                    lang: t.lang.clone(),
+                    label: t.label,
+                    probability: scored.probability,
+                    flagged: scored.verdict == Verdict::Lure,
+                    families: family_ids(&scored.families),
+                    held_out_entries,
+                }
+            },
+        )
+        .collect();
     measure(model, data, results, hold_out, lexicons.len())
 }
 
