@@ -290,14 +290,18 @@ pub fn mentions_travel(ad: &Ad) -> bool {
     ad.fields().any(|(_, t)| TRAVEL_WORDS.is_match(t))
 }
 
-/// Whether a note cites `source` as a whole token: followed by the end, a space or
-/// closing punctuation, so that a page's URL does not also cite a longer URL it starts.
+/// Whether a note cites `source` as a whole URL: what follows it cannot continue a URL
+/// (a space, the end, `;`, `:`, `,`, closing brackets, or a full stop that ends the
+/// sentence), so that a page's URL does not also cite a longer URL it starts, and
+/// punctuation after a citation does not hide it.
 fn cites(note: &str, source: &str) -> bool {
     note.match_indices(source).any(|(at, _)| {
-        note[at + source.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| c.is_whitespace() || matches!(c, ';' | ',' | ')' | ']' | '>' | '"'))
+        let mut rest = note[at + source.len()..].chars();
+        match rest.next() {
+            None => true,
+            Some('.') => rest.next().is_none_or(char::is_whitespace),
+            Some(c) => !(c.is_alphanumeric() || "/-_~%?=&#+".contains(c)),
+        }
     })
 }
 
@@ -502,6 +506,21 @@ mod tests {
         assert!(kept[0].1.contains("# header"), "comments are kept");
         let (_, none) = without_citing(&sources, "https://b.example/");
         assert_eq!(none, 0);
+        for note in [
+            "[D] https://a.example/1: quoted",
+            "(https://a.example/1)",
+            "see https://a.example/1.",
+            "https://a.example/1;https://c.example/",
+        ] {
+            assert!(cites(note, "https://a.example/1"), "{note}");
+        }
+        for note in [
+            "https://a.example/1/2",
+            "https://a.example/1.html",
+            "https://a.example/1?x",
+        ] {
+            assert!(!cites(note, "https://a.example/1"), "{note}");
+        }
     }
 
     #[test]

@@ -265,3 +265,55 @@ fn closed_stdout_ends_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Ids and kept values that a spreadsheet would run as formulas get a leading `'` in CSV
+/// output and in the errors file; JSONL keeps them exact.
+#[test]
+fn csv_output_neutralises_spreadsheet_formulas() {
+    let feed = "id,text,note\n\
+                =HYPERLINK(\"http://x\"),hello,@SUM(1)\n\
+                -2,hi,+1\n\
+                ok1,fine,plain\n\
+                =bad,too,many,fields\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let errors = dir.path().join("errors.csv");
+    let out = lurescan()
+        .args(["score", "--quiet", "--keep", "note", "--errors"])
+        .arg(&errors)
+        .write_stdin(feed)
+        .output()
+        .expect("runs");
+    let rows = csv_rows(&out.stdout);
+    let cells: Vec<(&str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ("'=HYPERLINK(\"http://x\")", "'@SUM(1)"),
+            ("'-2", "'+1"),
+            ("ok1", "plain")
+        ]
+    );
+    let rejected = csv_rows(&std::fs::read(&errors).expect("errors file"));
+    assert_eq!(rejected[1][2], "'=bad");
+
+    let out = lurescan()
+        .args([
+            "score",
+            "--quiet",
+            "--keep",
+            "note",
+            "--output-format",
+            "jsonl",
+        ])
+        .write_stdin("id,text,note\n=1+1,hello,@x\n")
+        .output()
+        .expect("runs");
+    let row: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSONL");
+    assert_eq!(
+        (row["id"].as_str(), row["note"].as_str()),
+        (Some("=1+1"), Some("@x"))
+    );
+}

@@ -205,8 +205,8 @@ fn report_rejection(
             .write_record([
                 r.record.to_string(),
                 r.line.to_string(),
-                r.id.clone().unwrap_or_default(),
-                reason,
+                spreadsheet_safe(r.id.as_deref().unwrap_or_default()).into_owned(),
+                spreadsheet_safe(&reason).into_owned(),
             ])
             .map_err(|source| lurescan::Error::Csv {
                 context: "writing --errors".into(),
@@ -325,13 +325,27 @@ impl<'a> ResultWriter<'a> {
     }
 }
 
-/// Appends one CSV field, quoted when it needs to be.
+/// A CSV cell that a spreadsheet will not run as a formula: a value starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's rule for CSV
+/// injection). Ids and kept columns come from adverts anyone can post, and NGO staff open
+/// the output in Excel, where `=HYPERLINK(...)` would be live. JSONL output stays exact.
+pub(crate) fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// Appends one CSV field, made spreadsheet-safe ([`spreadsheet_safe`]) and quoted when it
+/// needs to be.
 fn push_csv_field(line: &mut String, value: &str) {
+    let value = spreadsheet_safe(value);
     if value.contains([',', '"', '\n', '\r']) {
         line.push('"');
         line.push_str(&value.replace('"', "\"\""));
         line.push('"');
     } else {
-        line.push_str(value);
+        line.push_str(&value);
     }
 }
