@@ -279,8 +279,11 @@ pub fn scan(
 }
 
 /// Drops evidence whose span lies inside another span of the same family and field,
-/// and sorts by (field, start).
+/// unless it is the stronger tell (then both are kept: a family counts at its strongest
+/// piece, and the weaker, longer quote would hide it), and sorts by (field, start).
 fn dedupe(ev: &mut Vec<Evidence>) {
+    let priors = crate::model::priors::embedded_weights();
+    let strength = |e: &Evidence| e.strength.unwrap_or(priors[e.family.index()]);
     ev.sort_by(|a, b| {
         (a.field, a.start, std::cmp::Reverse(a.end), a.family).cmp(&(
             b.field,
@@ -299,6 +302,7 @@ fn dedupe(ev: &mut Vec<Evidence>) {
                 && k.field.is_some()
                 && k.start <= e.start
                 && e.end <= k.end
+                && strength(e) <= strength(k)
         });
         if !inside {
             ev.swap(kept, i);
@@ -352,5 +356,16 @@ mod tests {
                 (Family::Fees, 10, 20)
             ]
         );
+        // A stronger piece inside a weaker one of its family is kept beside it.
+        let mut strong = ev(Family::Reassurance, 4, 8);
+        strong.strength = Some(4.5);
+        let mut evidence = vec![
+            ev(Family::Reassurance, 0, 10),
+            strong,
+            ev(Family::Reassurance, 5, 7),
+        ];
+        dedupe(&mut evidence);
+        let kept: Vec<_> = evidence.iter().map(|e| (e.start, e.end)).collect();
+        assert_eq!(kept, [(0, 10), (4, 8)]);
     }
 }
