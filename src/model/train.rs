@@ -90,7 +90,9 @@ pub const ALPHA_GRID: [f64; 7] = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
 #[derive(Debug, Clone, Serialize)]
 pub struct TrainParams {
     /// L2 strength (linfa's `alpha`, on a summed loss, so 1/C in scikit-learn terms);
-    /// defaults to `Fixed(1.0)`.
+    /// defaults to `Auto`: the strength is a property of the data (its rows and their
+    /// norms): on the shared EMSCAD split a fixed 1.0 gave grouped-CV ROC-AUC 0.943 and
+    /// PR-AUC 0.678, the 0.0003 the grid picks 0.983 and 0.860.
     pub alpha: Alpha,
     /// At most this many text terms kept (top by chi-squared within each training fold);
     /// defaults to `None`: every term with [`TrainParams::min_df`] (the row-space fit
@@ -133,7 +135,7 @@ pub struct TrainParams {
 impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
-            alpha: Alpha::Fixed(1.0),
+            alpha: Alpha::Auto,
             max_text_features: None,
             meta_scale: 0.0,
             family_scale: 0.0,
