@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a bulk-scoring feed for the performance figures in the README: the shared
+"""Writes a bulk-scoring feed for the performance figures in docs/performance.md: the shared
 EMSCAD split repeated round-robin to N records, each with a new id M0000000, M0000001, ...
 
     python3 benches/make_feed.py ../shared/data/emscad/train.csv 100000 feed100000.csv

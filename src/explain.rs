@@ -21,16 +21,21 @@ pub struct Scorer<'a> {
 }
 
 /// A piece of evidence, quoted.
+///
+/// Evidence about the whole advert (a rule over other evidence, such as
+/// `pay_with_travel`, or metadata) has no quote and no span: `text`, `start` and `end`
+/// are `None` (JSON `null`), never an empty string at `0..0`, which a client that
+/// highlights spans would highlight as nothing and one that checks spans would reject.
 #[derive(Debug, Clone, Serialize)]
 pub struct Lure {
     /// The family's id.
     pub family: Family,
-    /// The text as written in the advert ("" for metadata evidence).
-    pub text: String,
-    /// Byte offset in the field.
-    pub start: usize,
-    /// Byte offset one past the end in the field.
-    pub end: usize,
+    /// The text as written in the advert (`None` for whole-advert evidence).
+    pub text: Option<String>,
+    /// Byte offset in the field (`None` for whole-advert evidence).
+    pub start: Option<usize>,
+    /// Byte offset one past the end in the field (`None` for whole-advert evidence).
+    pub end: Option<usize>,
     /// The field (`text` for a free-text advert; absent for metadata evidence).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<TextField>,
@@ -166,9 +171,10 @@ impl<'a> Scorer<'a> {
             .iter()
             .map(|e| Lure {
                 family: e.family,
-                text: e.quote(ad).to_string(),
-                start: e.start,
-                end: e.end,
+                // Evidence without a field is about the whole advert: it has no span.
+                text: e.field.map(|_| e.quote(ad).to_string()),
+                start: e.field.map(|_| e.start),
+                end: e.field.map(|_| e.end),
                 field: e.field,
                 matched_by: match &e.source {
                     EvidenceSource::Lexicon { entry } => lexicon

@@ -32,11 +32,12 @@ fn scam_centre_advert_names_four_families_with_exact_spans() {
     for f in ["relocation", "documents", "contact", "easy_work"] {
         assert!(families.contains(&f), "{f} missing from {families:?}");
     }
-    for l in lures {
+    for l in lures.iter().filter(|l| !l["start"].is_null()) {
         let (s, e) = (
             l["start"].as_u64().expect("start") as usize,
             l["end"].as_u64().expect("end") as usize,
         );
+        assert!(s < e, "empty span in {l}");
         assert_eq!(
             &SCAM_CENTRE[s..e],
             l["text"].as_str().expect("text"),
@@ -91,4 +92,36 @@ fn obfuscated_contact_maps_back_to_the_original_text() {
         assert_eq!(&ad[s..e], l["text"].as_str().expect("text"));
     }
     assert!(lures.iter().any(|l| l["family"] == "contact"), "{v:#}");
+}
+
+/// Whole-advert evidence (a rule over other evidence: high pay with free travel) has no
+/// span: `text`, `start` and `end` are JSON `null`, never `""` at `0..0`, and it has no
+/// field. Every other piece of evidence has all three, with a non-empty span.
+#[test]
+fn whole_advert_evidence_has_null_span_in_json() {
+    let v = check_json(SCAM_CENTRE);
+    let lures = v["lures"].as_array().expect("lures");
+    let whole: Vec<_> = lures
+        .iter()
+        .filter(|l| l["family"] == "pay_with_travel")
+        .collect();
+    assert_eq!(whole.len(), 1, "{v:#}");
+    for key in ["text", "start", "end"] {
+        assert!(whole[0][key].is_null(), "{key} of {}", whole[0]);
+    }
+    assert!(whole[0].get("field").is_none(), "{}", whole[0]);
+    assert_eq!(whole[0]["matched_by"], "rule: pay with travel");
+    for l in lures.iter().filter(|l| l["family"] != "pay_with_travel") {
+        let (s, e) = (l["start"].as_u64(), l["end"].as_u64());
+        assert!(matches!((s, e), (Some(s), Some(e)) if s < e), "{l}");
+        assert!(!l["text"].as_str().expect("text").is_empty(), "{l}");
+    }
+    // The text report names it without an empty quote.
+    let report =
+        String::from_utf8_lossy(&run_ok(lurescan().args(["check", SCAM_CENTRE]))).into_owned();
+    assert!(
+        report.contains("pay_with_travel (whole advert; rule: pay with travel)"),
+        "{report}"
+    );
+    assert!(!report.contains("\"\""), "{report}");
 }

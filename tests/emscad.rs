@@ -1,59 +1,78 @@
-//! Real data: grouped 5-fold cross-validation on the shared EMSCAD split.
+//! Real data: training and grouped 5-fold cross-validation on the shared EMSCAD split.
 
-use lurescan::features::Extractor;
 use lurescan::input::{self, FieldMapping};
 use lurescan::lure::Lexicon;
-use lurescan::model::train::Alpha;
-use lurescan::model::{Provenance, TrainParams, cv};
+use lurescan::model::{LureModel, cv};
 
-use crate::util::shared_emscad;
+use crate::util::{lurescan, run_ok, shared_emscad};
 
+/// `lurescan train DATA -o MODEL` with no other flag is the documented command: it must
+/// reach the core issue's bar and give the embedded default model.
 #[test]
-fn grouped_cross_validation_reaches_roc_auc_098() {
+fn flagless_train_reaches_the_bar_and_gives_the_default_model() {
     let Some(path) = shared_emscad() else { return };
-    let mapping = FieldMapping {
-        label_col: Some("fraudulent".into()),
-        ..FieldMapping::new()
-    };
-    let data = input::read_labelled(&path, None, mapping).expect("reads the shared split");
-    assert_eq!(data.ads.len(), 1033);
-    // The same settings as the default model (models/README.md): alpha chosen by CV.
-    let params = TrainParams {
-        bootstrap: 50,
-        alpha: Alpha::Auto,
-        ..TrainParams::default()
-    }
-    .check()
-    .expect("valid params");
-    let extractor = Extractor::new(Lexicon::embedded());
-    let (model, report) =
-        lurescan::model::train::fit(&params, &data, &extractor, Provenance::default())
-            .expect("trains");
-    eprintln!(
-        "ROC-AUC {:.4} ± {:.4}, PR-AUC {:.4}",
-        report.roc_auc.mean, report.roc_auc.sd, report.pr_auc.mean
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model_path = dir.path().join("m.json");
+    run_ok(
+        lurescan()
+            .arg("train")
+            .arg(&path)
+            .arg("-o")
+            .arg(&model_path),
     );
+    let model = LureModel::load(&model_path).expect("reads the trained model");
+    let cv = &model.provenance.cross_validation;
+    let figure = |metric: &str| cv[metric]["mean"].as_f64().expect("CV figure");
+    let (roc, pr) = (figure("roc_auc"), figure("pr_auc"));
+    eprintln!("ROC-AUC {roc:.4}, PR-AUC {pr:.4}");
+    assert_eq!(cv["rows"], 1033);
+    // The flag-less default is the chosen setting: alpha picked by CV (0.0003 here).
+    assert_eq!(model.provenance.params["alpha"], "auto");
+    assert_eq!(cv["alpha"], 0.0003);
     // The core issue's bar is 0.98 (the default model gets 0.9834). PR-AUC's fold sd is
     // ~0.05, so its floor sits below the model's 0.860 and catches only a real loss.
+    assert!(roc >= 0.98, "mean grouped-CV ROC-AUC {roc:.4} < 0.98");
+    assert!(pr >= 0.83, "mean grouped-CV PR-AUC at 4.8% {pr:.4} < 0.83");
+    // EMSCAD has company profiles: the CV grouped by company is reported beside, with
+    // intervals, and is lower (0.903 / 0.747 at this commit): one employer's adverts on
+    // both sides of a split flatter the near-identical grouping.
+    let others = cv["other_groupings"].as_array().expect("other groupings");
+    let company = others
+        .iter()
+        .find(|o| o["grouping"] == "`company_profile` (and near-identical adverts)")
+        .unwrap_or_else(|| panic!("no company grouping in {others:?}"));
+    let company_roc = company["roc_auc"]["mean"].as_f64().expect("ROC-AUC");
+    let company_pr = company["pr_auc"]["mean"].as_f64().expect("PR-AUC");
+    eprintln!("grouped by company: ROC-AUC {company_roc:.4}, PR-AUC {company_pr:.4}");
     assert!(
-        report.roc_auc.mean >= 0.98,
-        "mean grouped-CV ROC-AUC {:.4} < 0.98",
-        report.roc_auc.mean
+        (0.85..roc).contains(&company_roc),
+        "company-grouped ROC-AUC {company_roc:.4} against {roc:.4}"
     );
     assert!(
-        report.pr_auc.mean >= 0.83,
-        "mean grouped-CV PR-AUC at 4.8% {:.4} < 0.83",
-        report.pr_auc.mean
+        (0.6..pr).contains(&company_pr),
+        "company-grouped PR-AUC {company_pr:.4} against {pr:.4}"
+    );
+    for metric in ["roc_auc", "pr_auc"] {
+        let (lo, hi) = (
+            company[metric]["ci_low"].as_f64().expect("interval"),
+            company[metric]["ci_high"].as_f64().expect("interval"),
+        );
+        assert!(lo < hi, "{metric} interval {lo}..{hi}");
+    }
+    let card = std::fs::read_to_string(dir.path().join("m.md")).expect("card");
+    assert!(
+        card.contains("grouped by company profile, the same training gives"),
+        "{card}"
     );
 
-    // The embedded default model is what the documented command produces: same weights,
+    // The embedded default model is what the flag-less command produces: same weights,
     // calibration and threshold (training is deterministic). Fails when features or
     // lexicons change without retraining `models/default.json.gz`.
-    let default = lurescan::model::LureModel::embedded().expect("embedded model");
+    let default = LureModel::embedded().expect("embedded model");
     let retrain = "retrain models/default.json.gz with the command in models/README.md";
     assert_eq!(default.text.buckets, model.text.buckets, "{retrain}");
     assert_eq!(default.text.weights, model.text.weights, "{retrain}");
-    let fam = |m: &lurescan::model::LureModel| {
+    let fam = |m: &LureModel| {
         m.families
             .iter()
             .map(|f| (f.prior, f.fitted))
@@ -65,8 +84,18 @@ fn grouped_cross_validation_reaches_roc_auc_098() {
         default.calibration.slope, model.calibration.slope,
         "{retrain}"
     );
+}
 
-    // Groups never straddle folds on the real data either.
+/// Groups of near-identical adverts never straddle folds on the real data.
+#[test]
+fn near_duplicate_groups_never_straddle_folds() {
+    let Some(path) = shared_emscad() else { return };
+    let mapping = FieldMapping {
+        label_col: Some("fraudulent".into()),
+        ..FieldMapping::new()
+    };
+    let data = input::read_labelled(&path, None, mapping).expect("reads the shared split");
+    assert_eq!(data.ads.len(), 1033);
     let groups = cv::group_ids(&data.ads);
     let folds = cv::grouped_stratified_folds(&groups, &data.labels, 5, 42).expect("folds");
     let mut fold_of = std::collections::HashMap::new();

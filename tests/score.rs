@@ -316,4 +316,45 @@ fn csv_output_neutralises_spreadsheet_formulas() {
         (row["id"].as_str(), row["note"].as_str()),
         (Some("=1+1"), Some("@x"))
     );
+
+/// `score --explain` gives whole-advert evidence (high pay with free travel) a `null`
+/// span and text, as `check --json` does, in both output formats.
+#[test]
+fn explain_gives_whole_advert_evidence_a_null_span() {
+    let feed = "id,text\nw1,\"Customer service in Sihanoukville, Cambodia. Salary $2,500/month. \
+                Free flight ticket, visa and accommodation provided.\"\n";
+    for format in ["jsonl", "csv"] {
+        let out = lurescan()
+            .args(["score", "--quiet", "--explain", "--output-format", format])
+            .write_stdin(feed)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let evidence: serde_json::Value = if format == "jsonl" {
+            let line: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+            line["evidence"].clone()
+        } else {
+            let rows = csv_rows(&out.stdout);
+            assert_eq!(rows[0][4], "evidence");
+            serde_json::from_str(&rows[1][4]).expect("evidence column is JSON")
+        };
+        let ev = evidence.as_array().expect("evidence");
+        let whole = ev
+            .iter()
+            .find(|e| e["family"] == "pay_with_travel")
+            .unwrap_or_else(|| panic!("no pay_with_travel in {ev:?}"));
+        for key in ["text", "start", "end"] {
+            assert!(whole[key].is_null(), "{format}: {key} of {whole}");
+        }
+        assert!(
+            ev.iter()
+                .filter(|e| e["family"] != "pay_with_travel")
+                .all(|e| e["start"].as_u64() < e["end"].as_u64()),
+            "{format}: {ev:?}"
+        );
+    }
 }

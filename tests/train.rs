@@ -102,6 +102,76 @@ fn trains_on_custom_columns_and_writes_model_card_and_plots() {
     );
 }
 
+/// `--group-by COL` keeps adverts sharing a value of COL on one side of every split, and
+/// the card reports the CV under near-identical grouping too.
+#[test]
+fn group_by_keeps_a_column_s_adverts_together_and_reports_both_groupings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("grouped.csv");
+    // Each batch is one employer: 5 lures and 6 genuine adverts.
+    let mut csv = String::from("ref,body,kind,employer\n");
+    for (i, line) in labelled_csv().lines().skip(1).enumerate() {
+        csv.push_str(&format!("{line},Employer {}\n", i / 11));
+    }
+    std::fs::write(&data, csv).expect("write");
+    let model = dir.path().join("m.json");
+    let oof = dir.path().join("oof.csv");
+    let out = lurescan()
+        .args(["train", "--label-col", "kind", "--positive", "scam"])
+        .args(["--text-cols", "body", "--id-col", "ref"])
+        .args(["--cv", "3", "--bootstrap", "50", "--group-by", "employer"])
+        .arg(&data)
+        .arg("-o")
+        .arg(&model)
+        .arg("--oof")
+        .arg(&oof)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("grouped by `employer` (and near-identical adverts) (6 groups"),
+        "{stderr}"
+    );
+    // Every employer's adverts sit in one fold.
+    let rows = crate::util::csv_rows(&std::fs::read(&oof).expect("oof"));
+    let mut fold_of_employer = std::collections::HashMap::new();
+    for (i, row) in rows.iter().skip(1).enumerate() {
+        let fold = fold_of_employer.entry(i / 11).or_insert(row[2].clone());
+        assert_eq!(*fold, row[2], "employer {} split across folds", i / 11);
+    }
+    let card = std::fs::read_to_string(dir.path().join("m.md")).expect("card");
+    assert!(card.contains("in 6 groups by `employer`"), "{card}");
+    assert!(
+        card.contains("| near-identical adverts | 66 |"),
+        "near-identical grouping reported too: {card}"
+    );
+    // No company column here: the card says so instead of quoting figures.
+    assert!(card.contains("no `company_profile` column"), "{card}");
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&model).expect("model")).expect("JSON");
+    assert_eq!(m["provenance"]["params"]["group_by"], "employer");
+    assert_eq!(m["provenance"]["cross_validation"]["groups"], 6);
+}
+
+#[test]
+fn group_by_a_missing_column_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("mine.csv");
+    std::fs::write(&data, labelled_csv()).expect("write");
+    let out = lurescan()
+        .args(["train", "--label-col", "kind", "--positive", "scam"])
+        .args(["--text-cols", "body", "--group-by", "employer"])
+        .arg(&data)
+        .arg("-o")
+        .arg(dir.path().join("m.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no column \"employer\""), "{err}");
+}
+
 #[test]
 fn bad_labels_name_the_record() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -67,17 +67,21 @@ fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> 
     } else {
         writeln!(out, "\nevidence:")?;
         for l in &why.lures {
-            let span = match l.field {
-                Some(f) => format!("{} {}..{}", f.name(), l.start, l.end),
-                None => "whole advert".to_string(),
-            };
-            write!(
-                out,
-                "  {:<15} \"{}\"  ({span}; {})",
-                l.family.id(),
-                l.text,
-                l.matched_by
-            )?;
+            match (l.field, &l.text, l.start, l.end) {
+                (Some(f), Some(text), Some(start), Some(end)) => write!(
+                    out,
+                    "  {:<15} \"{text}\"  ({} {start}..{end}; {})",
+                    l.family.id(),
+                    f.name(),
+                    l.matched_by
+                )?,
+                _ => write!(
+                    out,
+                    "  {:<15} (whole advert; {})",
+                    l.family.id(),
+                    l.matched_by
+                )?,
+            }
             if let Some(d) = &l.detail {
                 write!(out, "\n  {:<15} {d}", "")?;
             }

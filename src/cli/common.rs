@@ -131,15 +131,18 @@ pub struct LabelArgs {
     pub positive: Option<Vec<String>>,
 }
 
-/// Reads a labelled file with the given flags.
+/// Reads a labelled file with the given flags, and the columns `extra_cols` beside the
+/// adverts (those the file has; for grouping folds).
 pub fn read_labelled(
     path: &Path,
     input: &InputArgs,
     labels: &LabelArgs,
+    extra_cols: Vec<String>,
 ) -> anyhow::Result<lurescan::model::LabelledAds> {
     let mut mapping = input.mapping();
     mapping.label_col = Some(labels.label_col.clone());
     mapping.positive = labels.positive.clone();
+    mapping.keep_cols = extra_cols;
     lurescan::input::read_labelled(path, input.format(), mapping)
         .with_context(|| format!("reading {}", path.display()))
 }

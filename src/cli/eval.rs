@@ -82,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         prevalence: None,
     };
     let (model, lexicon) = model_args.load()?;
-    let data = super::common::read_labelled(&args.data, &args.input, &args.labels)?;
+    let data = super::common::read_labelled(&args.data, &args.input, &args.labels, Vec::new())?;
     let n = data.ads.len();
     let positives = data.positives();
     if positives == 0 || positives == n {

@@ -68,7 +68,8 @@ pub struct FieldMapping {
     /// Values of the label column that mean "lure" (default: `1`, `true`, `yes`, `fraud`,
     /// `fraudulent`, `scam`, `fake`, `lure`).
     pub positive: Option<Vec<String>>,
-    /// Columns passed through to the output unchanged.
+    /// Columns passed through to the output unchanged (in [`read_labelled`], read into
+    /// [`LabelledAds::columns`](crate::model::LabelledAds::columns)).
     pub keep_cols: Vec<String>,
     /// Largest accepted field, in bytes.
     pub max_field_bytes: usize,
@@ -477,6 +478,8 @@ impl<'m> RecordBuilder<'m> {
 
 /// Reads a whole labelled file (training and evaluation), failing on the first bad record
 /// with its number and reason: a model must not be trained on silently dropped rows.
+/// The columns of `mapping.keep_cols` that the source has are read into
+/// [`LabelledAds::columns`](crate::model::LabelledAds::columns) (for grouping folds).
 pub fn read_labelled(
     path: &Path,
     format: Option<Format>,
@@ -488,12 +491,24 @@ pub fn read_labelled(
             reason: "a label column is required".into(),
         });
     }
+    let keep_cols = mapping.keep_cols.clone();
+    let records = Records::open(path, format, mapping)?;
+    // A CSV header says which kept columns the source has; JSONL, which has no header,
+    // has a column when some record gives it a value.
+    let in_header: Option<Vec<bool>> = match &records {
+        Records::Csv(r) => Some(keep_cols.iter().map(|c| r.headers().contains(c)).collect()),
+        Records::Jsonl(_) => None,
+    };
     let mut data = crate::model::LabelledAds::default();
-    for item in Records::open(path, format, mapping)? {
+    let mut kept: Vec<Vec<String>> = vec![Vec::new(); keep_cols.len()];
+    for item in records {
         match item? {
             Ok(rec) => {
                 data.labels.push(rec.label.unwrap_or(false));
                 data.ads.push(rec.ad);
+                for (values, value) in kept.iter_mut().zip(rec.kept) {
+                    values.push(value);
+                }
             }
             Err(r) => {
                 return Err(Error::Record {
@@ -503,6 +518,15 @@ pub fn read_labelled(
                     reason: r.reason,
                 });
             }
+        }
+    }
+    for (i, (name, values)) in keep_cols.into_iter().zip(kept).enumerate() {
+        let present = match &in_header {
+            Some(h) => h[i],
+            None => values.iter().any(|v| !v.is_empty()),
+        };
+        if present {
+            data.columns.insert(name, values);
         }
     }
     Ok(data)
