@@ -316,6 +316,7 @@ fn csv_output_neutralises_spreadsheet_formulas() {
         (row["id"].as_str(), row["note"].as_str()),
         (Some("=1+1"), Some("@x"))
     );
+}
 
 /// `score --explain` gives whole-advert evidence (high pay with free travel) a `null`
 /// span and text, as `check --json` does, in both output formats.
