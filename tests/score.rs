@@ -359,3 +359,69 @@ fn explain_gives_whole_advert_evidence_a_null_span() {
         );
     }
 }
+
+/// Input that would lose text or records silently is refused or reported: a header naming
+/// a column twice, a misspelt `--keep` column, a JSON key given twice. With both `job_id`
+/// and `id`, `job_id` is the id (as the help says); a byte-order mark before the first
+/// JSONL record is not part of it.
+#[test]
+fn ambiguous_columns_and_keys_are_refused_not_guessed() {
+    let out = lurescan()
+        .args(["score", "--quiet"])
+        .write_stdin("job_id,text,text\n1,free visa,hello\n")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("names column \"text\" twice (columns 2 and 3)"),
+        "{err}"
+    );
+
+    let out = lurescan()
+        .args(["score", "--quiet", "--keep", "industy"])
+        .write_stdin("job_id,text,industry\n1,hello,IT\n")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no --keep column \"industy\""));
+
+    for (format, feed) in [
+        ("csv", "id,job_id,text\nx,J1,hello\n"),
+        (
+            "jsonl",
+            "{\"id\":\"x\",\"job_id\":\"J1\",\"text\":\"hello\"}\n",
+        ),
+    ] {
+        let out = lurescan()
+            .args(["score", "--quiet", "--format", format])
+            .write_stdin(feed)
+            .output()
+            .expect("runs");
+        let rows = csv_rows(&out.stdout);
+        assert_eq!(rows[1][0], "J1", "{format}");
+    }
+
+    let out = lurescan()
+        .args(["score", "--quiet", "--format", "jsonl"])
+        .write_stdin(
+            "\u{feff}{\"id\":\"a\",\"text\":\"hello\"}\n\
+             {\"id\":\"b\",\"text\":\"free visa\",\"text\":\"hello\"}\n",
+        )
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let rows = csv_rows(&out.stdout);
+    assert_eq!(
+        rows.len(),
+        2,
+        "the first record is scored, the second rejected"
+    );
+    assert_eq!(rows[1][0], "a");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("record 2 (line 2): key \"text\" appears twice"),
+        "{err}"
+    );
+    assert!(err.contains("read 2, scored 1, rejected 1"), "{err}");
+}

@@ -152,12 +152,9 @@ fn open_records(
         .format()
         .unwrap_or_else(|| input::Format::from_path(path));
     if path.as_os_str() == "-" {
-        return Ok(Records::new(
-            input::open(path)?,
-            format,
-            mapping,
-            "<stdin>",
-        )?);
+        let records = Records::new(input::open(path)?, format, mapping, "<stdin>")?;
+        check_kept_columns(&records, &args.keep, "<stdin>")?;
+        return Ok(records);
     }
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let raw: Box<dyn Read + Send> = match progress {
@@ -169,13 +166,29 @@ fn open_records(
         }
         None => Box::new(file),
     };
-    Records::new(
+    let records = Records::new(
         input::decode(path, raw),
         format,
         mapping,
         &path.display().to_string(),
     )
-    .with_context(|| format!("reading {}", path.display()))
+    .with_context(|| format!("reading {}", path.display()))?;
+    check_kept_columns(&records, &args.keep, &path.display().to_string())?;
+    Ok(records)
+}
+
+/// A `--keep` column the CSV header lacks is a typo, not an empty column: refused, as a
+/// missing text column is. (JSONL has no header; a key absent from a record is empty.)
+fn check_kept_columns(records: &Records, keep: &[String], source: &str) -> anyhow::Result<()> {
+    if let Records::Csv(csv) = records
+        && let Some(col) = keep.iter().find(|c| !csv.headers().contains(c))
+    {
+        anyhow::bail!(
+            "{source}: the header has no --keep column {col:?} (columns: {})",
+            csv.headers().join(", ")
+        );
+    }
+    Ok(())
 }
 
 fn progress_bar(path: &Path) -> ProgressBar {

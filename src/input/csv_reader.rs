@@ -49,10 +49,34 @@ impl CsvRecords {
         let any_body_text = headers
             .iter()
             .any(|h| TextField::from_name(h).is_some_and(|f| BODY_FIELDS.contains(&f)));
-        let slots: Vec<Option<Slot>> = headers
+        let mut slots: Vec<Option<Slot>> = headers
             .iter()
             .map(|h| slot_of(h, &mapping, any_body_text))
             .collect();
+        // A column named twice would keep one value silently (lure text in the other
+        // never scored): the header is refused with both positions.
+        for (i, h) in headers.iter().enumerate().filter(|(_, h)| !h.is_empty()) {
+            if let Some(j) = headers[..i].iter().position(|other| other == h) {
+                return Err(Error::Record {
+                    record: 0,
+                    line: 1,
+                    id: None,
+                    reason: format!(
+                        "{source}: the header names column {h:?} twice (columns {} and {}); rename one",
+                        j + 1,
+                        i + 1
+                    ),
+                });
+            }
+        }
+        // Without --id-col the id is `job_id`, else `id`: with both, `id` is left alone.
+        if mapping.id_col.is_none() && headers.iter().any(|h| h == "job_id") {
+            for (slot, h) in slots.iter_mut().zip(&headers) {
+                if h == "id" {
+                    *slot = None;
+                }
+            }
+        }
         let missing = |what: &str, col: &str| Error::Record {
             record: 0,
             line: 1,

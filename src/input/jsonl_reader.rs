@@ -44,42 +44,81 @@ impl JsonlRecords {
             id,
             reason,
         };
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| reject(format!("malformed JSON: {e}"), None))?;
-        let serde_json::Value::Object(obj) = value else {
-            return Err(reject("not a JSON object".into(), None));
-        };
-        let any_body_text = obj
-            .keys()
-            .any(|k| TextField::from_name(k).is_some_and(|f| BODY_FIELDS.contains(&f)));
-        let mut b = RecordBuilder::new(&self.mapping, spare);
-        for (key, v) in &obj {
-            let owned;
-            let value: &str = match v {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Null => "",
-                serde_json::Value::Bool(x) => {
-                    if *x {
-                        "1"
-                    } else {
-                        "0"
-                    }
+        let ObjectEntries(entries) = serde_json::from_str(text).map_err(|e| {
+            let reason = match e.classify() {
+                // A valid JSON value of another type than an object.
+                serde_json::error::Category::Data if e.to_string().starts_with("invalid type") => {
+                    "not a JSON object".to_string()
                 }
-                serde_json::Value::Number(n) => {
-                    owned = n.to_string();
-                    &owned
-                }
-                _ => {
-                    owned = v.to_string();
-                    &owned
-                }
+                // A key given twice.
+                serde_json::error::Category::Data => e.to_string(),
+                _ => format!("malformed JSON: {e}"),
             };
+            reject(reason, None)
+        })?;
+        let has = |name: &str| entries.iter().any(|(k, _)| k == name);
+        let any_body_text = entries
+            .iter()
+            .any(|(k, _)| TextField::from_name(k).is_some_and(|f| BODY_FIELDS.contains(&f)));
+        // Without --id-col the id is `job_id`, else `id` (as for CSV).
+        let skip_id = self.mapping.id_col.is_none() && has("job_id");
+        let mut b = RecordBuilder::new(&self.mapping, spare);
+        for (key, v) in &entries {
+            if skip_id && key == "id" {
+                b.keep(key, &plain_value(v));
+                continue;
+            }
+            let value = plain_value(v);
+            let value: &str = &value;
             b.keep(key, value);
             if let Some(slot) = slot_of(key, &self.mapping, any_body_text) {
                 b.set(key, slot, value);
             }
         }
         b.finish(self.record, self.line)
+    }
+}
+
+/// A JSON object's entries in order, refusing a key given twice: serde_json's map would
+/// keep the last value silently, and lure text in the first would never be scored.
+struct ObjectEntries(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for ObjectEntries {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = ObjectEntries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<ObjectEntries, A::Error> {
+                let mut entries: Vec<(String, serde_json::Value)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
+                    if entries.iter().any(|(k, _)| *k == key) {
+                        return Err(serde::de::Error::custom(format!(
+                            "key {key:?} appears twice in the object"
+                        )));
+                    }
+                    entries.push((key, value));
+                }
+                Ok(ObjectEntries(entries))
+            }
+        }
+        d.deserialize_map(Entries)
+    }
+}
+
+/// A JSON value as the text a record field holds: strings as they are, null as empty,
+/// booleans as 1/0, numbers and nested values as JSON.
+fn plain_value(v: &serde_json::Value) -> std::borrow::Cow<'_, str> {
+    match v {
+        serde_json::Value::String(s) => std::borrow::Cow::Borrowed(s),
+        serde_json::Value::Null => std::borrow::Cow::Borrowed(""),
+        serde_json::Value::Bool(x) => std::borrow::Cow::Borrowed(if *x { "1" } else { "0" }),
+        _ => std::borrow::Cow::Owned(v.to_string()),
     }
 }
 
@@ -101,6 +140,12 @@ impl Iterator for JsonlRecords {
             self.line += 1;
             let bytes = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
             let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+            // A UTF-8 byte-order mark before the first record is not part of it.
+            let bytes = if self.line == 1 {
+                bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
+            } else {
+                bytes
+            };
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
