@@ -335,6 +335,9 @@ static CURRENCY_HOME: &[(&str, &str)] = &[
     ("PKR", "PK"),
     ("BDT", "BD"),
     ("NPR", "NP"),
+    ("TWD", "TW"),
+    ("HKD", "HK"),
+    ("ZAR", "ZA"),
 ];
 
 /// The advert language's market, for claims in USD, EUR and other non-local currencies.
