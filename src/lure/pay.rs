@@ -92,6 +92,10 @@ pub struct PayClaim {
     /// The currency is a bare `$`, read as US dollars; Spanish-language adverts also use
     /// it for pesos, so [`judge`] will not guess there.
     pub bare_dollar: bool,
+    /// The currency is the word "peso(s)" without a `$`, read as Philippine pesos; in a
+    /// Spanish-language advert it is that country's own peso (Mexican, Colombian, …), so
+    /// [`judge`] will not guess there either.
+    pub peso_word: bool,
 }
 
 impl PayClaim {
@@ -427,7 +431,7 @@ pub struct PayJudgement {
 /// is costly, so callers make it only when this says so.
 pub fn judgement_needs_language(claim: &PayClaim, tables: &PayTables) -> bool {
     let local = CURRENCY_HOME.iter().any(|(c, _)| *c == claim.currency);
-    (claim.bare_dollar || !local) && claim.monthly_usd(tables).is_some()
+    (claim.bare_dollar || claim.peso_word || !local) && claim.monthly_usd(tables).is_some()
 }
 
 /// Judges a claim against its origin market ([`origin_market`]); `None` when the claim has
@@ -447,7 +451,7 @@ pub fn judge_at(
     work: Option<&str>,
     tables: &PayTables,
 ) -> Option<PayJudgement> {
-    if claim.bare_dollar && lang == Some("es") {
+    if (claim.bare_dollar || claim.peso_word) && lang == Some("es") {
         return None;
     }
     let monthly_usd = claim.monthly_usd(tables)?;
@@ -1163,6 +1167,8 @@ static PERIOD_MARKERS: &[(&str, Period, Side)] = &[
     ("/时", Hour, After),
     ("每小时", Hour, After),
     ("年薪", Year, Before),
+    ("年收入", Year, Before),
+    ("年收", Year, Before),
     ("/年", Year, After),
     ("每年", Year, After),
     // Japanese
@@ -1459,6 +1465,7 @@ pub fn find_pay_claims(text: &str, out: &mut Vec<PayClaim>) {
             period,
             up_to,
             bare_dollar: atom.bare_dollar,
+            peso_word: atom.peso_word,
         });
         floor = used_to;
     }
@@ -1589,6 +1596,8 @@ struct Atom {
     word: bool,
     /// The currency is a bare `$`.
     bare_dollar: bool,
+    /// The currency is the word "peso(s)" without a `$`.
+    peso_word: bool,
 }
 
 /// Bytes where an amount may start: ASCII digits and the lead bytes of the other digits
@@ -1753,6 +1762,7 @@ fn word_atom(text: &str, i: usize, script: Script) -> Option<Atom> {
         period: None,
         word: true,
         bare_dollar: false,
+        peso_word: false,
     })
 }
 
@@ -1867,6 +1877,7 @@ fn number_atom(
         period: mag.period,
         word: false,
         bare_dollar: cur == Some(Dollar),
+        peso_word: cur == Some(Peso),
     })
 }
 
@@ -2170,6 +2181,7 @@ fn join(text: &str, a: &Atom, b: &Atom) -> Option<Atom> {
         word: false,
         bare_dollar: (a.currency.is_none() || a.bare_dollar)
             && (b.currency.is_none() || b.bare_dollar),
+        peso_word: a.peso_word || b.peso_word,
     })
 }
 
@@ -3126,6 +3138,9 @@ mod tests {
         check("月收10萬", "10萬", 1e5, 1e5, "CNY", Some(Month));
         check("月入可达1-2万", "可达1-2万", 1e4, 2e4, "CNY", Some(Month));
         check("月薪3万", "3万", 3e4, 3e4, "CNY", Some(Month));
+        check("年薪30万", "30万", 3e5, 3e5, "CNY", Some(Year));
+        check("年收入25万元", "25万元", 2.5e5, 2.5e5, "CNY", Some(Year));
+        check("年収500万円です", "500万円", 5e6, 5e6, "JPY", Some(Year));
         check("日薪2000元", "2000元", 2000.0, 2000.0, "CNY", Some(Day));
         check("在家日赚千元", "千元", 1000.0, 1000.0, "CNY", Some(Day));
         check("日薪800+、无需经验", "800", 800.0, 800.0, "CNY", Some(Day));
@@ -3477,6 +3492,11 @@ mod tests {
         assert!(judge(c, Some("es"), PayTables::embedded()).is_none());
         assert!(judge(c, Some("en"), PayTables::embedded()).is_some());
         assert!(!claims("$800-1,000 usd al mes")[0].bare_dollar);
+        // Nor "pesos" without a "$" (written example): Philippine pesos elsewhere.
+        let c = &claims("sueldo 300000 pesos al mes")[0];
+        assert!(c.peso_word && judgement_needs_language(c, PayTables::embedded()));
+        assert!(judge(c, Some("es"), PayTables::embedded()).is_none());
+        assert_eq!(judged("15,000 pesos a month", Some("en")).market, "PH");
         assert_eq!(judged("2 500 € par mois", Some("fr")).market, "US");
         // Day rates count 26 working days.
         let j = judged("วันละ 400 บาท", Some("th"));
