@@ -1475,6 +1475,7 @@ pub fn find_pay_claims(text: &str, out: &mut Vec<PayClaim>) {
 #[derive(Debug, Clone, Copy, Default)]
 struct Script {
     vietnamese: bool,
+    /// Kana, or a kanji form only Japanese writes: Japanese text.
     kana: bool,
     han: bool,
     /// More Traditional-only than Simplified-only characters ([`han_form`]): Taiwan
@@ -1519,6 +1520,7 @@ impl Script {
                         HanForm::Traditional => traditional += 1,
                         HanForm::Simplified => traditional -= 1,
                         HanForm::Cantonese => s.cantonese = true,
+                        HanForm::Japanese => s.kana = true,
                         HanForm::Either => {}
                     }
                 }
@@ -1554,6 +1556,8 @@ enum HanForm {
     Simplified,
     /// A Cantonese particle (written in Hong Kong, not in Taiwan or the mainland).
     Cantonese,
+    /// A Japanese character form (shinjitai) that Chinese writes otherwise.
+    Japanese,
     Either,
 }
 
@@ -1561,15 +1565,21 @@ enum HanForm {
 /// particles: enough for a few in any sentence to tell the two apart.
 fn han_form(c: char) -> HanForm {
     match c {
-        // Not used in Japanese either (which writes 会, 来, 対, 説, 単, ...), so that
-        // kanji-only Japanese text is not taken for Traditional Chinese.
-        '們' | '這' | '會' | '來' | '對' | '說' | '錢' | '單' | '點' | '讚' | '經' | '驗'
-        | '實' | '聯' | '歲' | '應' | '輕' | '賺' | '與' | '從' | '沒' | '發' | '樣' | '關'
-        | '歡' => HanForm::Traditional,
+        '們' | '個' | '這' | '為' | '會' | '時' | '來' | '對' | '說' | '過' | '還' | '錢'
+        | '資' | '單' | '點' | '讚' | '塊' | '場' | '無' | '經' | '驗' | '實' | '際' | '現'
+        | '聯' | '電' | '話' | '歲' | '員' | '應' | '務' | '輕' | '賺' | '與' | '進' | '給'
+        | '從' | '沒' | '題' | '發' | '樣' | '關' | '動' | '開' | '頭' | '歡' | '請' | '機' => {
+            HanForm::Traditional
+        }
         '们' | '个' | '这' | '为' | '时' | '对' | '说' | '过' | '还' | '钱' | '资' | '单'
         | '赞' | '块' | '场' | '无' | '经' | '验' | '实' | '际' | '现' | '联' | '电' | '话'
         | '岁' | '员' | '应' | '务' | '轻' | '赚' | '进' | '给' | '从' | '题' | '发' | '样'
         | '关' | '动' | '开' | '头' | '欢' | '请' | '机' => HanForm::Simplified,
+        // Japanese forms Chinese writes otherwise (円, 収 for 圆/圓, 收, ...): kanji-only
+        // Japanese ("月収100万 日払い" without its kana) is still Japanese.
+        '円' | '働' | '込' | '払' | '駅' | '険' | '労' | '収' | '売' | '続' | '対' | '単'
+        | '実' | '験' | '応' | '歳' | '発' | '関' | '経' | '軽' | '説' | '銭' | '様' | '従'
+        | '歓' => HanForm::Japanese,
         '嘅' | '咗' | '唔' | '冇' | '啲' | '喺' | '嚟' | '佢' => HanForm::Cantonese,
         _ => HanForm::Either,
     }
@@ -3332,8 +3342,9 @@ mod tests {
         assert!(!Script::of("月薪3万").traditional);
         assert!(Script::of("佢哋").cantonese);
         assert_eq!(Script::of("月給30万円です").cjk_currency(), "JPY");
-        // Kanji shared with Japanese do not make text Traditional.
-        assert!(!Script::of("月給 時給 電話 場所 現金").traditional);
+        // Kanji-only Japanese is Japanese when a Japanese form shows.
+        assert_eq!(Script::of("月収100万").cjk_currency(), "JPY");
+        assert_eq!(Script::of("跨年場地整理").cjk_currency(), "TWD");
     }
 
     #[test]
