@@ -4,7 +4,10 @@
 //!
 //! It does not decide which multiple is a lure (`families::pay` does), does not read
 //! EMSCAD's currency-less `salary_range` (the caller skips that field), and needs a
-//! currency: "salary 3000/month" alone is "can't tell", not a claim. Its exchange rates
+//! currency: "salary 3000/month" alone is "can't tell", not a claim. The currency may be
+//! implied by a magnitude word ("triệu", "万", "만") or, for a bare number, by a Han pay
+//! label ("日薪1500"); 元 and 萬 are Taiwan dollars in Traditional Chinese text (Hong Kong
+//! dollars where Cantonese is written) and yen in Japanese text. Its exchange rates
 //! (`data/pay/fx.tsv`) are dated reference rates for comparing pay, not for moving money.
 
 use std::sync::LazyLock;
@@ -89,6 +92,10 @@ pub struct PayClaim {
     /// The currency is a bare `$`, read as US dollars; Spanish-language adverts also use
     /// it for pesos, so [`judge`] will not guess there.
     pub bare_dollar: bool,
+    /// The currency is the word "peso(s)" without a `$`, read as Philippine pesos; in a
+    /// Spanish-language advert it is that country's own peso (Mexican, Colombian, …), so
+    /// [`judge`] will not guess there either.
+    pub peso_word: bool,
 }
 
 impl PayClaim {
@@ -335,6 +342,9 @@ static CURRENCY_HOME: &[(&str, &str)] = &[
     ("PKR", "PK"),
     ("BDT", "BD"),
     ("NPR", "NP"),
+    ("TWD", "TW"),
+    ("HKD", "HK"),
+    ("ZAR", "ZA"),
 ];
 
 /// The advert language's market, for claims in USD, EUR and other non-local currencies.
@@ -421,7 +431,7 @@ pub struct PayJudgement {
 /// is costly, so callers make it only when this says so.
 pub fn judgement_needs_language(claim: &PayClaim, tables: &PayTables) -> bool {
     let local = CURRENCY_HOME.iter().any(|(c, _)| *c == claim.currency);
-    (claim.bare_dollar || !local) && claim.monthly_usd(tables).is_some()
+    (claim.bare_dollar || claim.peso_word || !local) && claim.monthly_usd(tables).is_some()
 }
 
 /// Judges a claim against its origin market ([`origin_market`]); `None` when the claim has
@@ -441,7 +451,7 @@ pub fn judge_at(
     work: Option<&str>,
     tables: &PayTables,
 ) -> Option<PayJudgement> {
-    if claim.bare_dollar && lang == Some("es") {
+    if (claim.bare_dollar || claim.peso_word) && lang == Some("es") {
         return None;
     }
     let monthly_usd = claim.monthly_usd(tables)?;
@@ -593,6 +603,9 @@ enum Cur {
     Yen,
     /// "peso(s)": Philippine pesos, or Mexican pesos after a bare `$`.
     Peso,
+    /// 元/块/塊: yuan, or New Taiwan dollars in Traditional Chinese text (Hong Kong
+    /// dollars in Cantonese text), where 元 names the local dollar.
+    Yuan,
 }
 
 /// How a currency prefix may sit before the digits.
@@ -603,9 +616,12 @@ enum Attach {
     /// Attached only, and only for amounts of 100 or more ("p30,000", "k6,800"): single
     /// letters are too common in other text.
     Tight,
+    /// As `Tight`, and the digits must be grouped in thousands ("R6 000", "R12,500"):
+    /// "R1443178" is a Singapore agency licence number, not rand.
+    Grouped,
 }
 
-use Cur::{Dollar, Iso, Peso, Yen};
+use Cur::{Dollar, Iso, Peso, Yen, Yuan};
 
 /// Currency marks written before the amount.
 static PREFIXES: &[(&str, Cur, Attach)] = &[
@@ -688,6 +704,8 @@ static PREFIXES: &[(&str, Cur, Attach)] = &[
     ("fcfa", Iso("XOF"), Attach::Spaced),
     ("ghs", Iso("GHS"), Attach::Spaced),
     ("zar", Iso("ZAR"), Attach::Spaced),
+    // South African rand, "R6 000".
+    ("r", Iso("ZAR"), Attach::Grouped),
     ("egp", Iso("EGP"), Attach::Spaced),
 ];
 
@@ -738,15 +756,31 @@ static SUFFIXES: &[(&str, Cur)] = &[
     ("won", Iso("KRW")),
     ("원", Iso("KRW")),
     ("韩元", Iso("KRW")),
+    ("韓元", Iso("KRW")),
+    ("韓幣", Iso("KRW")),
+    ("韩币", Iso("KRW")),
     ("¥", Yen),
-    ("元", Iso("CNY")),
-    ("块", Iso("CNY")),
+    ("元", Yuan),
+    ("块", Yuan),
+    ("塊", Yuan),
+    ("块钱", Yuan),
+    ("塊錢", Yuan),
+    ("港元", Iso("HKD")),
+    ("港幣", Iso("HKD")),
+    ("港币", Iso("HKD")),
+    ("台幣", Iso("TWD")),
+    ("台币", Iso("TWD")),
+    ("新台幣", Iso("TWD")),
+    ("新台币", Iso("TWD")),
     ("人民币", Iso("CNY")),
     ("rmb", Iso("CNY")),
     ("cny", Iso("CNY")),
     ("yuan", Iso("CNY")),
     ("円", Iso("JPY")),
     ("日元", Iso("JPY")),
+    ("日圓", Iso("JPY")),
+    ("日幣", Iso("JPY")),
+    ("日币", Iso("JPY")),
     ("jpy", Iso("JPY")),
     ("yen", Iso("JPY")),
     ("idr", Iso("IDR")),
@@ -813,6 +847,7 @@ static SUFFIXES: &[(&str, Cur)] = &[
     ("ghs", Iso("GHS")),
     ("cedis", Iso("GHS")),
     ("zar", Iso("ZAR")),
+    ("rand", Iso("ZAR")),
     ("egp", Iso("EGP")),
 ];
 
@@ -890,14 +925,21 @@ static MAGNITUDES: &[Magnitude] = &[
     ("억", 1e8, Implied::Iso("KRW"), MagKind::Cjk, None),
 ];
 
-/// Amounts written without digits: (words, low, high, currency).
-static WORD_AMOUNTS: &[(&str, f64, f64, &str)] = &[
+/// Amounts written without digits: (words, low, high, currency). Han ones are passed
+/// over after a numeral ("五千元", "数千元": not amounts this parser reads).
+static WORD_AMOUNTS: &[(&str, f64, f64, Implied)] = &[
     // "belasan juta" = eleven to nineteen million rupiah (research §3.1, Suara 2025).
-    ("belasan juta", 11e6, 19e6, "IDR"),
+    ("belasan juta", 11e6, 19e6, Implied::Iso("IDR")),
     // "月入过万" = a monthly income over ten thousand yuan (research §3.1, 51haodu).
-    ("过万", 1e4, 1e4, "CNY"),
-    ("破万", 1e4, 1e4, "CNY"),
-    ("上万", 1e4, 1e4, "CNY"),
+    ("过万", 1e4, 1e4, Implied::Cjk),
+    ("過萬", 1e4, 1e4, Implied::Cjk),
+    ("破万", 1e4, 1e4, Implied::Cjk),
+    ("破萬", 1e4, 1e4, Implied::Cjk),
+    ("上万", 1e4, 1e4, Implied::Cjk),
+    ("上萬", 1e4, 1e4, Implied::Cjk),
+    // "日赚千元" = a thousand yuan a day, "日賺百元" a hundred.
+    ("千元", 1e3, 1e3, Implied::Cjk),
+    ("百元", 1e2, 1e2, Implied::Cjk),
 ];
 
 /// Where a period marker may sit relative to the amount.
@@ -927,6 +969,7 @@ static PERIOD_MARKERS: &[(&str, Period, Side)] = &[
     ("every month", Month, Both),
     ("monthly", Month, Both),
     ("p.m.", Month, After),
+    ("p/m", Month, After),
     ("pm", Month, After),
     ("1 month", Month, After),
     ("/day", Day, After),
@@ -978,6 +1021,11 @@ static PERIOD_MARKERS: &[(&str, Period, Side)] = &[
     ("một ngày", Day, After),
     ("1 ngày", Day, After),
     ("lương ngày", Day, Before),
+    // "mỗi ngày kiếm 800k": "each day, earn"; a bare "mỗi ngày" before an amount may be
+    // the hours ("làm 3 tiếng mỗi ngày, lương 15 triệu").
+    ("mỗi ngày kiếm", Day, Before),
+    ("một ngày kiếm", Day, Before),
+    ("1 ngày kiếm", Day, Before),
     ("/tuần", Week, After),
     ("mỗi tuần", Week, After),
     ("lương tuần", Week, Before),
@@ -1044,6 +1092,9 @@ static PERIOD_MARKERS: &[(&str, Period, Side)] = &[
     ("/día", Day, After),
     ("/dia", Day, After),
     ("diarios", Day, After),
+    ("sueldo diario", Day, Before),
+    ("salario diario", Day, Before),
+    ("pago diario", Day, Before),
     ("diario", Day, After),
     ("por semana", Week, After),
     ("a la semana", Week, After),
@@ -1060,6 +1111,11 @@ static PERIOD_MARKERS: &[(&str, Period, Side)] = &[
     ("/mês", Month, After),
     ("mensal", Month, Both),
     ("mensais", Month, Both),
+    ("salário diário", Day, Before),
+    ("salario diário", Day, Before),
+    ("diária", Day, After),
+    ("ganho diário", Day, Before),
+    ("salário semanal", Week, Before),
     ("por ano", Year, After),
     ("ao ano", Year, After),
     // French
@@ -1079,30 +1135,53 @@ static PERIOD_MARKERS: &[(&str, Period, Side)] = &[
     ("月薪", Month, Before),
     ("月入", Month, Before),
     ("月收入", Month, Before),
+    ("月收", Month, Before),
     ("月工资", Month, Before),
+    ("月工資", Month, Before),
+    ("月赚", Month, Before),
+    ("月賺", Month, Before),
+    // "月1万ドル", "月3万": a month's pay ("3月", March, is passed over in `period_before`).
+    ("月", Month, Before),
     ("/月", Month, After),
     ("每月", Month, Both),
     ("每个月", Month, Both),
+    ("每個月", Month, Both),
     ("一个月", Month, Both),
+    ("一個月", Month, Both),
     ("日薪", Day, Before),
+    ("日赚", Day, Before),
+    ("日賺", Day, Before),
+    ("每日", Day, After),
     ("/天", Day, After),
     ("/日", Day, After),
     ("每天", Day, After),
     ("一天", Day, After),
     ("周薪", Week, Before),
+    ("週薪", Week, Before),
+    ("每週", Week, After),
     ("/周", Week, After),
     ("每周", Week, After),
     ("时薪", Hour, Before),
+    ("時薪", Hour, Before),
     ("/小时", Hour, After),
     ("/时", Hour, After),
     ("每小时", Hour, After),
     ("年薪", Year, Before),
+    ("年收入", Year, Before),
+    ("年收", Year, Before),
     ("/年", Year, After),
     ("每年", Year, After),
     // Japanese
     ("月給", Month, Before),
     ("月収", Month, Before),
+    ("月額", Month, Before),
     ("日給", Day, Before),
+    ("日当", Day, Before),
+    // "1日1万円", "1週間で30万円": the digit is part of the marker (see `period_before`).
+    ("1日", Day, Before),
+    ("1週間", Week, Before),
+    ("1ヶ月", Month, Before),
+    ("1か月", Month, Before),
     ("週給", Week, Before),
     ("時給", Hour, Before),
     ("年収", Year, Before),
@@ -1115,11 +1194,17 @@ static PERIOD_MARKERS: &[(&str, Period, Side)] = &[
     ("한달", Month, Both),
     ("한 달", Month, Both),
     ("일당", Day, Before),
+    ("일급", Day, Before),
+    ("일 급여", Day, Before),
+    ("하루", Day, Before),
     ("/일", Day, After),
     ("주급", Week, Before),
     ("시급", Hour, Before),
     ("/시간", Hour, After),
     ("연봉", Year, Before),
+    // "3000만원의 연봉", "3300만원 이상의 연봉": an annual salary OF the amount. A bare
+    // 연봉 after an amount may start the next item ("월 300만원 연봉 협상").
+    ("의 연봉", Year, After),
     ("/년", Year, After),
     // Thai
     ("เดือนละ", Month, Before),
@@ -1207,6 +1292,7 @@ static RANGE_JOINERS: &[&str] = &[
     "até",
     "至",
     "到",
+    "から",
     "hadi",
     "ถึง",
 ];
@@ -1344,7 +1430,12 @@ pub fn find_pay_claims(text: &str, out: &mut Vec<PayClaim>) {
     for atom in &atoms {
         floor = floor.min(atom.start);
         let Some(currency) = atom.currency else {
-            floor = atom.end;
+            // The "1" of "1週間で30万円" starts the next amount's label.
+            floor = if label_at(&text[atom.start..]) {
+                atom.start
+            } else {
+                atom.end
+            };
             continue;
         };
         let (mut start, mut end, mut up_to) = (atom.start, atom.end, false);
@@ -1374,6 +1465,7 @@ pub fn find_pay_claims(text: &str, out: &mut Vec<PayClaim>) {
             period,
             up_to,
             bare_dollar: atom.bare_dollar,
+            peso_word: atom.peso_word,
         });
         floor = used_to;
     }
@@ -1383,8 +1475,14 @@ pub fn find_pay_claims(text: &str, out: &mut Vec<PayClaim>) {
 #[derive(Debug, Clone, Copy, Default)]
 struct Script {
     vietnamese: bool,
+    /// Kana, or a kanji form only Japanese writes: Japanese text.
     kana: bool,
     han: bool,
+    /// More Traditional-only than Simplified-only characters ([`han_form`]): Taiwan
+    /// (or Hong Kong) text, where 元 and a bare 萬 are the local dollar.
+    traditional: bool,
+    /// Cantonese particles ([`han_form`]): Hong Kong text.
+    cantonese: bool,
 }
 
 impl Script {
@@ -1393,6 +1491,8 @@ impl Script {
         if text.is_ascii() {
             return s;
         }
+        // Traditional-only minus Simplified-only characters seen.
+        let mut traditional = 0i32;
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -1414,13 +1514,74 @@ impl Script {
             let (c, _) = char_at(text, at);
             match c as u32 {
                 0x3040..=0x30FF => s.kana = true,
-                0x3400..=0x4DBF | 0x4E00..=0x9FFF => s.han = true,
+                0x3400..=0x4DBF | 0x4E00..=0x9FFF => {
+                    s.han = true;
+                    match han_form(c) {
+                        HanForm::Traditional => traditional += 1,
+                        HanForm::Simplified => traditional -= 1,
+                        HanForm::Cantonese => s.cantonese = true,
+                        HanForm::Japanese => s.kana = true,
+                        HanForm::Either => {}
+                    }
+                }
                 // ă đ ơ ư and the Latin Extended Additional block are Vietnamese letters.
                 0x0103 | 0x0111 | 0x01A1 | 0x01B0 | 0x1EA0..=0x1EF9 => s.vietnamese = true,
                 _ => {}
             }
         }
+        s.traditional = traditional > 0;
         s
+    }
+
+    /// The currency 元/块 and bare CJK magnitudes name: yen in Japanese text, the local
+    /// dollar in Traditional Chinese text (Hong Kong's where Cantonese is written,
+    /// else Taiwan's), yuan otherwise.
+    fn cjk_currency(self) -> &'static str {
+        if self.kana {
+            "JPY"
+        } else if self.cantonese {
+            "HKD"
+        } else if self.traditional {
+            "TWD"
+        } else {
+            "CNY"
+        }
+    }
+}
+
+/// Which written form of Chinese a Han character marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HanForm {
+    Traditional,
+    Simplified,
+    /// A Cantonese particle (written in Hong Kong, not in Taiwan or the mainland).
+    Cantonese,
+    /// A Japanese character form (shinjitai) that Chinese writes otherwise.
+    Japanese,
+    Either,
+}
+
+/// Common characters whose Traditional and Simplified forms differ, and Cantonese
+/// particles: enough for a few in any sentence to tell the two apart.
+fn han_form(c: char) -> HanForm {
+    match c {
+        '們' | '個' | '這' | '為' | '會' | '時' | '來' | '對' | '說' | '過' | '還' | '錢'
+        | '資' | '單' | '點' | '讚' | '塊' | '場' | '無' | '經' | '驗' | '實' | '際' | '現'
+        | '聯' | '電' | '話' | '歲' | '員' | '應' | '務' | '輕' | '賺' | '與' | '進' | '給'
+        | '從' | '沒' | '題' | '發' | '樣' | '關' | '動' | '開' | '頭' | '歡' | '請' | '機' => {
+            HanForm::Traditional
+        }
+        '们' | '个' | '这' | '为' | '时' | '对' | '说' | '过' | '还' | '钱' | '资' | '单'
+        | '赞' | '块' | '场' | '无' | '经' | '验' | '实' | '际' | '现' | '联' | '电' | '话'
+        | '岁' | '员' | '应' | '务' | '轻' | '赚' | '进' | '给' | '从' | '题' | '发' | '样'
+        | '关' | '动' | '开' | '头' | '欢' | '请' | '机' => HanForm::Simplified,
+        // Japanese forms Chinese writes otherwise (円, 収 for 圆/圓, 收, ...): kanji-only
+        // Japanese ("月収100万 日払い" without its kana) is still Japanese.
+        '円' | '働' | '込' | '払' | '駅' | '険' | '労' | '収' | '売' | '続' | '対' | '単'
+        | '実' | '験' | '応' | '歳' | '発' | '関' | '経' | '軽' | '説' | '銭' | '様' | '従'
+        | '歓' => HanForm::Japanese,
+        '嘅' | '咗' | '唔' | '冇' | '啲' | '喺' | '嚟' | '佢' => HanForm::Cantonese,
+        _ => HanForm::Either,
     }
 }
 
@@ -1445,6 +1606,8 @@ struct Atom {
     word: bool,
     /// The currency is a bare `$`.
     bare_dollar: bool,
+    /// The currency is the word "peso(s)" without a `$`.
+    peso_word: bool,
 }
 
 /// Bytes where an amount may start: ASCII digits and the lead bytes of the other digits
@@ -1459,8 +1622,9 @@ static STARTS_ATOM: [bool; 256] = {
         b += 1;
     }
     // Arabic-Indic (U+066x), extended Arabic-Indic (U+06Fx), U+09xx-U+0Exx digits,
-    // Myanmar and Khmer digits (U+1xxx), and 上 (U+4E0A), 破 (U+7834), 过 (U+8FC7).
-    let leads = [0xD9, 0xDB, 0xE0, 0xE1, 0xE4, 0xE7, 0xE8];
+    // Myanmar and Khmer digits (U+1xxx), and 上 (U+4E0A), 千 (U+5343), 破 and 百 (U+7xxx),
+    // 过 (U+8FC7), 過 (U+904E).
+    let leads = [0xD9, 0xDB, 0xE0, 0xE1, 0xE4, 0xE5, 0xE7, 0xE8, 0xE9];
     let mut i = 0;
     while i < leads.len() {
         table[leads[i]] = true;
@@ -1494,14 +1658,14 @@ fn amounts(text: &str) -> Vec<Atom> {
 const BLOCK: usize = 32;
 
 /// Whether a block may hold a byte of [`STARTS_ATOM`]: an ASCII digit, or a byte in
-/// 0xD9..=0xE8 (which holds every lead byte of that table, and a few others that only
+/// 0xD9..=0xE9 (which holds every lead byte of that table, and a few others that only
 /// cost a closer look). One comparison expression per byte, which the compiler turns
 /// into SIMD compares without `unsafe`.
 #[inline]
 fn block_may_start(block: &[u8; BLOCK]) -> bool {
     let mut hit = 0u8;
     for &b in block {
-        hit |= u8::from(b.wrapping_sub(b'0') < 10) | u8::from(b.wrapping_sub(0xD9) < 0x10);
+        hit |= u8::from(b.wrapping_sub(b'0') < 10) | u8::from(b.wrapping_sub(0xD9) < 0x11);
     }
     hit != 0
 }
@@ -1559,7 +1723,7 @@ fn find_atoms(text: &str, first: usize, starts: &[bool; 256], script: Script) ->
             floor = i;
             continue;
         }
-        if let Some(atom) = word_atom(text, i) {
+        if let Some(atom) = word_atom(text, i, script) {
             i = atom.end;
             floor = i;
             atoms.push(atom);
@@ -1571,15 +1735,27 @@ fn find_atoms(text: &str, first: usize, starts: &[bool; 256], script: Script) ->
 }
 
 /// A word amount starting at `i`.
-fn word_atom(text: &str, i: usize) -> Option<Atom> {
+fn word_atom(text: &str, i: usize, script: Script) -> Option<Atom> {
     let rest = &text[i..];
-    let &(words, low, high, currency) = WORD_AMOUNTS.iter().find(|(w, ..)| has_prefix(rest, w))?;
+    let &(words, low, high, implied) = WORD_AMOUNTS.iter().find(|(w, ..)| has_prefix(rest, w))?;
     let mut end = i + words.len();
     if words.is_ascii() && (!boundary_before(text, i) || !boundary_after(text, end)) {
         return None;
     }
-    if let Some((e, Iso(c))) = match_suffix(text, end)
-        && c == currency
+    if !words.is_ascii()
+        && text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| digit_value(c).is_some() || is_cjk_numeral(c))
+    {
+        return None;
+    }
+    let currency = match implied {
+        Implied::Iso(c) => c,
+        _ => script.cjk_currency(),
+    };
+    if let Some((e, c)) = match_suffix(text, end)
+        && resolve(c, true, script) == currency
     {
         end = e;
     }
@@ -1596,6 +1772,7 @@ fn word_atom(text: &str, i: usize) -> Option<Atom> {
         period: None,
         word: true,
         bare_dollar: false,
+        peso_word: false,
     })
 }
 
@@ -1619,12 +1796,37 @@ fn number_atom(
     {
         return Err(skip);
     }
-    let mag = match_magnitudes(text, num_end);
+    let mut mag = match_magnitudes(text, num_end);
+    // "800 k mỗi ngày": Vietnamese adverts also write the thousand apart.
+    if mag.count == 0
+        && script.vietnamese
+        && text[num_end..].starts_with(" k")
+        && boundary_after(text, num_end + 2)
+    {
+        mag = Magnitudes {
+            end: num_end + 2,
+            factor: 1e3,
+            count: 1,
+            implied: Implied::ByScript,
+            period: None,
+        };
+    }
+    // "1만%", "5k %": a magnitude of percent is not money either.
+    if mag.count > 0
+        && text[mag.end..]
+            .strip_prefix(' ')
+            .unwrap_or(&text[mag.end..])
+            .starts_with('%')
+    {
+        return Err(skip.max(mag.end));
+    }
     let suffix = match_suffix(text, mag.end);
     let (cur, end) = match (prefix.map(|p| p.1), suffix) {
         (Some(Dollar), Some((e, Peso))) => (Some(Iso("MXN")), e),
         (Some(Dollar | Yen), Some((e, s))) => (Some(s), e),
         (Some(p), Some((e, s))) if resolve_peso(p) == resolve_peso(s) => (Some(p), e),
+        // "nt$500元", "rmb 500元": 元 repeats the dollar or yuan written before.
+        (Some(p @ Iso(_)), Some((e, Yuan))) => (Some(p), e),
         (Some(p), _) => (Some(p), mag.end),
         (None, Some((e, s))) => (Some(s), e),
         (None, None) => (None, mag.end),
@@ -1640,20 +1842,38 @@ fn number_atom(
     if value <= 0.0 || !value.is_finite() {
         return Err(skip.max(end));
     }
-    if prefix.is_some_and(|p| p.2 == Attach::Tight) && value < 100.0 {
+    if prefix.is_some_and(|p| p.2 != Attach::Spaced) && value < 100.0 {
+        return Err(skip.max(end));
+    }
+    if prefix.is_some_and(|p| p.2 == Attach::Grouped)
+        && (value < 1000.0 || !text[start..num_end].contains([' ', ',', '.']))
+    {
         return Err(skip.max(end));
     }
     let currency = match cur {
         Some(c) => Some(resolve(c, mag.implied == Implied::Cjk, script)),
         None => match mag.implied {
+            // "日薪1500", "月薪：8000": a Han pay label names the local currency.
+            Implied::Nothing
+                if value >= 100.0
+                    && !counts_something(&text[end..])
+                    && han_pay_label_before(text, floor, start) =>
+            {
+                Some(script.cjk_currency())
+            }
             Implied::Nothing => None,
             Implied::Iso(c) => Some(c),
             Implied::ByScript if script.vietnamese => Some("VND"),
             Implied::ByScript if script.han && !script.kana => Some("CNY"),
             Implied::ByScript => None,
-            Implied::Cjk => Some(if script.kana { "JPY" } else { "CNY" }),
+            Implied::Cjk => Some(script.cjk_currency()),
         },
     };
+    // "250 triệu pageviews", "2 juta pengguna": a magnitude implies money only when no
+    // counted thing follows it.
+    if cur.is_none() && currency.is_some() && counted_noun_at(text, end) {
+        return Err(skip.max(end));
+    }
     Ok(Atom {
         start: prefix.map_or(start, |p| p.0),
         end,
@@ -1667,6 +1887,7 @@ fn number_atom(
         period: mag.period,
         word: false,
         bare_dollar: cur == Some(Dollar),
+        peso_word: cur == Some(Peso),
     })
 }
 
@@ -1680,6 +1901,7 @@ fn resolve(c: Cur, cjk_magnitude: bool, script: Script) -> &'static str {
         Iso(code) => code,
         Dollar => "USD",
         Peso => "PHP",
+        Yuan => script.cjk_currency(),
         // ¥ is yen in Japanese text, yuan in Chinese text or with 万/千; with no CJK
         // around it, yen (Latin-script adverts quoting ¥ are mostly about Japan).
         Yen if script.kana => "JPY",
@@ -1969,7 +2191,92 @@ fn join(text: &str, a: &Atom, b: &Atom) -> Option<Atom> {
         word: false,
         bare_dollar: (a.currency.is_none() || a.bare_dollar)
             && (b.currency.is_none() || b.bare_dollar),
+        peso_word: a.peso_word || b.peso_word,
     })
+}
+
+/// Han pay labels that name the local currency for a bare number after them ("日薪1500",
+/// "月薪：8000元" without the 元). Korean labels are left out: "월급 600" is colloquially
+/// 600만원, not 600 won.
+static HAN_PAY_LABELS: &[&str] = &[
+    "日薪",
+    "月薪",
+    "时薪",
+    "時薪",
+    "周薪",
+    "週薪",
+    "年薪",
+    "月入",
+    "月收入",
+    "月收",
+    "日赚",
+    "日賺",
+    "月赚",
+    "月賺",
+    "底薪",
+    "工资",
+    "工資",
+    "薪资",
+    "薪資",
+    "薪水",
+    "日給",
+    "日当",
+    "月給",
+    "月収",
+    "時給",
+    "年収",
+    "月額",
+];
+
+/// Things counted in millions or thousands that are not money, after an amount whose
+/// currency is only implied ("250 triệu lượt xem", "1 juta pengguna", "500k followers").
+static COUNTED_NOUNS: &[&str] = &[
+    "người",
+    "lượt",
+    "khách",
+    "học viên",
+    "thành viên",
+    "sản phẩm",
+    "đơn hàng",
+    "hộ",
+    "views",
+    "pageviews",
+    "users",
+    "followers",
+    "downloads",
+    "subscribers",
+    "orang",
+    "pengguna",
+    "pengikut",
+    "unit",
+];
+
+/// Whether a word of [`COUNTED_NOUNS`] starts at `i` (after one space).
+fn counted_noun_at(text: &str, i: usize) -> bool {
+    let rest = text[i..].strip_prefix(' ').unwrap_or(&text[i..]);
+    COUNTED_NOUNS
+        .iter()
+        .any(|w| has_prefix(rest, w) && boundary_after(rest, w.len()))
+}
+
+/// Whether a Han unit follows that makes the number a date, an age or a count ("2025年",
+/// "18岁", "100人"), not pay.
+fn counts_something(rest: &str) -> bool {
+    rest.trim_start_matches(' ').starts_with([
+        '年', '月', '日', '号', '號', '岁', '歲', '人', '个', '個', '名', '位', '天', '小', '分',
+        '次', '件', '单', '單', '字', '时', '時', '週', '周',
+    ])
+}
+
+/// Whether a Han pay label ends just before `start` (spaces, a colon or an "up to" word
+/// between), not before `floor`.
+fn han_pay_label_before(text: &str, floor: usize, start: usize) -> bool {
+    let before = text[floor..start].trim_end_matches([' ', ':']);
+    let before = UP_TO_BEFORE
+        .iter()
+        .find_map(|m| before.strip_suffix(m))
+        .map_or(before, |b| b.trim_end_matches([' ', ':']));
+    HAN_PAY_LABELS.iter().any(|l| has_suffix(before, l))
 }
 
 /// An "up to" word just before `start` (only spaces or a colon between), not before
@@ -2056,7 +2363,9 @@ fn period_before(text: &str, floor: usize, to: usize) -> Option<Period> {
     }
     let mut window_start = start;
     for (off, c) in text[start..to].char_indices() {
-        if is_clause_break(c) || c == '.' || digit_value(c).is_some() {
+        // A digit that starts a label ("1日", "1週間") does not cut it off.
+        let label = digit_value(c).is_some() && label_at(&text[start + off..to]);
+        if is_clause_break(c) || c == '.' || (digit_value(c).is_some() && !label) {
             window_start = start + off + c.len_utf8();
         }
     }
@@ -2069,12 +2378,15 @@ fn period_before(text: &str, floor: usize, to: usize) -> Option<Period> {
         if side == After || !marker_boundaries(text, s, e, marker) {
             continue;
         }
-        // "3月" is March and "1월" January, not a month's pay.
-        if text[..s]
-            .chars()
-            .next_back()
-            .and_then(digit_value)
-            .is_some()
+        // "3月" is March, "十二月" December and "1월" January, not a month's pay; "4月1日"
+        // is a date.
+        let before = text[..s].chars().next_back();
+        if before.is_some_and(|b| digit_value(b).is_some() || is_cjk_numeral(b))
+            || (marker.starts_with(|c: char| c.is_ascii_digit())
+                && before.is_some_and(|b| matches!(b, '月' | '年' | '월' | '년' | '/' | '.')))
+            // "3ヶ月で", "3个月", "3개월": a count of months, not a month's pay.
+            || (matches!(marker, "月" | "월")
+                && before.is_some_and(|b| matches!(b, 'ヶ' | 'か' | 'カ' | 'ケ' | '个' | '個' | '개')))
         {
             continue;
         }
@@ -2083,6 +2395,37 @@ fn period_before(text: &str, floor: usize, to: usize) -> Option<Period> {
         }
     }
     best.map(|(_, _, p)| p)
+}
+
+/// Whether `s` starts with a period marker that may label an amount after it.
+fn label_at(s: &str) -> bool {
+    starting(&PERIOD_BY_FIRST, Some(s)).iter().any(|&i| {
+        let (marker, _, side) = PERIOD_MARKERS[usize::from(i)];
+        side != After && has_prefix(s, marker)
+    })
+}
+
+/// Han numerals, which count months and units as digits do.
+fn is_cjk_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '〇'
+            | '两'
+            | '兩'
+            | '几'
+            | '幾'
+            | '数'
+            | '數'
+    )
 }
 
 fn marker_boundaries(text: &str, s: usize, e: usize, marker: &str) -> bool {
@@ -2707,6 +3050,303 @@ mod tests {
         );
     }
 
+    // The examples in the tests below were written for these tests (not quoted from
+    // adverts), in the forms real recruitment posts use.
+
+    #[test]
+    fn korean_forms() {
+        check(
+            "월 1500만~3000만 원 보장",
+            "1500만~3000만 원",
+            15e6,
+            30e6,
+            "KRW",
+            Some(Month),
+        );
+        check("일당 20만원", "20만원", 2e5, 2e5, "KRW", Some(Day));
+        check("하루에 10만원 드림", "10만원", 1e5, 1e5, "KRW", Some(Day));
+        check(
+            "일 급여 최대 10만 원",
+            "최대 10만 원",
+            1e5,
+            1e5,
+            "KRW",
+            Some(Day),
+        );
+        check("월급 600만 원", "600만 원", 6e6, 6e6, "KRW", Some(Month));
+        check(
+            "월 3000달러",
+            "3000달러",
+            3000.0,
+            3000.0,
+            "USD",
+            Some(Month),
+        );
+        check(
+            "월급 7천 달러",
+            "7천 달러",
+            7000.0,
+            7000.0,
+            "USD",
+            Some(Month),
+        );
+        // Annual pay, before or after the amount.
+        check("연봉 3600만원", "3600만원", 36e6, 36e6, "KRW", Some(Year));
+        check("3000만원의 연봉", "3000만원", 30e6, 30e6, "KRW", Some(Year));
+        check(
+            "3300만원 이상의 연봉과 숙소",
+            "3300만원",
+            33e6,
+            33e6,
+            "KRW",
+            Some(Year),
+        );
+        // A count of months is not a month's pay; "1만%" is not money.
+        check("3개월 300만원", "300만원", 3e6, 3e6, "KRW", None);
+        for text in [
+            "안전은 1만% 보장",
+            "나이 20~35세",
+            "2025년 3월 모집",
+            "010-1234-5678",
+            "직원 50명",
+            "월급 600",
+        ] {
+            assert_eq!(claims(text), vec![], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn japanese_forms() {
+        check("日当5万円〜", "5万円", 5e4, 5e4, "JPY", Some(Day));
+        check("日給5万円から", "5万円", 5e4, 5e4, "JPY", Some(Day));
+        check("月1万ドル", "1万ドル", 1e4, 1e4, "USD", Some(Month));
+        check(
+            "1週間で30万円から40万円",
+            "30万円から40万円",
+            3e5,
+            4e5,
+            "JPY",
+            Some(Week),
+        );
+        check("月収100万円", "100万円", 1e6, 1e6, "JPY", Some(Month));
+        check("1日1万円", "1万円", 1e4, 1e4, "JPY", Some(Day));
+        check("月額20万円", "20万円", 2e5, 2e5, "JPY", Some(Month));
+        check("日給8000です", "8000", 8000.0, 8000.0, "JPY", Some(Day));
+        // Per piece: found, no period, so not judged.
+        check("1件5万円", "5万円", 5e4, 5e4, "JPY", None);
+        // Dates and counts of months are not periods.
+        check("4月1日 1万円", "1万円", 1e4, 1e4, "JPY", None);
+        check("3ヶ月で100万円", "100万円", 1e6, 1e6, "JPY", None);
+        check("21日 1万円", "1万円", 1e4, 1e4, "JPY", None);
+        for text in ["2025年", "20歳から35歳まで", "03-1234-5678", "社員50名です"] {
+            assert_eq!(claims(text), vec![], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn chinese_forms() {
+        check("月收10萬", "10萬", 1e5, 1e5, "CNY", Some(Month));
+        check("月入可达1-2万", "可达1-2万", 1e4, 2e4, "CNY", Some(Month));
+        check("月薪3万", "3万", 3e4, 3e4, "CNY", Some(Month));
+        check("年薪30万", "30万", 3e5, 3e5, "CNY", Some(Year));
+        check("年收入25万元", "25万元", 2.5e5, 2.5e5, "CNY", Some(Year));
+        check("年収500万円です", "500万円", 5e6, 5e6, "JPY", Some(Year));
+        check("日薪2000元", "2000元", 2000.0, 2000.0, "CNY", Some(Day));
+        check("在家日赚千元", "千元", 1000.0, 1000.0, "CNY", Some(Day));
+        check("日薪800+、无需经验", "800", 800.0, 800.0, "CNY", Some(Day));
+        check("月薪: 8000", "8000", 8000.0, 8000.0, "CNY", Some(Month));
+        check("月入过万", "过万", 1e4, 1e4, "CNY", Some(Month));
+        // Per piece: found without a period.
+        check("1000字30元", "30元", 30.0, 30.0, "CNY", None);
+        // Traditional characters: Taiwan dollars; Cantonese: Hong Kong dollars.
+        check(
+            "點讚日薪80到150塊",
+            "80到150塊",
+            80.0,
+            150.0,
+            "TWD",
+            Some(Day),
+        );
+        check(
+            "工作輕鬆，日薪2000元",
+            "2000元",
+            2000.0,
+            2000.0,
+            "TWD",
+            Some(Day),
+        );
+        let found = claims("日賺千元,月入過萬");
+        let got: Vec<_> = found
+            .iter()
+            .map(|c| (c.high, c.currency, c.period))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(1000.0, "TWD", Some(Day)), (1e4, "TWD", Some(Month))]
+        );
+        check("佢哋月薪15000元", "15000元", 15e3, 15e3, "HKD", Some(Month));
+        check("月薪3萬元", "3萬元", 3e4, 3e4, "CNY", Some(Month));
+        check("nt$30,000/月", "nt$30,000", 3e4, 3e4, "TWD", Some(Month));
+        for text in [
+            "五千元",
+            "数千元的押金",
+            "年龄18-35岁",
+            "2025年招聘",
+            "电话13812345678",
+            "招聘50人",
+            "工资2025年起调整",
+            "月薪50",
+        ] {
+            assert_eq!(claims(text), vec![], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn vietnamese_forms() {
+        check(
+            "thu nhập 15-30 triệu một tháng",
+            "15-30 triệu",
+            15e6,
+            30e6,
+            "VND",
+            Some(Month),
+        );
+        check("kiếm 800 k mỗi ngày", "800 k", 8e5, 8e5, "VND", Some(Day));
+        check(
+            "mỗi ngày kiếm 800 nghìn đồng",
+            "800 nghìn đồng",
+            8e5,
+            8e5,
+            "VND",
+            Some(Day),
+        );
+        check(
+            "thu nhập 300k - 1000k",
+            "300k - 1000k",
+            3e5,
+            1e6,
+            "VND",
+            None,
+        );
+        check(
+            "ít nhất 500.000 đồng đến 3 triệu đồng mỗi ngày",
+            "500.000 đồng đến 3 triệu đồng",
+            5e5,
+            3e6,
+            "VND",
+            Some(Day),
+        );
+        check(
+            "4- 6 triệu/tháng",
+            "4- 6 triệu",
+            4e6,
+            6e6,
+            "VND",
+            Some(Month),
+        );
+        for text in [
+            "250 triệu lượt xem/tháng",
+            "quy mô 30 triệu khách hàng",
+            "tuổi 18-35",
+            "năm 2025",
+            "gọi 0912 345 678",
+            "tuyển 50 người",
+        ] {
+            assert_eq!(claims(text), vec![], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn portuguese_spanish_english_indonesian_forms() {
+        check(
+            "com salário diário de r$ 500 - r$ 1000",
+            "r$ 500 - r$ 1000",
+            500.0,
+            1000.0,
+            "BRL",
+            Some(Day),
+        );
+        check(
+            "salário diário: 500-1500 reais",
+            "500-1500 reais",
+            500.0,
+            1500.0,
+            "BRL",
+            Some(Day),
+        );
+        check(
+            "900-4000 reais por dia",
+            "900-4000 reais",
+            900.0,
+            4000.0,
+            "BRL",
+            Some(Day),
+        );
+        check(
+            "sueldo diario 50000 pesos",
+            "50000 pesos",
+            5e4,
+            5e4,
+            "PHP",
+            Some(Day),
+        );
+        check(
+            "ksh 2,500 per day",
+            "ksh 2,500",
+            2500.0,
+            2500.0,
+            "KES",
+            Some(Day),
+        );
+        check(
+            "salary: r6 000 - r9 000 p/m",
+            "r6 000 - r9 000",
+            6000.0,
+            9000.0,
+            "ZAR",
+            Some(Month),
+        );
+        check(
+            "earn no less than $9,000 per month",
+            "$9,000",
+            9000.0,
+            9000.0,
+            "USD",
+            Some(Month),
+        );
+        let c = check(
+            "gaji hingga rp 26 juta",
+            "hingga rp 26 juta",
+            26e6,
+            26e6,
+            "IDR",
+            None,
+        );
+        assert!(c.up_to);
+        for text in [
+            "ea licence no. r1443178",
+            "r500 each",
+            "r2d2",
+            "500k followers",
+            "1 juta pengguna",
+            "edad 18-35 años",
+        ] {
+            assert_eq!(claims(text), vec![], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn script_tells_traditional_from_simplified() {
+        assert!(Script::of("工作輕鬆，歡迎聯絡").traditional);
+        assert!(!Script::of("工作轻松，欢迎联系").traditional);
+        assert!(!Script::of("月薪3万").traditional);
+        assert!(Script::of("佢哋").cantonese);
+        assert_eq!(Script::of("月給30万円です").cjk_currency(), "JPY");
+        // Kanji-only Japanese is Japanese when a Japanese form shows.
+        assert_eq!(Script::of("月収100万").cjk_currency(), "JPY");
+        assert_eq!(Script::of("跨年場地整理").cjk_currency(), "TWD");
+    }
+
     #[test]
     fn non_claims() {
         for text in [
@@ -2762,7 +3402,14 @@ mod tests {
                 None
             }
         }));
-        codes.extend(WORD_AMOUNTS.iter().map(|w| w.3));
+        codes.extend(WORD_AMOUNTS.iter().filter_map(|w| {
+            if let Implied::Iso(c) = w.3 {
+                Some(c)
+            } else {
+                None
+            }
+        }));
+        codes.extend(["TWD", "HKD"]);
         for c in codes {
             assert!(t.usd_per_unit(c).is_some(), "no exchange rate for {c}");
         }
@@ -2856,10 +3503,32 @@ mod tests {
         assert!(judge(c, Some("es"), PayTables::embedded()).is_none());
         assert!(judge(c, Some("en"), PayTables::embedded()).is_some());
         assert!(!claims("$800-1,000 usd al mes")[0].bare_dollar);
+        // Nor "pesos" without a "$" (written example): Philippine pesos elsewhere.
+        let c = &claims("sueldo 300000 pesos al mes")[0];
+        assert!(c.peso_word && judgement_needs_language(c, PayTables::embedded()));
+        assert!(judge(c, Some("es"), PayTables::embedded()).is_none());
+        assert_eq!(judged("15,000 pesos a month", Some("en")).market, "PH");
         assert_eq!(judged("2 500 € par mois", Some("fr")).market, "US");
         // Day rates count 26 working days.
         let j = judged("วันละ 400 บาท", Some("th"));
         assert_near(j.multiple, 1.0, 1e-9);
+    }
+
+    #[test]
+    fn new_markets_judge_in_their_own_currency() {
+        // Written examples.
+        let j = judged("點讚日薪1000元，輕鬆", Some("zh"));
+        assert_eq!(j.market, "TW");
+        assert_near(j.multiple, 1000.0 * 26.0 / 28_590.0, 0.01);
+        let j = judged("salary r6 000 - r9 000 p/m", Some("en"));
+        assert_eq!(j.market, "ZA");
+        assert_near(j.multiple, 9000.0 / 4990.0, 0.01);
+        let j = judged("佢哋月薪15000元", Some("zh"));
+        assert_eq!(j.market, "HK");
+        // 연봉 is a year's pay: about 1.4x the Korean minimum, not 17x.
+        let j = judged("3600만원 이상의 연봉", Some("ko"));
+        assert_eq!(j.market, "KR");
+        assert_near(j.multiple, 36e6 / 12.0 / 2_096_270.0, 0.01);
     }
 
     #[test]
@@ -3008,6 +3677,23 @@ mod tests {
                 "ư",
                 "ドル",
                 "x",
+                "千元",
+                "過萬",
+                "日薪",
+                "1日",
+                "1週間",
+                "から",
+                "塊",
+                "r",
+                " k",
+                "의 연봉",
+                "하루",
+                "月",
+                "ヶ",
+                "點",
+                "佢",
+                "人",
+                "người",
             ]);
             prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
         }
