@@ -25,6 +25,11 @@ pub const STRONG_MULTIPLE: f64 = 6.0;
 /// A pay multiple that is a lure when the advert asks for no skills.
 pub const WEAK_MULTIPLE: f64 = 3.0;
 
+/// A multiple beyond any wage, recruiters' included: such a figure is a company's
+/// revenue or funding ("raised $100 million a year"), not pay. The real lures seen run to
+/// about 90× ($200-$800 a day against a minimum wage).
+pub const IMPLAUSIBLE_MULTIPLE: f64 = 150.0;
+
 /// The log-odds a pay claim carries, graded by its multiple: the family prior (2.0) at
 /// [`STRONG_MULTIPLE`], 0.75 more each time the multiple doubles, between 1.25 (a 3×
 /// claim beside easy work) and 4.0 (25× and above: "$200 to $800 a day", "月1万ドル"),
@@ -46,7 +51,11 @@ impl LureDetector for PayDetector {
 
     fn detect_field(&self, scan: &FieldScan<'_>, out: &mut Vec<Evidence>) {
         scan.lexicon_evidence(Family::Pay, out);
-        for j in scan.pay.iter().filter(|j| j.multiple >= WEAK_MULTIPLE) {
+        for j in scan
+            .pay
+            .iter()
+            .filter(|j| (WEAK_MULTIPLE..IMPLAUSIBLE_MULTIPLE).contains(&j.multiple))
+        {
             let source = EvidenceSource::Pay {
                 monthly_usd: j.monthly_usd,
                 multiple: j.multiple,
@@ -115,6 +124,22 @@ mod tests {
             assert!(s >= last, "{m}");
             last = s;
         }
+    }
+
+    /// A company's revenue read as pay ("$100 million per year") is no pay claim.
+    #[test]
+    fn implausible_multiples_are_not_pay_evidence() {
+        let model = crate::model::LureModel::embedded().expect("model");
+        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
+        let pay = |text: &str| {
+            let why = scorer.explain(&Ad::from_text("t", text));
+            why.lures.iter().any(|l| l.family == Family::Pay)
+        };
+        // Written for this test.
+        assert!(pay("Packing job, no experience needed, $300 per day"));
+        assert!(!pay(
+            "Our company, no experience needed, earns $100 million per year"
+        ));
     }
 
     #[test]
