@@ -168,7 +168,8 @@ pub(super) struct RegexPass {
     pub(super) any: Option<Regex>,
     /// The entries, as indices into [`Lexicon::regexes`].
     pub(super) entries: Vec<u32>,
-    /// By entry: whether its held literals are looked for ([`Target::Held`]).
+    /// By entry: whether its held literals are looked for
+    /// ([`Target::Held`](super::pass::Target::Held)).
     pub(super) checks_held: Vec<bool>,
 }
 
