@@ -69,8 +69,8 @@ fn real_lures_are_caught_held_out_by_source_without_false_alarms() {
 }
 
 /// Lure adverts and excerpts caught, held out by source (measured: see README).
-const RECALL_FLOOR: f64 = 0.05;
+const RECALL_FLOOR: f64 = 0.12;
 /// Lure phrases caught (tells, not posts; reported beside the posts).
-const PHRASE_FLOOR: f64 = 0.01;
+const PHRASE_FLOOR: f64 = 0.03;
 /// PR-AUC of lure posts against same-length genuine excerpts at 0.5% prevalence.
-const PR_AUC_FLOOR: f64 = 0.10;
+const PR_AUC_FLOOR: f64 = 0.20;
