@@ -135,3 +135,57 @@ fn ascii_shortcut_finds_what_the_exhaustive_pass_finds() {
     }
     assert!(checked > 3000, "only {checked} ASCII fields checked");
 }
+
+/// `train --nested` on the real data: alpha, calibration and threshold are chosen inside
+/// each outer fold, and the figure that gives sits in a sane range, close below the CV
+/// that chose alpha on its own folds, with an interval around its pooled value.
+#[test]
+fn nested_cv_reports_an_unbiased_figure_with_its_interval() {
+    let Some(path) = shared_emscad() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model_path = dir.path().join("m.json");
+    run_ok(
+        lurescan()
+            .arg("train")
+            .arg(&path)
+            .args(["--nested", "--bootstrap", "200", "-o"])
+            .arg(&model_path),
+    );
+    let model = LureModel::load(&model_path).expect("reads the trained model");
+    let cv = &model.provenance.cross_validation;
+    let nested = &cv["nested"];
+    assert_eq!(
+        nested["alphas"]
+            .as_array()
+            .expect("alphas per outer fold")
+            .len(),
+        5
+    );
+    for (metric, floor) in [("roc_auc", 0.95), ("pr_auc", 0.7)] {
+        let figure = |key: &str| nested[metric][key].as_f64().expect("nested figure");
+        let (mean, pooled, lo, hi) = (
+            figure("mean"),
+            figure("pooled"),
+            figure("ci_low"),
+            figure("ci_high"),
+        );
+        let plain = cv[metric]["mean"].as_f64().expect("CV figure");
+        eprintln!(
+            "nested {metric}: {mean:.4} (pooled {pooled:.4}, {lo:.4} – {hi:.4}); CV {plain:.4}"
+        );
+        // Sane: well above chance, at most 1, and not above the selected CV by more than
+        // noise (selection can only flatter that one).
+        assert!((floor..=1.0).contains(&mean), "nested {metric} mean {mean}");
+        assert!(
+            mean <= plain + 0.01,
+            "nested {metric} {mean} above CV {plain}"
+        );
+        assert!(
+            lo <= pooled && pooled <= hi,
+            "{metric}: {pooled} outside {lo}..{hi}"
+        );
+        assert!(lo < hi, "{metric} interval {lo}..{hi}");
+    }
+    let card = std::fs::read_to_string(dir.path().join("m.md")).expect("card");
+    assert!(card.contains("### Nested cross-validation"), "{card}");
+}

@@ -208,3 +208,55 @@ fn one_class_data_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("both classes"));
 }
+
+/// `--nested` adds the nested cross-validation to the model's record and card; without
+/// it, neither has one.
+#[test]
+fn nested_cv_is_opt_in_and_reported_in_the_card() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("mine.csv");
+    std::fs::write(&data, labelled_csv()).expect("write");
+    let args = [
+        "train",
+        "--label-col",
+        "kind",
+        "--positive",
+        "scam",
+        "--text-cols",
+        "body",
+        "--cv",
+        "3",
+        "--bootstrap",
+        "50",
+    ];
+    for nested in [false, true] {
+        let model = dir.path().join(format!("m{nested}.json"));
+        let mut cmd = lurescan();
+        cmd.args(args).arg(&data).arg("-o").arg(&model);
+        if nested {
+            cmd.arg("--nested");
+        }
+        let out = cmd.output().expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&model).expect("model")).expect("JSON");
+        let record = &m["provenance"]["cross_validation"]["nested"];
+        let card = std::fs::read_to_string(dir.path().join(format!("m{nested}.md"))).expect("card");
+        if !nested {
+            assert!(record.is_null(), "{record}");
+            assert!(!card.contains("Nested cross-validation"), "{card}");
+            continue;
+        }
+        assert_eq!(record["alphas"].as_array().expect("alphas").len(), 3);
+        let roc = &record["roc_auc"];
+        let (pooled, lo, hi) = (
+            roc["pooled"].as_f64().expect("pooled"),
+            roc["ci_low"].as_f64().expect("low"),
+            roc["ci_high"].as_f64().expect("high"),
+        );
+        assert!((0.5..=1.0).contains(&pooled) && lo <= pooled && pooled <= hi);
+        assert!(card.contains("### Nested cross-validation"), "{card}");
+        assert!(stderr.contains("nested CV"), "{stderr}");
+    }
+}
