@@ -7,8 +7,9 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    /// A file could not be read or written. (Display names the file; the cause is the
+    /// error's source, which the CLI prints after it: saying it in both printed it twice.)
+    #[error("{}", path.display())]
     Io {
         /// The file concerned.
         path: PathBuf,
@@ -63,8 +64,8 @@ pub enum Error {
     /// A metric cannot be computed for this data.
     #[error(transparent)]
     Metric(#[from] crate::metrics::MetricError),
-    /// A JSON document could not be (de)serialised.
-    #[error("{context}: {source}")]
+    /// A JSON document could not be (de)serialised (the cause is the source).
+    #[error("{context}")]
     Json {
         /// What was being read or written.
         context: String,
@@ -72,8 +73,8 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
-    /// A CSV document could not be read or written.
-    #[error("{context}: {source}")]
+    /// A CSV document could not be read or written (the cause is the source).
+    #[error("{context}")]
     Csv {
         /// What was being read or written.
         context: String,

@@ -425,3 +425,27 @@ fn ambiguous_columns_and_keys_are_refused_not_guessed() {
     );
     assert!(err.contains("read 2, scored 1, rejected 1"), "{err}");
 }
+
+/// A missing input anywhere in the list fails before anything is scored or written, and
+/// an I/O error is said once (the error names the file; its cause follows once).
+#[test]
+fn a_missing_later_input_fails_first_and_errors_are_said_once() {
+    let out = lurescan()
+        .args(["score", "--quiet"])
+        .arg(repo("data/sample_adverts.csv"))
+        .arg("/nonexistent/feed.csv")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing written before the failure");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("opening /nonexistent/feed.csv"), "{err}");
+
+    let out = lurescan()
+        .args(["check", "--model", "/nonexistent/model.json", "hello"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+}

@@ -65,6 +65,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         args.files.clone()
     };
+    // Every input is opened before anything is written, so a typo in the third file name
+    // fails at once, not after two files' results.
+    for path in files.iter().filter(|p| p.as_os_str() != "-") {
+        std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    }
     let mut out = output(args.output.as_deref())?;
     let mut errors = match &args.errors {
         Some(p) => {
