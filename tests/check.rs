@@ -125,3 +125,26 @@ fn whole_advert_evidence_has_null_span_in_json() {
     );
     assert!(!report.contains("\"\""), "{report}");
 }
+
+/// Quotes from an advert never put raw terminal escapes or bidirectional overrides on the
+/// screen: they are shown as `\u{..}` escapes (JSON keeps the exact text).
+#[test]
+fn quotes_are_safe_to_print_on_a_terminal() {
+    let advert = "Free\u{202e} visa offered";
+    let out = run_ok(lurescan().args(["check", advert]));
+    let report = String::from_utf8(out).expect("UTF-8");
+    assert!(report.contains("\"Free\\u{202e} visa\""), "{report}");
+    assert!(!report.contains('\u{202e}'));
+    let out = run_ok(lurescan().args(["check", "--json", advert]));
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+    assert_eq!(json["lures"][0]["text"], "Free\u{202e} visa");
+
+    let out = lurescan()
+        .args(["score", "--quiet"])
+        .write_stdin("id,text\n\"a\u{1b}[2J\",x,y\n")
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("id a\\u{1b}[2J)"), "{err}");
+    assert!(!err.contains('\u{1b}'));
+}

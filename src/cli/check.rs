@@ -8,7 +8,7 @@ use anyhow::Context;
 use lurescan::ad::Ad;
 use lurescan::explain::{Explanation, Scorer};
 
-use super::common::ModelArgs;
+use super::common::{ModelArgs, for_terminal};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -70,8 +70,9 @@ fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> 
             match (l.field, &l.text, l.start, l.end) {
                 (Some(f), Some(text), Some(start), Some(end)) => write!(
                     out,
-                    "  {:<15} \"{text}\"  ({} {start}..{end}; {})",
+                    "  {:<15} \"{}\"  ({} {start}..{end}; {})",
                     l.family.id(),
+                    for_terminal(text),
                     f.name(),
                     l.matched_by
                 )?,
@@ -83,7 +84,7 @@ fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> 
                 )?,
             }
             if let Some(d) = &l.detail {
-                write!(out, "\n  {:<15} {d}", "")?;
+                write!(out, "\n  {:<15} {}", "", for_terminal(d))?;
             }
             writeln!(out)?;
         }
@@ -116,7 +117,7 @@ fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> 
         let terms: Vec<String> = why
             .top_terms
             .iter()
-            .map(|t| format!("{} {:+.2}", t.term, t.weight))
+            .map(|t| format!("{} {:+.2}", for_terminal(&t.term), t.weight))
             .collect();
         writeln!(out, "  top terms: {}", terms.join(", "))?;
     }

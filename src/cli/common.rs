@@ -160,3 +160,26 @@ pub fn output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write + Send>> {
         )),
     })
 }
+
+/// Text from an advert made safe to print on a terminal: control characters (escape
+/// sequences could rewrite the screen or the title) and bidirectional overrides (they
+/// could reorder what a reviewer reads) are shown as `\u{..}` escapes; everything else,
+/// every script included, is printed as it is. JSON and CSV outputs keep the text exact.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}

@@ -231,13 +231,12 @@ fn report_rejection(
                 source,
             }),
         None => {
-            eprintln!(
-                "lurescan: rejected {}",
-                Rejection {
-                    reason,
-                    ..r.clone()
-                }
-            );
+            let line = Rejection {
+                reason,
+                ..r.clone()
+            }
+            .to_string();
+            eprintln!("lurescan: rejected {}", super::common::for_terminal(&line));
             Ok(())
         }
     }
