@@ -148,3 +148,23 @@ fn quotes_are_safe_to_print_on_a_terminal() {
     assert!(err.contains("id a\\u{1b}[2J)"), "{err}");
     assert!(!err.contains('\u{1b}'));
 }
+
+/// A lexicon override with no entry would remove a built-in lexicon silently: refused,
+/// naming the file.
+#[test]
+fn an_empty_lexicon_override_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("en.tsv"), "# lang: en\n\n").expect("writes");
+    let out = lurescan()
+        .args(["check", "--lexicons"])
+        .arg(dir.path())
+        .arg("Free visa, no experience needed")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("en.tsv") && err.contains("has no entries"),
+        "{err}"
+    );
+}

@@ -386,6 +386,32 @@ impl LureModel {
                 )));
             }
         }
+        // A model file is data anyone can hand over: values that would invert or blank
+        // every verdict are refused rather than scored with.
+        if !(m.calibration.slope.is_finite() && m.calibration.slope > 0.0) {
+            return Err(bad(format!(
+                "calibration slope must be positive (a negative one inverts every verdict), is {}",
+                m.calibration.slope
+            )));
+        }
+        let finite = m.calibration.intercept.is_finite()
+            && m.intercept.is_finite()
+            && m.text.norm_floor.is_finite()
+            && m.text.neutral_fill.is_finite()
+            && m.text
+                .idf
+                .iter()
+                .chain(&m.text.weights)
+                .all(|v| v.is_finite())
+            && m.meta.iter().all(|w| w.weight.is_finite())
+            && m.families
+                .iter()
+                .all(|w| w.prior.is_finite() && w.fitted.is_finite());
+        if !finite {
+            return Err(bad(
+                "a weight, intercept or calibration value is not a finite number".into(),
+            ));
+        }
         m.rebuild_lookup();
         Ok(m)
     }
@@ -570,6 +596,16 @@ mod tests {
                 "{name}"
             );
         }
+        // Values that would invert or blank every verdict are refused.
+        let json = model.to_json().expect("json");
+        let mut v: serde_json::Value = serde_json::from_str(&json).expect("parses");
+        v["calibration"]["slope"] = serde_json::json!(-0.85);
+        let err = LureModel::from_json(&v.to_string(), "m").expect_err("negative slope");
+        assert!(
+            err.to_string()
+                .contains("calibration slope must be positive"),
+            "{err}"
+        );
         let gz = std::fs::read(dir.join("m.json.gz")).expect("reads");
         assert!(gz.starts_with(&GZIP_MAGIC));
         assert!(LureModel::from_bytes(&gz[..gz.len() / 2], "cut").is_err());

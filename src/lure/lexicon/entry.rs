@@ -67,6 +67,19 @@ impl Lexicon {
                 path: path.clone(),
                 source,
             })?;
+            // An override with no entry would silently remove the built-in lexicon of
+            // its language: refused, naming the file.
+            let has_entry = text.lines().any(|l| {
+                let l = l.trim();
+                !l.is_empty() && !l.starts_with('#')
+            });
+            if !has_entry {
+                return Err(Error::Lexicon {
+                    file: path.display().to_string(),
+                    line: 0,
+                    reason: "has no entries: it would replace the built-in lexicon of its name with nothing (delete the file to keep the built-in one)".into(),
+                });
+            }
             sources.retain(|(n, _)| *n != name);
             sources.push((name, text));
             found += 1;
