@@ -32,7 +32,7 @@ pub const IMPLAUSIBLE_MULTIPLE: f64 = 150.0;
 
 /// The log-odds a pay claim carries, graded by its multiple: the family prior (2.0) at
 /// [`STRONG_MULTIPLE`], 0.75 more each time the multiple doubles, between 1.25 (a 3×
-/// claim beside easy work) and 4.0 (25× and above: "$200 to $800 a day", "月1万ドル"),
+/// claim beside easy work) and 4.0 (25× and above: a few hundred dollars a day against a minimum wage),
 /// where pay alone is the lure. Real scam posts often say nothing but the pay and
 /// "overseas"; a yes/no family could not tell 3× from 70×.
 pub fn pay_strength(multiple: f64) -> f32 {

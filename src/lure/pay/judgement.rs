@@ -409,15 +409,15 @@ mod tests {
         let j = judged("點讚日薪1000元，輕鬆", Some("zh"));
         assert_eq!(j.market, "TW");
         assert_near(j.multiple, 1000.0 * 26.0 / 28_590.0, 0.01);
-        let j = judged("salary r6 000 - r9 000 p/m", Some("en"));
+        let j = judged("salary r5 000 - r8 000 p/m", Some("en"));
         assert_eq!(j.market, "ZA");
-        assert_near(j.multiple, 9000.0 / 4990.0, 0.01);
+        assert_near(j.multiple, 8000.0 / 4990.0, 0.01);
         let j = judged("佢哋月薪15000元", Some("zh"));
         assert_eq!(j.market, "HK");
         // 연봉 is a year's pay: about 1.4x the Korean minimum, not 17x.
-        let j = judged("3600만원 이상의 연봉", Some("ko"));
+        let j = judged("3500만원 이상의 연봉", Some("ko"));
         assert_eq!(j.market, "KR");
-        assert_near(j.multiple, 36e6 / 12.0 / 2_096_270.0, 0.01);
+        assert_near(j.multiple, 35e6 / 12.0 / 2_096_270.0, 0.01);
     }
 
     #[test]

@@ -613,7 +613,7 @@ pub(super) static PERIOD_MARKERS: &[(&str, Period, Side)] = &[
     ("시급", Hour, Before),
     ("/시간", Hour, After),
     ("연봉", Year, Before),
-    // "3000만원의 연봉", "3300만원 이상의 연봉": an annual salary OF the amount. A bare
+    // "3000만원의 연봉", "3400만원 이상의 연봉": an annual salary OF the amount. A bare
     // 연봉 after an amount may start the next item ("월 300만원 연봉 협상").
     ("의 연봉", Year, After),
     ("/년", Year, After),
