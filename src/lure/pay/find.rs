@@ -451,7 +451,7 @@ fn join(text: &str, a: &Atom, b: &Atom) -> Option<Atom> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::lure::pay::Period::{Day, Hour, Month, Week, Year};
     use crate::lure::pay::lookup::MAGNITUDE_TOKENS;
@@ -459,7 +459,8 @@ mod tests {
     use crate::lure::pay::vocab::{MAGNITUDES, PERIOD_MARKERS};
     use crate::lure::pay::{PayTables, judge};
 
-    fn claims(text: &str) -> Vec<PayClaim> {
+    /// Every claim in `text` (shared with the judgement's tests).
+    pub(in crate::lure::pay) fn claims(text: &str) -> Vec<PayClaim> {
         let mut out = Vec::new();
         find_pay_claims(text, &mut out);
         out

@@ -279,15 +279,10 @@ fn amount(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lure::pay::find::tests::claims;
     use crate::lure::pay::find_pay_claims;
     use crate::lure::pay::vocab::Cur::Iso;
     use crate::lure::pay::vocab::{Implied, MAGNITUDES, PREFIXES, SUFFIXES, WORD_AMOUNTS};
-
-    fn claims(text: &str) -> Vec<PayClaim> {
-        let mut out = Vec::new();
-        find_pay_claims(text, &mut out);
-        out
-    }
 
     #[test]
     fn embedded_tables_parse_and_cover_the_parser() {
