@@ -29,6 +29,12 @@ fn real_lures_are_caught_held_out_by_source_without_false_alarms() {
     assert_eq!(figure(&report, &["lure_adverts_and_excerpts", "n"]), 72.0);
     assert_eq!(figure(&report, &["board_adverts", "n"]), 2309.0);
     assert_eq!(figure(&report, &["board_excerpts", "n"]), 2309.0);
+    // The family weights are fitted on these texts, so held out they are refitted per
+    // source-grouped fold: five folds, each with its own weights.
+    let folds = report["family_weights_by_fold"]
+        .as_array()
+        .expect("the weights each fold was scored with");
+    assert_eq!(folds.len(), 5);
 
     let recall = rate(&report, "lure_adverts_and_excerpts");
     let phrases = rate(&report, "lure_phrases");
@@ -68,9 +74,44 @@ fn real_lures_are_caught_held_out_by_source_without_false_alarms() {
     );
 }
 
+/// Without the hold-out, eval-real scores with the model's own family weights (no refit).
+#[test]
+fn without_the_hold_out_the_model_weights_score() {
+    let Some(dir) = shared_real_dev() else { return };
+    let out = run_ok(
+        lurescan()
+            .arg("eval-real")
+            .arg(&dir)
+            .arg("--no-hold-out")
+            .arg("--json"),
+    );
+    let report: Value = serde_json::from_slice(&out).expect("eval-real prints JSON");
+    assert_eq!(report["held_out_by_source"], Value::Bool(false));
+    assert_eq!(report["family_weights_by_fold"], Value::Array(Vec::new()));
+}
+
+/// The family fit written for `data/family_fit.tsv` parses as one, and it is the embedded
+/// one: the default model's real-lure adjustments come from the shared texts as they are.
+#[test]
+fn the_embedded_family_fit_is_what_fit_families_writes() {
+    let Some(dir) = shared_real_dev() else { return };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let path = tmp.path().join("family_fit.tsv");
+    run_ok(
+        lurescan()
+            .arg("eval-real")
+            .arg(&dir)
+            .arg("--fit-families")
+            .arg(&path),
+    );
+    let written = std::fs::read_to_string(&path).expect("written");
+    let embedded = include_str!("../data/family_fit.tsv");
+    assert_eq!(written, embedded, "retrain: data/family_fit.tsv is stale");
+}
+
 /// Lure adverts and excerpts caught, held out by source (measured: see README).
-const RECALL_FLOOR: f64 = 0.12;
+const RECALL_FLOOR: f64 = 0.24;
 /// Lure phrases caught (tells, not posts; reported beside the posts).
-const PHRASE_FLOOR: f64 = 0.03;
+const PHRASE_FLOOR: f64 = 0.09;
 /// PR-AUC of lure posts against same-length genuine excerpts at 0.5% prevalence.
 const PR_AUC_FLOOR: f64 = 0.20;

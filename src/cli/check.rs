@@ -96,11 +96,12 @@ fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> 
     for f in &why.families {
         writeln!(
             out,
-            "  {:<15} {:+.2}  (expert prior {:+.2}, data {:+.2}) {}",
+            "  {:<15} {:+.2}  (expert prior {:+.2}, EMSCAD {:+.2}, real lures {:+.2}) {}",
             f.family.id(),
-            f.prior + f.fitted,
+            f.total(),
             f.prior,
             f.fitted,
+            f.real,
             f.family.describe()
         )?;
     }

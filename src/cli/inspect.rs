@@ -117,14 +117,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "calibration: slope {:.3}, intercept {:.3}; raw intercept {:.3}",
         model.calibration.slope, model.calibration.intercept, model.intercept
     )?;
-    writeln!(out, "\nlure families (log-odds):   prior    data   total")?;
+    writeln!(
+        out,
+        "\nlure families (log-odds):   prior  EMSCAD    real   total"
+    )?;
     for f in &model.families {
         writeln!(
             out,
-            "  {:<22} {:+7.2} {:+7.2} {:+7.2}   {}",
+            "  {:<22} {:+7.2} {:+7.2} {:+7.2} {:+7.2}   {}",
             f.family.id(),
             f.prior,
             f.fitted,
+            f.real,
             f.total(),
             f.reason
         )?;

@@ -43,6 +43,8 @@ pub enum EvidenceSource {
         /// Whether the market is where the job is rather than the applicant's
         /// ([`pay::PayJudgement::at_workplace`]).
         at_workplace: bool,
+        /// Whether the claim is pay by the day ("800k a day", "日薪", "일당").
+        per_day: bool,
     },
     /// Advert metadata (no span in the text).
     Metadata {

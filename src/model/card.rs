@@ -166,26 +166,30 @@ pub fn render(model: &LureModel, report: &TrainReport, model_path: &str) -> Stri
     }
     let _ = writeln!(
         s,
-        "\n## Lure families: expert prior + data adjustment (log-odds)\n"
+        "\n## Lure families: expert prior + EMSCAD adjustment + real-lure fit (log-odds)\n"
     );
     let _ = writeln!(
         s,
-        "| family | prior | data | total | why the prior |\n|---|---|---|---|---|"
+        "| family | prior | EMSCAD | real lures | total | why the prior |\n|---|---|---|---|---|---|"
     );
     for f in &model.families {
         let _ = writeln!(
             s,
-            "| {} | {:+.2} | {:+.2} | {:+.2} | {} |",
+            "| {} | {:+.2} | {:+.2} | {:+.2} | {:+.2} | {} |",
             f.family.id(),
             f.prior,
             f.fitted,
+            f.real,
             f.total(),
             f.reason
         );
     }
     let _ = writeln!(
         s,
-        "\nThe data may strengthen a prior up to twice its size or shrink it to half; it cannot flip its sign."
+        "\nThe data may strengthen a prior up to twice its size or shrink it to half; it cannot flip its sign. \
+         The real-lure column comes from `data/family_fit.tsv`: a logistic fit of the family weights on the real \
+         quoted lures and genuine board adverts in `../shared/data` (`lurescan eval-real ../shared/data --fit-families data/family_fit.tsv`), \
+         shrunk towards the prior and keeping its sign; `eval-real` refits it without each text's source before scoring that text."
     );
     let _ = writeln!(s, "\n## Known limits\n");
     for line in LIMITS {

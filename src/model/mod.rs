@@ -179,6 +179,11 @@ pub struct FamilyWeight {
     /// What the training data added (clamped so the total keeps the prior's sign and lies
     /// between half and twice the prior).
     pub fitted: f32,
+    /// What the fit on real quoted lures and genuine board adverts added
+    /// (`data/family_fit.tsv`, written by `lurescan eval-real --fit-families`): EMSCAD
+    /// rarely holds these families, so the real texts say how much each one weighs.
+    #[serde(default)]
+    pub real: f32,
     /// Why the prior is what it is.
     pub reason: String,
 }
@@ -186,7 +191,7 @@ pub struct FamilyWeight {
 impl FamilyWeight {
     /// The weight used in scoring.
     pub fn total(&self) -> f32 {
-        self.prior + self.fitted
+        self.prior + self.fitted + self.real
     }
 }
 
@@ -283,6 +288,15 @@ pub struct FamilyContribution {
     pub prior: f32,
     /// The data's part (log-odds), scaled alike.
     pub fitted: f32,
+    /// The real-lure fit's part (log-odds), scaled alike.
+    pub real: f32,
+}
+
+impl FamilyContribution {
+    /// The family's whole contribution (log-odds).
+    pub fn total(&self) -> f32 {
+        self.prior + self.fitted + self.real
+    }
 }
 
 /// A score with its parts.
@@ -406,7 +420,7 @@ impl LureModel {
             && m.meta.iter().all(|w| w.weight.is_finite())
             && m.families
                 .iter()
-                .all(|w| w.prior.is_finite() && w.fitted.is_finite());
+                .all(|w| w.prior.is_finite() && w.fitted.is_finite() && w.real.is_finite());
         if !finite {
             return Err(bad(
                 "a weight, intercept or calibration value is not a finite number".into(),
@@ -477,8 +491,9 @@ impl LureModel {
         Ok(m)
     }
 
-    /// The raw logit's parts: (text, meta, families).
-    fn parts(&self, f: &AdFeatures) -> (f64, f64, f64) {
+    /// The raw logit's parts (text, metadata, families): the logit is the intercept plus
+    /// their sum.
+    pub fn parts(&self, f: &AdFeatures) -> (f64, f64, f64) {
         let text = self.text.text_part(&self.scoring, &f.terms);
         let meta: f64 = f
             .meta
@@ -493,6 +508,19 @@ impl LureModel {
             .map(|(x, w)| f64::from(x * w.total()))
             .sum();
         (text, meta, fam)
+    }
+
+    /// The log-odds at the model's prevalence without the family part, and the factor the
+    /// raw family part is multiplied by in them (the calibration slope): the probability
+    /// is `sigmoid(offset + slope × Σ weight × value)` over the families. What a refit of
+    /// the family weights needs (see [`crate::realeval::family_fit`]).
+    pub fn family_free_logit(&self, f: &AdFeatures) -> (f64, f64) {
+        let (text, meta, _) = self.parts(f);
+        let raw = self.intercept + text + meta;
+        let slope = self.calibration.slope;
+        let offset = slope * raw + self.calibration.intercept + logit(self.prevalence)
+            - logit(self.training_prevalence);
+        (offset, slope)
     }
 
     /// The raw logit of an advert (before calibration).
@@ -543,6 +571,7 @@ impl LureModel {
                     family,
                     prior: w.prior * value,
                     fitted: w.fitted * value,
+                    real: w.real * value,
                 }
             })
             .collect();

@@ -5,6 +5,11 @@ use crate::error::{Error, Result};
 use crate::lure::Family;
 
 static EMBEDDED_PRIORS: &str = include_str!("../../data/priors.tsv");
+static EMBEDDED_FAMILY_FIT: &str = include_str!("../../data/family_fit.tsv");
+
+/// The largest real-lure adjustment a family may carry either way (log-odds per unit of
+/// family value), as for a lexicon entry's strength.
+pub const MAX_REAL_ADJUSTMENT: f32 = crate::lure::lexicon::MAX_STRENGTH;
 
 /// One family's prior.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,13 +18,21 @@ pub struct Prior {
     pub family: Family,
     /// Log-odds added when the family is present.
     pub weight: f32,
+    /// The real-lure fit's adjustment (`data/family_fit.tsv`); 0 from [`parse`].
+    pub real: f32,
     /// Why.
     pub reason: String,
 }
 
-/// The embedded priors, one per family in [`Family::ALL`] order.
+/// The embedded priors, one per family in [`Family::ALL`] order, with the embedded
+/// real-lure fit's adjustments.
 pub fn embedded() -> Result<Vec<Prior>> {
-    parse(EMBEDDED_PRIORS, "data/priors.tsv")
+    let mut priors = parse(EMBEDDED_PRIORS, "data/priors.tsv")?;
+    let real = embedded_real_fit()?;
+    for p in &mut priors {
+        p.real = real[p.family.index()];
+    }
+    Ok(priors)
 }
 
 /// The embedded priors' weights, by [`Family::index`]: what an entry without its own
@@ -61,6 +74,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Prior>> {
             .replace(Prior {
                 family,
                 weight,
+                real: 0.0,
                 reason: cols[2].to_string(),
             })
             .is_some()
@@ -79,6 +93,48 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Prior>> {
             })
         })
         .collect()
+}
+
+/// The real-lure fit's adjustments (`data/family_fit.tsv`, embedded), by
+/// [`Family::index`]: 0 for a family the file leaves out.
+pub fn embedded_real_fit() -> Result<[f32; Family::ALL.len()]> {
+    parse_real_fit(EMBEDDED_FAMILY_FIT, "data/family_fit.tsv")
+}
+
+/// Parses a real-lure fit (`family<TAB>adjustment[<TAB>note]`, `#` comments): each
+/// family at most once, each adjustment finite and within [`MAX_REAL_ADJUSTMENT`].
+pub fn parse_real_fit(text: &str, file: &str) -> Result<[f32; Family::ALL.len()]> {
+    let mut out = [0.0f32; Family::ALL.len()];
+    let mut seen = [false; Family::ALL.len()];
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |reason: String| Error::Lexicon {
+            file: file.to_string(),
+            line: n + 1,
+            reason,
+        };
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 2 {
+            return Err(bad("expected family<TAB>adjustment[<TAB>note]".into()));
+        }
+        let family =
+            Family::from_id(cols[0]).ok_or_else(|| bad(format!("unknown family {:?}", cols[0])))?;
+        let adjustment: f32 = cols[1]
+            .parse()
+            .map_err(|_| bad(format!("adjustment {:?} is not a number", cols[1])))?;
+        if !adjustment.is_finite() || adjustment.abs() > MAX_REAL_ADJUSTMENT {
+            return Err(bad(format!(
+                "adjustment {adjustment} is not within ±{MAX_REAL_ADJUSTMENT}"
+            )));
+        }
+        if std::mem::replace(&mut seen[family.index()], true) {
+            return Err(bad(format!("family {family} appears twice")));
+        }
+        out[family.index()] = adjustment;
+    }
+    Ok(out)
 }
 
 /// Clamps the data's adjustment so the total keeps the prior's sign and lies between half
@@ -119,6 +175,21 @@ mod tests {
             clamp_adjustment(-1.5, -4.0),
             -1.5,
             "at most twice the prior"
+        );
+    }
+
+    #[test]
+    fn embedded_real_fit_parses_and_bad_lines_are_refused() {
+        embedded_real_fit().expect("valid family fit");
+        let fit = parse_real_fit("# c\npay\t1.5\tnote\n", "t").expect("valid");
+        assert_eq!(fit[Family::Pay.index()], 1.5);
+        assert_eq!(fit[Family::Fees.index()], 0.0);
+        assert!(parse_real_fit("pay\t1\npay\t2\n", "t").is_err(), "twice");
+        assert!(parse_real_fit("pay\tNaN\n", "t").is_err());
+        assert!(parse_real_fit("pay\t60\n", "t").is_err(), "too large");
+        assert!(
+            parse_real_fit("paycheck\t1\n", "t").is_err(),
+            "unknown family"
         );
     }
 

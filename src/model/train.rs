@@ -1169,6 +1169,7 @@ fn fit_prepared(
             prior: prior.weight,
             // `+ 0.0` turns the -0.0 of a zero scale into 0.0 for people reading it.
             fitted: priors::clamp_adjustment(prior.weight, w[n_text + META_LEN + j]) + 0.0,
+            real: prior.real,
             reason: prior.reason.clone(),
         })
         .collect();

@@ -3,7 +3,10 @@
 //!
 //! A claim counts when it is at least [`STRONG_MULTIPLE`] times the benchmark, or at
 //! least [`WEAK_MULTIPLE`] times when the advert also asks for no skills (easy work or a
-//! compound-style job title): pay is judged against the work asked for. The benchmarks
+//! compound-style job title), or when it is pay by the day: genuine adverts that pay
+//! several entry wages are salaried posts quoted by the month or year, while a day rate
+//! several times the entry wage is what task scams and courier lures quote ("800k a
+//! day"). Pay is judged against the work asked for. The benchmarks
 //! are mostly minimum wages, and genuine factory pay is often twice them, so the
 //! multiples start at 3×; sourced lures sit at 2–17× (research §3.2), the low end of
 //! which is left to the lexicons' "high pay" phrasings.
@@ -18,6 +21,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::ad::Ad;
+use crate::lure::pay::Period;
 use crate::lure::{Evidence, EvidenceSource, Family, FieldScan, LureDetector};
 
 /// A pay multiple that is a lure whatever the work.
@@ -60,6 +64,7 @@ impl LureDetector for PayDetector {
                 monthly_usd: j.monthly_usd,
                 multiple: j.multiple,
                 at_workplace: j.at_workplace,
+                per_day: j.claim.period == Some(Period::Day),
             };
             let mut ev = scan.evidence(Family::Pay, j.claim.start, j.claim.end, source);
             ev.detail = Some(j.describe(scan.original.get(ev.start..ev.end).unwrap_or("")));
@@ -74,7 +79,9 @@ impl LureDetector for PayDetector {
             .any(|e| matches!(e.family, Family::EasyWork | Family::JobTitle));
         if !low_skill {
             evidence.retain(|e| match e.source {
-                EvidenceSource::Pay { multiple, .. } => multiple >= STRONG_MULTIPLE,
+                EvidenceSource::Pay {
+                    multiple, per_day, ..
+                } => multiple >= STRONG_MULTIPLE || per_day,
                 _ => true,
             });
             let at_workplace = |e: &Evidence| {
@@ -140,6 +147,21 @@ mod tests {
         assert!(!pay(
             "Our company, no experience needed, earns $100 million per year"
         ));
+    }
+
+    /// A day rate three to six entry wages counts without easy work; the same pay by
+    /// the month does not (a salaried post may pay that).
+    #[test]
+    fn day_rates_count_from_the_weak_multiple() {
+        let model = crate::model::LureModel::embedded().expect("model");
+        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
+        let pay = |text: &str| {
+            let why = scorer.explain(&Ad::from_text("t", text));
+            why.lures.iter().any(|l| l.family == Family::Pay)
+        };
+        // Written for this test: about 4× Vietnam's entry wage, by the day and by the month.
+        assert!(pay("Thu nhập 1.200.000 đồng/ngày"));
+        assert!(!pay("Lương 31 triệu đồng/tháng"));
     }
 
     #[test]

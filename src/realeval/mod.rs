@@ -7,9 +7,12 @@
 //! Held out by source: a lexicon entry whose note cites a source (its URL, or
 //! `genuine_sea_dev:<part>` for a board's adverts) is left out when the texts of that
 //! source are scored, so an entry chosen from a page earns nothing on that page. The
-//! model's weights come from EMSCAD alone and see none of these texts. What this does not
-//! hold out: the family priors and the pay grading, a dozen numbers set by the project
-//! while looking at these figures (say so wherever the figures are reported).
+//! lure families' weights are fitted on these texts ([`family_fit`]), so held out they
+//! are refitted per fold: the texts are split into five folds by source, and each fold is
+//! scored with weights fitted on the other four. The text model's weights come from
+//! EMSCAD alone. What this does not hold out: the family priors and the pay grading, a
+//! dozen numbers set by the project while looking at these figures (say so wherever the
+//! figures are reported).
 //!
 //! The texts are read from `../shared`, never copied into the repository: they belong to
 //! their authors.
@@ -28,6 +31,13 @@ use crate::input::{FieldMapping, Records};
 use crate::lure::Lexicon;
 use crate::metrics;
 use crate::model::{LureModel, Verdict};
+
+pub mod family_fit;
+
+use family_fit::FitRow;
+
+/// Seed for the source-grouped folds of the family refit.
+const FOLD_SEED: u64 = 42;
 
 /// The prevalence of lures the board-level figures assume (one advert in 200).
 pub const BOARD_PREVALENCE: f64 = 0.005;
@@ -272,6 +282,9 @@ pub struct RealReport {
     pub length_only_roc_auc_vs_adverts: f64,
     /// Sources whose texts were scored without some entries (entries cite them).
     pub sources_with_held_out_entries: usize,
+    /// The family weights each outer fold was scored with (empty when not held out: the
+    /// model's own weights), by family id.
+    pub family_weights_by_fold: Vec<Vec<(&'static str, f32)>>,
     /// Every text's result.
     pub texts: Vec<TextResult>,
 }
@@ -330,14 +343,84 @@ fn without_citing(sources: &[(String, String)], group: &str) -> (Vec<(String, St
     (kept, dropped)
 }
 
-/// Scores every text with `model` and lexicons built from `sources` (held out by source
-/// when `hold_out` is set) and measures the result.
+/// Scores every text with `model` and lexicons built from `sources` and measures the
+/// result. With `hold_out`, lexicon entries citing a text's source are left out for it,
+/// and the family weights are refitted per source-grouped fold (see the module docs).
 pub fn evaluate(
     model: &LureModel,
     sources: &[(String, String)],
     data: &RealDevData,
     hold_out: bool,
 ) -> Result<RealReport> {
+    let (mut results, rows, held_out_sources) = score_texts(model, sources, data, hold_out)?;
+    let mut family_weights_by_fold = Vec::new();
+    if hold_out {
+        let groups = group_indices(data);
+        let (logits, fits) =
+            family_fit::out_of_fold(&rows, &groups, &fit_center(model), FOLD_SEED)?;
+        for (r, z) in results.iter_mut().zip(logits) {
+            r.probability = 1.0 / (1.0 + (-z).exp());
+            r.flagged = model.verdict(r.probability) == Verdict::Lure;
+        }
+        family_weights_by_fold = fits
+            .iter()
+            .map(|f| {
+                crate::lure::Family::ALL
+                    .iter()
+                    .map(|fam| (fam.id(), f.weights[fam.index()]))
+                    .collect()
+            })
+            .collect();
+    }
+    let mut report = measure(model, data, results, hold_out, held_out_sources)?;
+    report.family_weights_by_fold = family_weights_by_fold;
+    Ok(report)
+}
+
+/// Fits the family weights on every text (evidence held out by source, as `evaluate`
+/// scores it) with the penalty chosen by source-grouped cross-validation: what
+/// `data/family_fit.tsv` holds. Returns the file's text.
+pub fn fit_families(
+    model: &LureModel,
+    sources: &[(String, String)],
+    data: &RealDevData,
+) -> Result<String> {
+    let (_, rows, _) = score_texts(model, sources, data, true)?;
+    let center = fit_center(model);
+    let fit = family_fit::fit_chosen(&rows, &group_indices(data), &center, FOLD_SEED)?;
+    Ok(family_fit::to_tsv(&fit, &center, &rows))
+}
+
+/// What the family refit is penalised towards: the model's weights without its own
+/// real-lure adjustment (the expert prior plus EMSCAD's part).
+fn fit_center(model: &LureModel) -> [f32; crate::lure::Family::ALL.len()] {
+    let mut center = [0.0; crate::lure::Family::ALL.len()];
+    for w in &model.families {
+        center[w.family.index()] = w.prior + w.fitted;
+    }
+    center
+}
+
+/// Each text's source group as an index.
+fn group_indices(data: &RealDevData) -> Vec<usize> {
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    data.texts
+        .iter()
+        .map(|t| {
+            let next = ids.len();
+            *ids.entry(t.group.as_str()).or_insert(next)
+        })
+        .collect()
+}
+
+/// Scores every text; returns the results, the family-fit rows and how many sources had
+/// entries held out.
+fn score_texts(
+    model: &LureModel,
+    sources: &[(String, String)],
+    data: &RealDevData,
+    hold_out: bool,
+) -> Result<(Vec<TextResult>, Vec<FitRow>, usize)> {
     let full = Lexicon::from_sources(sources.iter().cloned())?;
     // One lexicon per source that some entry cites (built in parallel); every other
     // source uses the full one.
@@ -355,7 +438,7 @@ pub fn evaluate(
             (dropped > 0).then(|| Lexicon::from_sources(kept).map(|l| (group, (l, dropped))))
         })
         .collect::<Result<_>>()?;
-    let results: Vec<TextResult> = data
+    let scored: Vec<(TextResult, FitRow)> = data
         .texts
         .par_iter()
         .map_init(
@@ -366,7 +449,14 @@ pub fn evaluate(
                     .map(|(l, n)| (l, *n))
                     .unwrap_or((&full, 0));
                 let scored = Scorer::new(model, lexicon).score_with(&t.ad, buf, features, false);
-                TextResult {
+                let (offset, slope) = model.family_free_logit(features);
+                let row = FitRow {
+                    values: features.families,
+                    offset,
+                    slope,
+                    label: t.label,
+                };
+                let result = TextResult {
                     id: t.ad.id.clone(),
                     collection: t.collection,
                     kind: t.kind,
@@ -376,11 +466,13 @@ pub fn evaluate(
                     flagged: scored.verdict == Verdict::Lure,
                     families: family_ids(&scored.families),
                     held_out_entries,
-                }
+                };
+                (result, row)
             },
         )
         .collect();
-    measure(model, data, results, hold_out, lexicons.len())
+    let (results, rows) = scored.into_iter().unzip();
+    Ok((results, rows, lexicons.len()))
 }
 
 fn family_ids(set: &FamilySet) -> Vec<&'static str> {
@@ -469,6 +561,7 @@ fn measure(
         length_only_roc_auc_vs_excerpts: metrics::roc_auc(&exc_short, &exc_labels)?,
         length_only_roc_auc_vs_adverts: metrics::roc_auc(&ad_short, &ad_labels)?,
         sources_with_held_out_entries,
+        family_weights_by_fold: Vec::new(),
         texts,
     })
 }
