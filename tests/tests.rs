@@ -6,6 +6,7 @@ mod check;
 mod emscad;
 mod eval_inspect;
 mod multilingual;
+mod output_paths;
 mod real_lures;
 mod score;
 mod sea_samples;

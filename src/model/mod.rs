@@ -425,22 +425,44 @@ impl LureModel {
     }
 
     /// Writes the model to a file: pretty JSON, or compact gzip-compressed JSON when the
-    /// path ends in `.gz`.
+    /// path ends in `.gz`. The file appears whole or not at all
+    /// ([`AtomicFile`](crate::output::AtomicFile)).
     pub fn save(&self, path: &Path) -> Result<()> {
+        let mut file = crate::output::AtomicFile::create(path)?;
+        self.write_to(&mut file, Self::gzip_path(path))
+            .map_err(|source| match source {
+                Error::Io { source, .. } => Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                },
+                other => other,
+            })?;
+        file.commit()
+    }
+
+    /// Whether [`LureModel::save`] compresses a model written to `path` (`.gz`).
+    pub fn gzip_path(path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "gz")
+    }
+
+    /// Writes the model to `out`: pretty JSON, or compact gzip-compressed JSON.
+    pub fn write_to(&self, out: &mut dyn Write, gzip: bool) -> Result<()> {
         let io = |source| Error::Io {
-            path: path.to_path_buf(),
+            path: "<model>".into(),
             source,
         };
-        if path.extension().is_some_and(|e| e == "gz") {
+        if gzip {
             let json = serde_json::to_vec(self).map_err(|source| Error::Json {
                 context: "writing model".into(),
                 source,
             })?;
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::best());
             gz.write_all(&json).map_err(io)?;
-            std::fs::write(path, gz.finish().map_err(io)?).map_err(io)
+            gz.finish().map_err(io)?;
+            Ok(())
         } else {
-            std::fs::write(path, self.to_json()? + "\n").map_err(io)
+            out.write_all((self.to_json()? + "\n").as_bytes())
+                .map_err(io)
         }
     }
 
