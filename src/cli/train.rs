@@ -153,10 +153,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         path: &args.data,
     }];
     refuse_overlaps(&data_path, &outputs)?;
-    let bytes =
-        std::fs::read(&args.data).with_context(|| format!("reading {}", args.data.display()))?;
-    let sha256 = format!("{:x}", Sha256::digest(&bytes));
-    drop(bytes);
+    // Hashed as a stream: the file is read again below, record by record.
+    let mut hasher = Sha256::new();
+    std::fs::File::open(&args.data)
+        .and_then(|mut f| std::io::copy(&mut f, &mut hasher))
+        .with_context(|| format!("reading {}", args.data.display()))?;
+    let sha256 = format!("{:x}", hasher.finalize());
     // The company column is read whether or not the folds group by it: the card reports
     // the company-grouped CV beside the chosen one when the data has it.
     let mut extra_cols = vec![COMPANY_COLUMN.to_string()];

@@ -12,7 +12,7 @@ pub mod rowspace;
 pub mod train;
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -312,6 +312,33 @@ fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
+/// The most JSON a model file may hold, decompressed (256 MiB; the default model is about
+/// 4 MB): a model file is data anyone can hand over.
+pub const MAX_MODEL_BYTES: usize = 256 << 20;
+
+/// A reader that fails with `FileTooLarge` once it has given `left` bytes.
+struct Capped<R> {
+    inner: R,
+    left: usize,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // One byte more tells "at the cap" (a clean end) from "over it".
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::ErrorKind::FileTooLarge.into()),
+            };
+        }
+        let n = buf.len().min(self.left);
+        let got = self.inner.read(&mut buf[..n])?;
+        self.left -= got;
+        Ok(got)
+    }
+}
+
 impl LureModel {
     /// The embedded default model.
     pub fn embedded() -> Result<LureModel> {
@@ -319,12 +346,42 @@ impl LureModel {
     }
 
     /// Loads a model file: JSON, or gzip-compressed JSON (recognised by its first bytes).
+    /// The JSON is parsed as it is read, never held whole, and a file whose JSON runs over
+    /// [`MAX_MODEL_BYTES`] (a gzip bomb, say) is refused when it gets there.
     pub fn load(path: &Path) -> Result<LureModel> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        let source_name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        LureModel::from_bytes(&bytes, &path.display().to_string())
+        let mut file = std::io::BufReader::new(file);
+        let gzip = file
+            .fill_buf()
+            .map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .starts_with(&GZIP_MAGIC);
+        let json: Box<dyn Read> = if gzip {
+            Box::new(flate2::bufread::MultiGzDecoder::new(file))
+        } else {
+            Box::new(file)
+        };
+        let capped = std::io::BufReader::new(Capped {
+            inner: json,
+            left: MAX_MODEL_BYTES,
+        });
+        let model = serde_json::from_reader(capped).map_err(|e| Error::Model {
+            source_name: source_name.clone(),
+            reason: match e.io_error_kind() {
+                Some(std::io::ErrorKind::FileTooLarge) => format!(
+                    "its JSON is over {MAX_MODEL_BYTES} bytes (a model is a few MB): refused"
+                ),
+                Some(_) if gzip => format!("decompressing: {e}"),
+                _ => e.to_string(),
+            },
+        })?;
+        LureModel::checked(model, &source_name)
     }
 
     /// Parses a model from JSON bytes, gzip-compressed or not.
@@ -350,7 +407,16 @@ impl LureModel {
             source_name: source_name.to_string(),
             reason,
         };
-        let mut m: LureModel = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let m: LureModel = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        LureModel::checked(m, source_name)
+    }
+
+    /// Checks a parsed model: its format, its feature space and its values.
+    fn checked(mut m: LureModel, source_name: &str) -> Result<LureModel> {
+        let bad = |reason: String| Error::Model {
+            source_name: source_name.to_string(),
+            reason,
+        };
         if m.format != FORMAT {
             return Err(bad(format!(
                 "format {:?}, this build reads {FORMAT:?}",
