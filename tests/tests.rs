@@ -5,6 +5,7 @@ mod util;
 mod check;
 mod emscad;
 mod eval_inspect;
+mod hostile_input;
 mod multilingual;
 mod output_paths;
 mod real_lures;

@@ -7,6 +7,18 @@
 //! line where the reader stood when it began, before blank lines (as the crate reports
 //! it, so a CRLF file's records are one line early).
 //!
+//! **Bounded memory.** A [`Limits`] caps what a row stores: a field's bytes, the number
+//! of fields and the whole row's bytes. Past a cap the parse goes on exactly as before
+//! (so the record still ends where it ends, and the next one is read whole) but stops
+//! storing, and the row says what overflowed ([`Row::overflow`]): one huge field or line
+//! costs its cap, not its size, and the caller rejects that record by name. With
+//! [`Limits::stop_early`] (the header) the read stops as soon as a cap is passed, since
+//! nothing after an oversized header is worth reading (`lurescan score /dev/zero`).
+//!
+//! A quoted field still open at the end of the input (an unterminated quote swallows
+//! every record after it) is flagged with the line where it opened
+//! ([`Row::unterminated`]), for the caller to report instead of scoring it silently.
+//!
 //! Why not the crate: its byte-at-a-time state machine cost ~11 instructions per input
 //! byte, a third of the reader thread. Here fields are found with memchr: a quoted field
 //! is one search for its closing quote, an unquoted one a search for `,`, CR or LF. A
@@ -15,21 +27,104 @@
 
 use std::io::{self, BufRead};
 
+/// Caps on what one row stores (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Limits {
+    /// Bytes of one field.
+    pub(super) field_bytes: usize,
+    /// Fields stored (later ones are counted, not stored).
+    pub(super) fields: usize,
+    /// Bytes of the whole row.
+    pub(super) row_bytes: usize,
+    /// Stop reading as soon as a cap is passed, instead of skipping to the record's end.
+    pub(super) stop_early: bool,
+}
+
+impl Limits {
+    /// No caps (tests compare with the csv crate this way).
+    #[cfg(test)]
+    pub(super) const NONE: Limits = Limits {
+        field_bytes: usize::MAX,
+        fields: usize::MAX,
+        row_bytes: usize::MAX,
+        stop_early: false,
+    };
+}
+
+/// What passed a cap in a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Overflow {
+    /// Field `index` (0-based) has `bytes` bytes (all of it, counted to its end unless
+    /// the read stopped early).
+    Field { index: usize, bytes: usize },
+    /// The row passed its byte cap (at least `bytes` bytes).
+    Row { bytes: usize },
+    /// The row has more fields than its cap (only flagged with [`Limits::stop_early`];
+    /// otherwise the extra fields are counted, see [`Row::fields`]).
+    Fields,
+}
+
 /// One record's fields, concatenated, and where each ends.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Row {
     /// The fields' bytes, back to back (quotes removed, `""` unescaped).
     bytes: Vec<u8>,
-    /// The end of each field in `bytes`.
+    /// The end of each stored field in `bytes`.
     ends: Vec<usize>,
     /// The line where the reader stood when the record began.
     pub(super) line: u64,
+    /// Caps on what is stored.
+    limits: Limits,
+    /// Bytes of the field being read, stored or not.
+    field_len: usize,
+    /// Bytes of the record, stored or not.
+    row_len: usize,
+    /// Fields ended so far, stored or not.
+    fields: usize,
+    /// The first cap passed, if any.
+    overflow: Option<Overflow>,
+    /// The line where the last quoted field opened.
+    quote_line: u64,
+    /// Set when the input ended inside a quoted field: the line where it opened.
+    unterminated: Option<u64>,
+}
+
+impl Default for Row {
+    fn default() -> Self {
+        Row {
+            bytes: Vec::new(),
+            ends: Vec::new(),
+            line: 0,
+            limits: Limits {
+                field_bytes: usize::MAX,
+                fields: usize::MAX,
+                row_bytes: usize::MAX,
+                stop_early: false,
+            },
+            field_len: 0,
+            row_len: 0,
+            fields: 0,
+            overflow: None,
+            quote_line: 0,
+            unterminated: None,
+        }
+    }
 }
 
 impl Row {
-    /// The number of fields.
-    pub(super) fn len(&self) -> usize {
-        self.ends.len()
+    /// The number of fields the record has, stored or not.
+    pub(super) fn fields(&self) -> usize {
+        self.fields
+    }
+
+    /// The first cap the record passed, if any: its stored fields are then incomplete.
+    pub(super) fn overflow(&self) -> Option<Overflow> {
+        self.overflow
+    }
+
+    /// The line where a quoted field opened that the input never closed.
+    pub(super) fn unterminated(&self) -> Option<u64> {
+        self.unterminated
     }
 
     /// All the fields' bytes, back to back.
@@ -43,20 +138,73 @@ impl Row {
         starts.zip(self.ends.iter().copied()).map(|(s, e)| s..e)
     }
 
-    /// Field `i`, if the record has it.
+    /// Field `i`, if the record has it (and it was stored).
     pub(super) fn get(&self, i: usize) -> Option<&[u8]> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         self.bytes.get(start..end)
     }
 
-    fn clear(&mut self) {
+    fn clear(&mut self, limits: Limits) {
         self.bytes.clear();
         self.ends.clear();
+        self.limits = limits;
+        self.field_len = 0;
+        self.row_len = 0;
+        self.fields = 0;
+        self.overflow = None;
+        self.unterminated = None;
+    }
+
+    /// Appends bytes to the current field, storing them while every cap holds.
+    #[inline]
+    fn push(&mut self, data: &[u8]) {
+        self.field_len = self.field_len.saturating_add(data.len());
+        self.row_len = self.row_len.saturating_add(data.len());
+        if self.field_len <= self.limits.field_bytes
+            && self.row_len <= self.limits.row_bytes
+            && self.fields < self.limits.fields
+            && self.overflow.is_none()
+        {
+            self.bytes.extend_from_slice(data);
+        } else {
+            self.passed_a_cap();
+        }
+    }
+
+    /// Notes the first cap passed (the bytes that passed it are dropped). Once a row has
+    /// overflowed nothing more of it is stored: it will be rejected whole.
+    #[cold]
+    fn passed_a_cap(&mut self) {
+        if self.overflow.is_some() || self.fields >= self.limits.fields {
+            return;
+        }
+        self.overflow = Some(if self.field_len > self.limits.field_bytes {
+            Overflow::Field {
+                index: self.fields,
+                bytes: self.field_len,
+            }
+        } else {
+            Overflow::Row {
+                bytes: self.row_len,
+            }
+        });
     }
 
     fn end_field(&mut self) {
-        self.ends.push(self.bytes.len());
+        if let Some(Overflow::Field { index, bytes }) = &mut self.overflow
+            && *index == self.fields
+        {
+            *bytes = self.field_len;
+        }
+        if self.fields < self.limits.fields && self.overflow.is_none() {
+            self.ends.push(self.bytes.len());
+        }
+        self.fields += 1;
+        self.field_len = 0;
+        if self.fields > self.limits.fields && self.limits.stop_early && self.overflow.is_none() {
+            self.overflow = Some(Overflow::Fields);
+        }
     }
 }
 
@@ -78,6 +226,8 @@ enum State {
 /// Reads [`Row`]s from a buffered reader.
 pub(super) struct RowReader<R> {
     inner: R,
+    /// Caps on each row (see [`Limits`]).
+    limits: Limits,
     /// 1 + the LFs consumed so far.
     line: u64,
     /// Whether the first buffer was looked at for a BOM.
@@ -87,19 +237,25 @@ pub(super) struct RowReader<R> {
 }
 
 impl<R: BufRead> RowReader<R> {
-    /// Reads from `inner`, at line 1.
-    pub(super) fn new(inner: R) -> Self {
+    /// Reads from `inner`, at line 1, with each row capped by `limits`.
+    pub(super) fn new(inner: R, limits: Limits) -> Self {
         RowReader {
             inner,
+            limits,
             line: 1,
             started: false,
             done: false,
         }
     }
 
+    /// Caps the rows read from now on.
+    pub(super) fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
     /// Reads the next record into `row`; `false` at the end of the input.
     pub(super) fn read(&mut self, row: &mut Row) -> io::Result<bool> {
-        row.clear();
+        row.clear(self.limits);
         row.line = self.line;
         if self.done {
             return Ok(false);
@@ -127,12 +283,18 @@ impl<R: BufRead> RowReader<R> {
                 if state == State::StartRecord {
                     return Ok(false);
                 }
+                if state == State::InQuoted {
+                    row.unterminated = Some(row.quote_line);
+                }
                 row.end_field();
                 return Ok(true);
             }
             let (used, ended) = scan(&buf[skip..], &mut state, row, &mut self.line);
             self.inner.consume(skip + used);
-            if ended {
+            if ended || (row.overflow.is_some() && self.limits.stop_early) {
+                // Stopped early, the reader stands inside the record: nothing more is
+                // read from it.
+                self.done |= !ended;
                 return Ok(true);
             }
         }
@@ -158,7 +320,9 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize
             State::StartField | State::AfterQuote => match buf[i] {
                 b'"' => {
                     if *state == State::AfterQuote {
-                        row.bytes.push(b'"');
+                        row.push(b"\"");
+                    } else {
+                        row.quote_line = *lines;
                     }
                     i += 1;
                     *state = State::InQuoted;
@@ -177,7 +341,7 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize
             },
             State::InField => match memchr::memchr3(b',', b'\r', b'\n', &buf[i..]) {
                 Some(k) => {
-                    row.bytes.extend_from_slice(&buf[i..i + k]);
+                    row.push(&buf[i..i + k]);
                     row.end_field();
                     i += k;
                     if buf[i] != b',' {
@@ -188,7 +352,7 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize
                     *state = State::StartField;
                 }
                 None => {
-                    row.bytes.extend_from_slice(&buf[i..]);
+                    row.push(&buf[i..]);
                     i = buf.len();
                 }
             },
@@ -196,17 +360,17 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize
             // the same pass (elsewhere a LF ends the record or a blank line).
             State::InQuoted => match memchr::memchr2(b'"', b'\n', &buf[i..]) {
                 Some(k) => {
-                    row.bytes.extend_from_slice(&buf[i..i + k]);
+                    row.push(&buf[i..i + k]);
                     i += k + 1;
                     if buf[i - 1] == b'\n' {
-                        row.bytes.push(b'\n');
+                        row.push(b"\n");
                         *lines += 1;
                     } else {
                         *state = State::AfterQuote;
                     }
                 }
                 None => {
-                    row.bytes.extend_from_slice(&buf[i..]);
+                    row.push(&buf[i..]);
                     i = buf.len();
                 }
             },
@@ -245,7 +409,7 @@ mod tests {
             chunk.max(1)
         };
         let reader = io::BufReader::with_capacity(chunk, input);
-        let mut rows = RowReader::new(reader);
+        let mut rows = RowReader::new(reader, Limits::NONE);
         let mut row = Row::default();
         let mut out = Vec::new();
         while rows.read(&mut row).expect("no I/O error") {
@@ -281,7 +445,100 @@ mod tests {
         }
     }
 
+    /// Every row read under `limits`: (line, fields stored, field count, overflow,
+    /// unterminated quote's line).
+    #[allow(clippy::type_complexity)]
+    fn capped(
+        input: &[u8],
+        limits: Limits,
+    ) -> Vec<(u64, Vec<Vec<u8>>, usize, Option<Overflow>, Option<u64>)> {
+        let mut rows = RowReader::new(io::BufReader::with_capacity(3, input), limits);
+        let mut row = Row::default();
+        let mut out = Vec::new();
+        while rows.read(&mut row).expect("no I/O error") {
+            let fields = row.ranges().map(|r| row.bytes()[r].to_vec()).collect();
+            out.push((
+                row.line,
+                fields,
+                row.fields(),
+                row.overflow(),
+                row.unterminated(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn caps_drop_bytes_but_not_record_boundaries() {
+        let limits = Limits {
+            field_bytes: 3,
+            fields: 2,
+            row_bytes: usize::MAX,
+            stop_early: false,
+        };
+        let got = capped(b"ab,c\n\"abcdef\",x\na,b,c\nok,ok\n", limits);
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[0].1, [b"ab".to_vec(), b"c".to_vec()]);
+        assert_eq!(
+            got[1].3,
+            Some(Overflow::Field { index: 0, bytes: 6 }),
+            "the whole field counted"
+        );
+        assert_eq!((got[2].2, got[2].3), (3, None), "extra fields counted");
+        assert_eq!((got[3].0, got[3].1.len()), (4, 2));
+        let header = Limits {
+            stop_early: true,
+            ..limits
+        };
+        let got = capped(b"abcdefgh\nnext\n", header);
+        assert_eq!(got.len(), 1, "stops at once, reads no more");
+        assert!(got[0].3.is_some());
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_flagged_with_its_line() {
+        let got = capped(b"a,b\n1,\"x\n2,y\n", Limits::NONE);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].4, None);
+        assert_eq!((got[1].0, got[1].4), (2, Some(2)));
+        // Closed at the very end: not flagged.
+        assert_eq!(capped(b"1,\"x\ny\"", Limits::NONE)[0].4, None);
+    }
+
     proptest! {
+        /// Caps change what is stored, never where records end or what a record that
+        /// stayed under them holds.
+        #[test]
+        fn caps_keep_records_and_lines(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just(&b","[..]), Just(&b"\""[..]), Just(&b"\r"[..]), Just(&b"\n"[..]),
+                    Just(&b"ab"[..]), Just(&b"xyz"[..]),
+                ],
+                0..40,
+            ),
+            field_bytes in 0usize..6,
+            fields in 1usize..4,
+        ) {
+            let input = parts.concat();
+            let limits = Limits { field_bytes, fields, row_bytes: usize::MAX, stop_early: false };
+            let free = capped(&input, Limits::NONE);
+            let caps = capped(&input, limits);
+            prop_assert_eq!(free.len(), caps.len());
+            for (f, c) in free.iter().zip(&caps) {
+                prop_assert_eq!(f.0, c.0);
+                prop_assert_eq!(f.2, c.2);
+                prop_assert_eq!(f.4, c.4);
+                // Fields past the field cap are counted, never stored, so never "too long".
+                let fits = f.1.iter().take(fields).all(|x| x.len() <= field_bytes);
+                prop_assert_eq!(fits, c.3.is_none());
+                if fits {
+                    let n = f.1.len().min(fields);
+                    prop_assert_eq!(&f.1[..n], &c.1[..]);
+                }
+            }
+        }
+
         #[test]
         fn any_bytes_read_as_the_csv_crate(
             parts in proptest::collection::vec(
