@@ -218,3 +218,71 @@ fn an_unterminated_quote_is_reported_with_its_line() {
         "{err}"
     );
 }
+
+/// Rejections name the line an editor shows, in CRLF and CR-only files and after blank
+/// lines alike.
+#[test]
+fn rejection_lines_are_right_for_crlf_cr_and_blank_lines() {
+    for (eol, name) in [("\r\n", "CRLF"), ("\r", "CR"), ("\n", "LF")] {
+        let feed = [
+            "id,text",
+            "1,Clerk in Leeds",
+            "",
+            "",
+            "2,a,b",
+            "3,Driver",
+            "",
+        ]
+        .join(eol);
+        let out = lurescan()
+            .args(["score", "--quiet"])
+            .write_stdin(feed)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("rejected record 2 (line 5, id 2): has 3 fields"),
+            "{name}: {err}"
+        );
+        assert!(
+            err.contains("read 3, scored 2, rejected 1"),
+            "{name}: {err}"
+        );
+    }
+}
+
+/// Gzip on stdin (or under any name) is found by its magic bytes, not dumped as text.
+#[test]
+fn gzip_on_stdin_is_detected() {
+    let plain = std::fs::read(crate::util::repo("data/sample_adverts.csv")).expect("samples");
+    let gz = gzip_member(&plain);
+    let a = lurescan()
+        .args(["score", "--quiet"])
+        .write_stdin(plain)
+        .output()
+        .expect("runs");
+    let b = lurescan()
+        .args(["score", "--quiet"])
+        .write_stdin(gz)
+        .output()
+        .expect("runs");
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    assert_eq!(a.stdout, b.stdout);
+}
+
+/// `train --max-iterations 0` would write a model that never fitted: refused.
+#[test]
+fn zero_training_iterations_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = lurescan()
+        .arg("train")
+        .arg(crate::util::repo("data/sample_adverts.csv"))
+        .args(["--max-iterations", "0", "-o"])
+        .arg(dir.path().join("m.json"))
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("max_iterations: must be at least 1"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 0);
+}

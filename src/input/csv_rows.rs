@@ -1,11 +1,14 @@
 //! CSV rows as raw fields, parsed exactly as the `csv` crate's default reader does
-//! (flexible, as bytes), so that records, fields and line numbers stay what they were:
-//! comma-separated; a field starting with `"` is quoted, `""` inside it is one quote and
-//! anything after its closing quote is kept as unquoted text; a quote inside an unquoted
-//! field is an ordinary byte; CR, LF and CRLF each end a record; blank lines are skipped;
-//! a leading UTF-8 BOM is dropped; nothing but I/O is an error. A record's line is the
-//! line where the reader stood when it began, before blank lines (as the crate reports
-//! it, so a CRLF file's records are one line early).
+//! (flexible, as bytes), so that records and fields stay what they were: comma-separated;
+//! a field starting with `"` is quoted, `""` inside it is one quote and anything after
+//! its closing quote is kept as unquoted text; a quote inside an unquoted field is an
+//! ordinary byte; CR, LF and CRLF each end a record; blank lines are skipped; a leading
+//! UTF-8 BOM is dropped; nothing but I/O is an error.
+//!
+//! A record's line is the line of its first byte, lines ending at LF, CRLF or a lone CR
+//! (as an editor numbers them). The crate's differ: it counts LFs only, from where the
+//! reader stood before any blank lines, so its CRLF records came one line early, a CR-only
+//! file was all line 1, and a record after blank lines got the first blank line's number.
 //!
 //! **Bounded memory.** A [`Limits`] caps what a row stores: a field's bytes, the number
 //! of fields and the whole row's bytes. Past a cap the parse goes on exactly as before
@@ -228,8 +231,10 @@ pub(super) struct RowReader<R> {
     inner: R,
     /// Caps on each row (see [`Limits`]).
     limits: Limits,
-    /// 1 + the LFs consumed so far.
+    /// The line the reader stands on: 1 + the line endings consumed so far.
     line: u64,
+    /// Whether the last byte consumed was a CR (a LF right after it ends no new line).
+    after_cr: bool,
     /// Whether the first buffer was looked at for a BOM.
     started: bool,
     /// The input ended (or failed): no more rows.
@@ -243,6 +248,7 @@ impl<R: BufRead> RowReader<R> {
             inner,
             limits,
             line: 1,
+            after_cr: false,
             started: false,
             done: false,
         }
@@ -289,7 +295,16 @@ impl<R: BufRead> RowReader<R> {
                 row.end_field();
                 return Ok(true);
             }
-            let (used, ended) = scan(&buf[skip..], &mut state, row, &mut self.line);
+            let buf = &buf[skip..];
+            let mut lines = Lines {
+                line: self.line,
+                after_cr: self.after_cr,
+            };
+            let (used, ended) = scan(buf, &mut state, row, &mut lines);
+            self.line = lines.line;
+            if used > 0 {
+                self.after_cr = buf[used - 1] == b'\r';
+            }
             self.inner.consume(skip + used);
             if ended || (row.overflow.is_some() && self.limits.stop_early) {
                 // Stopped early, the reader stands inside the record: nothing more is
@@ -301,19 +316,44 @@ impl<R: BufRead> RowReader<R> {
     }
 }
 
-/// Parses `buf` from `state` on, filling `row` and counting LFs into `lines`: returns the
-/// bytes used and whether the record ended (its terminator included).
-fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize, bool) {
+/// The line count while scanning one buffer.
+struct Lines {
+    /// The line the scan stands on.
+    line: u64,
+    /// Whether the byte before the buffer was a CR.
+    after_cr: bool,
+}
+
+impl Lines {
+    /// Counts the line ending `buf[i]` (a CR or a LF): a LF right after a CR is the same
+    /// line ending.
+    #[inline]
+    fn end_at(&mut self, buf: &[u8], i: usize) {
+        let after_cr = if i > 0 {
+            buf[i - 1] == b'\r'
+        } else {
+            self.after_cr
+        };
+        self.line += u64::from(buf[i] == b'\r' || !after_cr);
+    }
+}
+
+/// Parses `buf` from `state` on, filling `row` and counting line endings into `lines`:
+/// returns the bytes used and whether the record ended (its terminator included).
+fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut Lines) -> (usize, bool) {
     let mut i = 0;
     while i < buf.len() {
         match *state {
             State::StartRecord => match buf[i] {
-                b'\r' => i += 1,
-                b'\n' => {
+                b'\r' | b'\n' => {
+                    lines.end_at(buf, i);
                     i += 1;
-                    *lines += 1;
                 }
-                _ => *state = State::StartField,
+                _ => {
+                    // The record's line is where its first byte is, after blank lines.
+                    row.line = lines.line;
+                    *state = State::StartField;
+                }
             },
             // A field's start, and the byte after a quote in a quoted field, differ only
             // in what a quote means: it opens the quoting, or it is a doubled (literal) one.
@@ -322,7 +362,7 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize
                     if *state == State::AfterQuote {
                         row.push(b"\"");
                     } else {
-                        row.quote_line = *lines;
+                        row.quote_line = lines.line;
                     }
                     i += 1;
                     *state = State::InQuoted;
@@ -332,9 +372,9 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize
                     row.end_field();
                     *state = State::StartField;
                 }
-                b @ (b'\r' | b'\n') => {
+                b'\r' | b'\n' => {
                     row.end_field();
-                    *lines += u64::from(b == b'\n');
+                    lines.end_at(buf, i);
                     return (i + 1, true);
                 }
                 _ => *state = State::InField,
@@ -345,7 +385,7 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize
                     row.end_field();
                     i += k;
                     if buf[i] != b',' {
-                        *lines += u64::from(buf[i] == b'\n');
+                        lines.end_at(buf, i);
                         return (i + 1, true);
                     }
                     i += 1;
@@ -356,18 +396,19 @@ fn scan(buf: &[u8], state: &mut State, row: &mut Row, lines: &mut u64) -> (usize
                     i = buf.len();
                 }
             },
-            // Only here can a LF be data: stopping at each one counts the lines in
-            // the same pass (elsewhere a LF ends the record or a blank line).
-            State::InQuoted => match memchr::memchr2(b'"', b'\n', &buf[i..]) {
+            // Only here can a CR or LF be data: stopping at each one counts the lines
+            // in the same pass (elsewhere it ends the record or a blank line).
+            State::InQuoted => match memchr::memchr3(b'"', b'\n', b'\r', &buf[i..]) {
                 Some(k) => {
                     row.push(&buf[i..i + k]);
-                    i += k + 1;
-                    if buf[i - 1] == b'\n' {
-                        row.push(b"\n");
-                        *lines += 1;
-                    } else {
+                    i += k;
+                    if buf[i] == b'"' {
                         *state = State::AfterQuote;
+                    } else {
+                        row.push(&buf[i..=i]);
+                        lines.end_at(buf, i);
                     }
+                    i += 1;
                 }
                 None => {
                     row.push(&buf[i..]);
@@ -384,8 +425,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Every record as the csv crate reads it: (line, fields).
-    fn with_crate(input: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
+    /// Every record as the csv crate reads it: its fields.
+    fn with_crate(input: &[u8]) -> Vec<Vec<Vec<u8>>> {
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(false)
@@ -393,8 +434,7 @@ mod tests {
         let mut rec = csv::ByteRecord::new();
         let mut out = Vec::new();
         while rdr.read_byte_record(&mut rec).expect("only I/O fails") {
-            let line = rec.position().map_or(0, |p| p.line());
-            out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
+            out.push(rec.iter().map(<[u8]>::to_vec).collect());
         }
         out
     }
@@ -423,6 +463,27 @@ mod tests {
         out
     }
 
+    /// The fields alone of [`with_rows`].
+    fn fields_of(rows: Vec<(u64, Vec<Vec<u8>>)>) -> Vec<Vec<Vec<u8>>> {
+        rows.into_iter().map(|(_, fields)| fields).collect()
+    }
+
+    #[test]
+    fn lines_are_numbered_as_an_editor_numbers_them() {
+        let lines = |input: &[u8]| -> Vec<u64> {
+            with_rows(input, 2).into_iter().map(|(l, _)| l).collect()
+        };
+        assert_eq!(lines(b"h\r\na\r\nb\r\n"), [1, 2, 3], "CRLF");
+        assert_eq!(lines(b"h\ra\rb\r"), [1, 2, 3], "CR only");
+        assert_eq!(lines(b"h\n\n\r\na\n\rb"), [1, 4, 6], "after blank lines");
+        assert_eq!(
+            lines(b"h\r\n\"x\r\ny\"\r\nb\r\n"),
+            [1, 2, 4],
+            "CRLF inside quotes"
+        );
+        assert_eq!(lines(b"\"x\ry\",z\rb"), [1, 3], "CR inside quotes");
+    }
+
     #[test]
     fn reads_as_the_csv_crate() {
         for input in [
@@ -437,10 +498,11 @@ mod tests {
         ] {
             for chunk in [1, 2, 3, 7, 64] {
                 assert_eq!(
-                    with_rows(input, chunk),
+                    fields_of(with_rows(input, chunk)),
                     with_crate(input),
                     "{input:?} {chunk}"
                 );
+                assert_eq!(with_rows(input, chunk), with_rows(input, 64), "{input:?}");
             }
         }
     }
@@ -552,7 +614,10 @@ mod tests {
             chunk in 1usize..20,
         ) {
             let input = parts.concat();
-            prop_assert_eq!(with_rows(&input, chunk), with_crate(&input));
+            prop_assert_eq!(fields_of(with_rows(&input, chunk)), with_crate(&input));
+            // Lines do not depend on where the buffers split (a CR at the end of one, its
+            // LF at the start of the next, is one line ending).
+            prop_assert_eq!(with_rows(&input, chunk), with_rows(&input, 4096));
         }
     }
 }
