@@ -286,3 +286,27 @@ fn zero_training_iterations_are_refused() {
     assert!(err.contains("max_iterations: must be at least 1"), "{err}");
     assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 0);
 }
+
+/// A JSONL `--keep` value over the field limit rejects its record, as a text does (it was
+/// passed through whatever its size).
+#[test]
+fn an_oversized_jsonl_keep_value_is_rejected() {
+    let big = "k".repeat(2000);
+    let feed = format!(
+        "{{\"id\":\"a\",\"text\":\"Clerk\",\"board\":\"{big}\"}}\n{{\"id\":\"b\",\"text\":\"Nurse\",\"board\":\"x\"}}\n"
+    );
+    let out = lurescan()
+        .args(["score", "--quiet", "--format", "jsonl", "--keep", "board"])
+        .args(["--max-field-bytes", "1000"])
+        .write_stdin(feed)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("record 1 (line 1, id a): field board is 2000 bytes"),
+        "{err}"
+    );
+    let rows = csv_rows(&out.stdout);
+    assert_eq!((rows.len(), rows[1][0].as_str()), (2, "b"));
+}

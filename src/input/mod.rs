@@ -202,6 +202,8 @@ pub fn decode(path: &Path, raw: Box<dyn Read + Send>) -> Box<dyn BufRead + Send>
 }
 
 /// A stream of records in either format.
+// One per input file, moved once: the CSV reader's size (its row and caps) costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Records {
     /// CSV.
     Csv(CsvRecords),
@@ -365,8 +367,24 @@ impl<'m> RecordBuilder<'m> {
     fn keep(&mut self, name: &str, value: &str) {
         for i in 0..self.mapping.keep_cols.len() {
             if self.mapping.keep_cols[i] == name {
+                // A passed-through value is held to the field limit as a text is: it is
+                // written out again, once per record.
+                if value.len() > self.mapping.max_field_bytes {
+                    self.too_big(name, value.len());
+                    return;
+                }
                 self.keep_at(i, value);
             }
+        }
+    }
+
+    /// Notes an oversized field (the first one is the reason the record is rejected).
+    fn too_big(&mut self, name: &str, len: usize) {
+        if self.error.is_none() {
+            self.error = Some(format!(
+                "field {name} is {len} bytes, over the {}-byte limit (--max-field-bytes)",
+                self.mapping.max_field_bytes
+            ));
         }
     }
 
@@ -378,12 +396,8 @@ impl<'m> RecordBuilder<'m> {
     }
 
     fn set(&mut self, name: &str, slot: Slot, value: &str) {
-        if value.len() > self.mapping.max_field_bytes && self.error.is_none() {
-            self.error = Some(format!(
-                "field {name} is {} bytes, over the {}-byte limit (--max-field-bytes)",
-                value.len(),
-                self.mapping.max_field_bytes
-            ));
+        if value.len() > self.mapping.max_field_bytes {
+            self.too_big(name, value.len());
             return;
         }
         match slot {
