@@ -47,6 +47,19 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// An output file is also an input, or another output, of the same run: writing it
+    /// would destroy data before it is read or overwrite the other output.
+    #[error("{output} {} is the same file as {other} {}: refusing to overwrite it (choose another file)", path.display(), other_path.display())]
+    OutputOverlap {
+        /// The flag naming the output (`-o`, `--errors`, `--card` ...).
+        output: String,
+        /// What else the file is (`input`, `--model`, `-o` ...).
+        other: String,
+        /// The output path as given.
+        path: PathBuf,
+        /// The other path as given.
+        other_path: PathBuf,
+    },
     /// Training data is unusable (too few rows, one class only, bad labels, ...).
     #[error("training data: {0}")]
     TrainingData(String),

@@ -17,6 +17,7 @@
 //!   scores them (expert priors plus a linfa-trained logistic fit, calibrated, shifted to
 //!   a stated prevalence) and trains new models with grouped cross-validation.
 //! - [`explain`] puts it together for one advert; [`bulk`] for millions, in parallel.
+//! - [`output`] writes result files so that no run destroys data (atomic, no overlaps).
 //!
 //! # Example
 //!
@@ -47,6 +48,7 @@ pub mod lure;
 pub mod metrics;
 pub mod model;
 pub mod normalise;
+pub mod output;
 pub mod plots;
 pub mod realeval;
 pub mod tokens;

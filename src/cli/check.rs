@@ -17,19 +17,37 @@ pub struct Args {
     /// Print JSON instead of a report.
     #[arg(long)]
     json: bool,
+    /// Largest accepted advert in bytes; a larger one is refused (as `score` rejects a
+    /// larger field).
+    #[arg(long, value_name = "BYTES", default_value_t = lurescan::input::DEFAULT_MAX_FIELD_BYTES)]
+    max_field_bytes: usize,
     #[command(flatten)]
     model: ModelArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let limit = args.max_field_bytes;
+    let too_long = || {
+        anyhow::anyhow!(
+            "the advert is over the {limit}-byte limit (--max-field-bytes); it is not cut \
+             short, as a cut advert would be judged on text nobody reviewed"
+        )
+    };
     let text = match args.text {
+        Some(t) if t.len() > limit => return Err(too_long()),
         Some(t) => t,
         None => {
-            let mut t = String::new();
+            // One byte past the limit tells "over" from "at": stdin is never read whole.
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut t)
+                .lock()
+                .take(limit as u64 + 1)
+                .read_to_end(&mut bytes)
                 .context("reading the advert from stdin")?;
-            t
+            if bytes.len() > limit {
+                return Err(too_long());
+            }
+            String::from_utf8(bytes).context("reading the advert from stdin")?
         }
     };
     if text.trim().is_empty() {
@@ -49,6 +67,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Evidence lines the report prints at most: a reader stops long before, and an advert
+/// repeating one phrase a thousand times would otherwise print a thousand lines.
+const MAX_REPORTED_LURES: usize = 100;
+
 fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> {
     let verdict = match why.verdict {
         lurescan::model::Verdict::Lure => "LURE",
@@ -66,7 +88,7 @@ fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> 
         writeln!(out, "\nno lure evidence found")?;
     } else {
         writeln!(out, "\nevidence:")?;
-        for l in &why.lures {
+        for l in why.lures.iter().take(MAX_REPORTED_LURES) {
             match (l.field, &l.text, l.start, l.end) {
                 (Some(f), Some(text), Some(start), Some(end)) => write!(
                     out,
@@ -87,6 +109,13 @@ fn write_report(out: &mut impl Write, why: &Explanation) -> std::io::Result<()> 
                 write!(out, "\n  {:<15} {}", "", for_terminal(d))?;
             }
             writeln!(out)?;
+        }
+        if why.lures.len() > MAX_REPORTED_LURES {
+            writeln!(
+                out,
+                "  … and {} more (--json lists them all)",
+                why.lures.len() - MAX_REPORTED_LURES
+            )?;
         }
     }
     writeln!(

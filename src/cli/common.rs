@@ -8,6 +8,7 @@ use anyhow::Context;
 use lurescan::input::{FieldMapping, Format};
 use lurescan::lure::Lexicon;
 use lurescan::model::LureModel;
+use lurescan::output::AtomicFile;
 
 /// Which model and lexicons to use.
 #[derive(Debug, Clone, clap::Args)]
@@ -147,18 +148,70 @@ pub fn read_labelled(
         .with_context(|| format!("reading {}", path.display()))
 }
 
-/// Stdout or a file, buffered.
-pub fn output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write + Send>> {
-    Ok(match path {
-        Some(p) if p.as_os_str() != "-" => Box::new(std::io::BufWriter::with_capacity(
-            1 << 16,
-            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-        )),
-        _ => Box::new(std::io::BufWriter::with_capacity(
-            1 << 16,
-            std::io::stdout(),
-        )),
-    })
+/// Where a command's results go: stdout, streamed as they come, or a file that appears
+/// under its name only when [`Output::commit`] is called after a successful run.
+pub enum Output {
+    /// Standard output, buffered.
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    /// A file, written beside its destination and renamed into place on commit.
+    File(AtomicFile),
+}
+
+impl Output {
+    /// Stdout for `None` or `-`, else the file `path` (written atomically).
+    pub fn open(path: Option<&Path>) -> anyhow::Result<Output> {
+        Ok(match path {
+            Some(p) if p.as_os_str() != "-" => Output::File(
+                AtomicFile::create(p).with_context(|| format!("creating {}", p.display()))?,
+            ),
+            _ => Output::Stdout(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout(),
+            )),
+        })
+    }
+
+    /// What the output is called in messages.
+    pub fn name(&self) -> String {
+        match self {
+            Output::Stdout(_) => "<stdout>".into(),
+            Output::File(f) => f.path().display().to_string(),
+        }
+    }
+
+    /// Flushes stdout, or puts the finished file in place.
+    pub fn commit(self) -> anyhow::Result<()> {
+        match self {
+            Output::Stdout(mut w) => w.flush().context("writing <stdout>"),
+            Output::File(f) => {
+                let name = f.path().display().to_string();
+                f.commit().with_context(|| format!("writing {name}"))
+            }
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File(f) => f.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.write_all(buf),
+            Output::File(f) => f.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File(f) => f.flush(),
+        }
+    }
 }
 
 /// Text from an advert made safe to print on a terminal: control characters (escape

@@ -12,7 +12,9 @@ use lurescan::bulk::{BulkOptions, Outcome, ScoredRecord, Tally, score_source};
 use lurescan::explain::Scorer;
 use lurescan::input::{self, Records, Rejection};
 
-use super::common::{InputArgs, ModelArgs, output};
+use lurescan::output::{NamedPath, refuse_overlaps};
+
+use super::common::{InputArgs, ModelArgs, Output};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -56,81 +58,79 @@ enum OutputFormat {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (model, lexicon) = args.model.load()?;
-    // The language guess is costly: only JSONL output and --explain show it.
-    let scorer = Scorer::new(&model, lexicon.get())
-        .with_language(args.explain || args.output_format == OutputFormat::Jsonl);
     let files = if args.files.is_empty() {
         vec![PathBuf::from("-")]
     } else {
         args.files.clone()
     };
+    // An output that is an input (`score x.csv -o x.csv`) would be destroyed before it is
+    // read; two outputs on one file would lose one of them. Refused before anything else.
+    let mut inputs: Vec<NamedPath> = files
+        .iter()
+        .map(|path| NamedPath {
+            role: "input",
+            path,
+        })
+        .collect();
+    if let Some(path) = &args.model.model {
+        inputs.push(NamedPath {
+            role: "--model",
+            path,
+        });
+    }
+    let outputs: Vec<NamedPath> = [("-o", &args.output), ("--errors", &args.errors)]
+        .into_iter()
+        .filter_map(|(role, p)| p.as_deref().map(|path| NamedPath { role, path }))
+        .collect();
+    refuse_overlaps(&inputs, &outputs)?;
+    let (model, lexicon) = args.model.load()?;
+    // The language guess is costly: only JSONL output and --explain show it.
+    let scorer = Scorer::new(&model, lexicon.get())
+        .with_language(args.explain || args.output_format == OutputFormat::Jsonl);
     // Every input is opened before anything is written, so a typo in the third file name
     // fails at once, not after two files' results.
     for path in files.iter().filter(|p| p.as_os_str() != "-") {
         std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     }
-    let mut out = output(args.output.as_deref())?;
+    let mut out = Output::open(args.output.as_deref())?;
     let mut errors = match &args.errors {
         Some(p) => {
-            let mut w = csv::Writer::from_writer(output(Some(p))?);
+            let mut w = csv::Writer::from_writer(Output::open(Some(p))?);
             w.write_record(["record", "line", "id", "reason"])?;
             Some(w)
         }
         None => None,
     };
-    let mut results = ResultWriter::new(args.output_format, &args.keep, args.explain);
-    results.header(&mut out)?;
-    let opts = BulkOptions {
-        chunk: args.chunk,
-        explain: args.explain,
-        strict: args.strict,
-    };
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let mut tally = Tally::default();
-    let mut outcome = Ok(());
-    for path in &files {
-        let progress = show_progress.then(|| progress_bar(path));
-        let records = open_records(path, &args, progress.as_ref())?;
-        let label = (files.len() > 1).then(|| path.display().to_string());
-        let run = score_source(records, &scorer, opts, &mut tally, |o| {
-            if let Some(pb) = &progress {
-                pb.inc(0);
-            }
-            match o {
-                Outcome::Scored(rec) => results.row(&mut out, &rec).map_err(lurescan_io),
-                Outcome::Rejected(r) => report_rejection(&mut errors, &r, label.as_deref()),
-            }
-        });
-        if let Some(pb) = &progress {
-            pb.finish_and_clear();
-        }
-        if let Err(e) = run {
-            outcome = Err(e);
-            break;
-        }
-    }
-    out.flush().map_err(lurescan_io)?;
-    if let Some(w) = &mut errors {
-        w.flush()?;
-    }
-    match outcome {
-        Ok(()) => {}
-        // --strict: the rejection was counted by the sink before the stop.
-        Err(lurescan::Error::Record { .. }) if args.strict => {
-            eprintln!("lurescan: stopped at the first rejected record (--strict)");
-            eprintln!(
-                "read {}, scored {}, rejected {}",
-                tally.read, tally.scored, tally.rejected
-            );
-            return Ok(ExitCode::from(1));
-        }
-        Err(e) => return Err(e.into()),
-    }
-    eprintln!(
+    let outcome = score_files(&files, &args, &scorer, &mut out, &mut errors, &mut tally);
+    let summary = format!(
         "read {}, scored {}, rejected {}",
         tally.read, tally.scored, tally.rejected
     );
+    match outcome {
+        Ok(()) => {}
+        // --strict: the rejection was counted by the sink before the stop. The rows
+        // before it are not the run asked for: an output file is not put in place (stdout
+        // has them already); the errors file is, as it names the record that stopped it.
+        Err(e) if args.strict && is_record_error(&e) => {
+            commit_errors(errors)?;
+            eprintln!("lurescan: stopped at the first rejected record (--strict)");
+            if let Output::File(f) = &out {
+                eprintln!("lurescan: nothing written to {}", f.path().display());
+            }
+            eprintln!("{summary}");
+            return Ok(ExitCode::from(1));
+        }
+        // A fatal error: the counts so far are still worth knowing; the temporary output
+        // files are removed when they are dropped.
+        Err(e) => {
+            eprintln!("{summary}");
+            return Err(e);
+        }
+    }
+    out.commit()?;
+    commit_errors(errors)?;
+    eprintln!("{summary}");
     Ok(if tally.rejected > 0 {
         ExitCode::from(1)
     } else {
@@ -138,11 +138,68 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn lurescan_io(e: std::io::Error) -> lurescan::Error {
-    lurescan::Error::Io {
-        path: PathBuf::from("<output>"),
-        source: e,
+fn is_record_error(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<lurescan::Error>(),
+        Some(lurescan::Error::Record { .. })
+    )
+}
+
+/// Puts the errors file in place, when there is one.
+fn commit_errors(errors: Option<csv::Writer<Output>>) -> anyhow::Result<()> {
+    if let Some(w) = errors {
+        let out = w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .context("writing --errors")?;
+        out.commit()?;
     }
+    Ok(())
+}
+
+/// Scores every input in turn into `out`, counting into `tally`; stops at the first fatal
+/// error (or, with --strict, the first rejection).
+fn score_files(
+    files: &[PathBuf],
+    args: &Args,
+    scorer: &Scorer<'_>,
+    out: &mut Output,
+    errors: &mut Option<csv::Writer<Output>>,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    let out_name = out.name();
+    let write_failed = |source: std::io::Error| lurescan::Error::Io {
+        path: PathBuf::from(&out_name),
+        source,
+    };
+    let mut results = ResultWriter::new(args.output_format, &args.keep, args.explain);
+    results.header(out).map_err(write_failed)?;
+    let opts = BulkOptions {
+        chunk: args.chunk,
+        explain: args.explain,
+        strict: args.strict,
+    };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    for path in files {
+        let progress = show_progress.then(|| progress_bar(path));
+        let records = open_records(path, args, progress.as_ref())?;
+        let label = (files.len() > 1).then(|| path.display().to_string());
+        let run = score_source(records, scorer, opts, tally, |o| {
+            if let Some(pb) = &progress {
+                pb.inc(0);
+            }
+            match o {
+                Outcome::Scored(rec) => results.row(out, &rec).map_err(write_failed),
+                Outcome::Rejected(r) => report_rejection(errors, &r, label.as_deref()),
+            }
+        });
+        if let Some(pb) = &progress {
+            pb.finish_and_clear();
+        }
+        run?;
+    }
+    out.flush().map_err(write_failed)?;
+    Ok(())
 }
 
 fn open_records(
@@ -210,7 +267,7 @@ fn progress_bar(path: &Path) -> ProgressBar {
 }
 
 fn report_rejection(
-    errors: &mut Option<csv::Writer<Box<dyn Write + Send>>>,
+    errors: &mut Option<csv::Writer<Output>>,
     r: &Rejection,
     file: Option<&str>,
 ) -> lurescan::Result<()> {

@@ -1,6 +1,7 @@
 //! `lurescan train DATA -o MODEL.json`: grouped cross-validation, calibration, threshold,
 //! final fit; writes the model and its card (markdown) beside it.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,7 +10,8 @@ use sha2::{Digest, Sha256};
 
 use lurescan::features::Extractor;
 use lurescan::model::train::{Alpha, COMPANY_COLUMN, ThresholdRule};
-use lurescan::model::{Provenance, TrainParams, card};
+use lurescan::model::{LureModel, Provenance, TrainParams, card};
+use lurescan::output::{AtomicFile, NamedPath, refuse_overlaps};
 
 use super::common::{InputArgs, LabelArgs, ModelArgs};
 
@@ -124,10 +126,39 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..TrainParams::default()
     }
     .check()?;
-    let bytes =
-        std::fs::read(&args.data).with_context(|| format!("reading {}", args.data.display()))?;
-    let sha256 = format!("{:x}", Sha256::digest(&bytes));
-    drop(bytes);
+    let card_path = args
+        .card
+        .clone()
+        .unwrap_or_else(|| default_card_path(&args.output));
+    // `train d.csv -o d.csv`, a card named like the data or the model (`-o m.md`), an
+    // --oof file on the model: each would overwrite data or another output. Refused
+    // before the data is read.
+    let outputs: Vec<NamedPath> = [
+        ("-o", Some(&args.output)),
+        (
+            if args.card.is_some() {
+                "--card"
+            } else {
+                "the model card (<model>.md)"
+            },
+            Some(&card_path),
+        ),
+        ("--oof", args.oof.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(role, p)| p.map(|path| NamedPath { role, path }))
+    .collect();
+    let data_path = [NamedPath {
+        role: "training data",
+        path: &args.data,
+    }];
+    refuse_overlaps(&data_path, &outputs)?;
+    // Hashed as a stream: the file is read again below, record by record.
+    let mut hasher = Sha256::new();
+    std::fs::File::open(&args.data)
+        .and_then(|mut f| std::io::copy(&mut f, &mut hasher))
+        .with_context(|| format!("reading {}", args.data.display()))?;
+    let sha256 = format!("{:x}", hasher.finalize());
     // The company column is read whether or not the folds group by it: the card reports
     // the company-grouped CV beside the chosen one when the data has it.
     let mut extra_cols = vec![COMPANY_COLUMN.to_string()];
@@ -157,32 +188,52 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..Provenance::default()
     };
     let (model, report) = lurescan::model::train::fit(&params, &data, &extractor, provenance)?;
+    // All three are written beside their destinations and put in place together at the
+    // end: a failure on the way leaves none of them half-written.
+    let mut model_file = AtomicFile::create(&args.output)
+        .with_context(|| format!("creating {}", args.output.display()))?;
     model
-        .save(&args.output)
+        .write_to(&mut model_file, LureModel::gzip_path(&args.output))
         .with_context(|| format!("writing {}", args.output.display()))?;
-    let card_path = args
-        .card
-        .clone()
-        .unwrap_or_else(|| default_card_path(&args.output));
-    std::fs::write(
-        &card_path,
-        card::render(&model, &report, &args.output.display().to_string()),
-    )
-    .with_context(|| format!("writing {}", card_path.display()))?;
-    if let Some(path) = &args.oof {
-        let mut w =
-            csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
-        w.write_record(["id", "label", "fold", "probability"])?;
-        for (i, ad) in data.ads.iter().enumerate() {
-            let label = if report.labels[i] { "1" } else { "0" };
-            w.write_record([
-                ad.id.as_str(),
-                label,
-                &(report.fold_of_row[i] + 1).to_string(),
-                &format!("{:.6}", report.oof_probabilities[i]),
-            ])?;
+    let mut card_file = AtomicFile::create(&card_path)
+        .with_context(|| format!("creating {}", card_path.display()))?;
+    card_file
+        .write_all(card::render(&model, &report, &args.output.display().to_string()).as_bytes())
+        .with_context(|| format!("writing {}", card_path.display()))?;
+    let oof_file = match &args.oof {
+        Some(path) => {
+            let file =
+                AtomicFile::create(path).with_context(|| format!("creating {}", path.display()))?;
+            let mut w = csv::Writer::from_writer(file);
+            let mut rows = || -> csv::Result<()> {
+                w.write_record(["id", "label", "fold", "probability"])?;
+                for (i, ad) in data.ads.iter().enumerate() {
+                    let label = if report.labels[i] { "1" } else { "0" };
+                    w.write_record([
+                        ad.id.as_str(),
+                        label,
+                        &(report.fold_of_row[i] + 1).to_string(),
+                        &format!("{:.6}", report.oof_probabilities[i]),
+                    ])?;
+                }
+                w.flush()?;
+                Ok(())
+            };
+            rows().with_context(|| format!("writing {}", path.display()))?;
+            Some(
+                w.into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(|| format!("writing {}", path.display()))?,
+            )
         }
-        w.flush()?;
+        None => None,
+    };
+    for file in [Some(model_file), Some(card_file), oof_file]
+        .into_iter()
+        .flatten()
+    {
+        let name = file.path().display().to_string();
+        file.commit().with_context(|| format!("writing {name}"))?;
     }
     if let Some(dir) = &args.plots {
         super::eval::write_plots(

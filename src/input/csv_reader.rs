@@ -4,10 +4,16 @@
 
 use std::io::BufRead;
 
-use super::csv_rows::{Row, RowReader};
+use super::csv_rows::{Limits, Overflow, Row, RowReader};
 use super::{FieldMapping, InputRecord, Item, RecordBuilder, Rejection, Slot, Spares, slot_of};
 use crate::ad::{BODY_FIELDS, TextField};
 use crate::error::{Error, Result};
+
+/// The largest header read (bytes): a header is column names, and one larger than this
+/// is not a CSV header (`lurescan score /dev/zero` stops here, at once).
+pub const MAX_HEADER_BYTES: usize = 1 << 20;
+/// The most columns a header may name.
+pub const MAX_COLUMNS: usize = 10_000;
 
 /// A stream of CSV records.
 pub struct CsvRecords {
@@ -31,12 +37,39 @@ impl CsvRecords {
         mapping: FieldMapping,
         source: &str,
     ) -> Result<CsvRecords> {
-        let mut reader = RowReader::new(reader);
+        let header_limits = Limits {
+            field_bytes: MAX_HEADER_BYTES,
+            fields: MAX_COLUMNS,
+            row_bytes: MAX_HEADER_BYTES,
+            stop_early: true,
+        };
+        let mut reader = RowReader::new(reader, header_limits);
         let mut row = Row::default();
         reader.read(&mut row).map_err(|e| Error::Csv {
             context: format!("{source}: reading the header"),
             source: e.into(),
         })?;
+        if row.overflow().is_some() {
+            return Err(Error::Record {
+                record: 0,
+                line: 1,
+                id: None,
+                reason: format!(
+                    "{source}: the header is over {MAX_HEADER_BYTES} bytes or {MAX_COLUMNS} columns; \
+                     this is not a CSV file with a header (JSONL needs --format jsonl)"
+                ),
+            });
+        }
+        if let Some(line) = row.unterminated() {
+            return Err(Error::Record {
+                record: 0,
+                line: 1,
+                id: None,
+                reason: format!(
+                    "{source}: the header has a quote opened on line {line} that is never closed"
+                ),
+            });
+        }
         let headers: Vec<String> = row
             .ranges()
             .map(|r| {
@@ -110,6 +143,14 @@ impl CsvRecords {
             return Err(missing("text", "title/description/text or --text-cols"));
         }
         let id_col = slots.iter().position(|s| *s == Some(Slot::Id));
+        // Each record stores at most the header's fields, each at most the field limit:
+        // one huge field or line costs that, not its size (see `csv_rows`).
+        reader.set_limits(Limits {
+            field_bytes: mapping.max_field_bytes,
+            fields: headers.len(),
+            row_bytes: usize::MAX,
+            stop_early: false,
+        });
         let keeps = headers
             .iter()
             .map(|h| {
@@ -147,10 +188,31 @@ impl CsvRecords {
                 .map(|b| String::from_utf8_lossy(b).trim().to_string()),
             reason,
         };
-        if self.row.len() != self.headers.len() {
+        // An unterminated quote swallowed every record after it into this one: said, with
+        // the line where it opened, rather than scored as one odd advert.
+        if let Some(opened) = self.row.unterminated() {
+            return Err(reject(format!(
+                "a quote opened on line {opened} is never closed: every line after it was \
+                 read into this record (records there, if any, are not scored)"
+            )));
+        }
+        match self.row.overflow() {
+            Some(Overflow::Field { index, bytes }) => {
+                let name = self.headers.get(index).map_or("?", String::as_str);
+                return Err(reject(format!(
+                    "field {name} is {bytes} bytes, over the {}-byte limit (--max-field-bytes)",
+                    self.mapping.max_field_bytes
+                )));
+            }
+            Some(Overflow::Row { bytes }) => {
+                return Err(reject(format!("the record is over {bytes} bytes")));
+            }
+            Some(Overflow::Fields) | None => {}
+        }
+        if self.row.fields() != self.headers.len() {
             return Err(reject(format!(
                 "has {} fields, the header has {}",
-                self.row.len(),
+                self.row.fields(),
                 self.headers.len()
             )));
         }
@@ -219,7 +281,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn row_of(input: &[u8]) -> Row {
-        let mut rows = RowReader::new(input);
+        let mut rows = RowReader::new(input, Limits::NONE);
         let mut row = Row::default();
         assert!(rows.read(&mut row).expect("no I/O error"));
         row

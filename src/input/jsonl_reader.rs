@@ -1,5 +1,8 @@
 //! JSONL records: one JSON object per line; blank lines are skipped (not records).
-//! Keys map to slots as CSV columns do; numbers and booleans are read as text.
+//! Keys map to slots as CSV columns do; numbers and booleans are read as text. A line
+//! is read up to [`JSONL_LINE_FIELDS`] × `--max-field-bytes`: past that it is skipped to
+//! its end without being stored, and its record rejected, so one huge line costs the cap,
+//! not its size.
 
 use std::io::BufRead;
 
@@ -7,6 +10,10 @@ use super::{FieldMapping, Item, RecordBuilder, Rejection, Spares, slot_of};
 use crate::ad::Ad;
 use crate::ad::{BODY_FIELDS, TextField};
 use crate::error::{Error, Result};
+
+/// A JSONL line may hold this many fields' worth of bytes (`--max-field-bytes` each):
+/// it carries every field of its record, escaped (`\u00e9` is 6 bytes for 2).
+pub const JSONL_LINE_FIELDS: usize = 16;
 
 /// A stream of JSONL records.
 pub struct JsonlRecords {
@@ -126,30 +133,43 @@ impl Iterator for JsonlRecords {
     type Item = Result<Item>;
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            self.buf.clear();
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => return None,
-                Ok(_) => {}
+            let cap = self
+                .mapping
+                .max_field_bytes
+                .saturating_mul(JSONL_LINE_FIELDS);
+            let len = match read_line_capped(&mut self.reader, &mut self.buf, cap) {
+                Ok(None) => return None,
+                Ok(Some(len)) => len,
                 Err(source) => {
                     return Some(Err(Error::Io {
                         path: self.source.clone().into(),
                         source,
                     }));
                 }
-            }
+            };
             self.line += 1;
-            let bytes = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
-            let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+            let bytes = self.buf.strip_suffix(b"\r").unwrap_or(&self.buf);
             // A UTF-8 byte-order mark before the first record is not part of it.
             let bytes = if self.line == 1 {
                 bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
             } else {
                 bytes
             };
-            if bytes.iter().all(u8::is_ascii_whitespace) {
+            if len <= cap && bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             self.record += 1;
+            if len > cap {
+                return Some(Ok(Err(Rejection {
+                    record: self.record,
+                    line: self.line,
+                    id: None,
+                    reason: format!(
+                        "the line is {len} bytes, over the {cap}-byte limit for a JSONL record \
+                         ({JSONL_LINE_FIELDS} × --max-field-bytes)"
+                    ),
+                })));
+            }
             return Some(Ok(match std::str::from_utf8(bytes) {
                 Ok(text) => {
                     let spare = self.spares.take();
@@ -163,5 +183,72 @@ impl Iterator for JsonlRecords {
                 }),
             }));
         }
+    }
+}
+
+/// Reads one line into `buf` without its `\n`, storing at most `cap` + 1 bytes of it (a
+/// `\r` may follow `cap` bytes of text); the rest of a longer line is read and dropped.
+/// Returns the line's full length without its ending (`\n` or `\r\n`), or `None` at the
+/// end of the input.
+fn read_line_capped(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<Option<usize>> {
+    buf.clear();
+    let mut total = 0usize;
+    let mut ended = false;
+    let mut last = None;
+    while !ended {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        let (text, take) = match memchr::memchr(b'\n', available) {
+            Some(i) => {
+                ended = true;
+                (&available[..i], i + 1)
+            }
+            None => (available, available.len()),
+        };
+        if let Some(&b) = text.last() {
+            last = Some(b);
+        }
+        let room = cap.saturating_add(1).saturating_sub(buf.len());
+        buf.extend_from_slice(&text[..text.len().min(room)]);
+        total = total.saturating_add(text.len());
+        reader.consume(take);
+    }
+    if total == 0 && !ended {
+        return Ok(None);
+    }
+    Ok(Some(total - usize::from(last == Some(b'\r'))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capped_lines_store_the_cap_and_count_the_rest() {
+        let input = b"short\r\n0123456789abc\nlast";
+        let mut reader = std::io::BufReader::with_capacity(4, &input[..]);
+        let mut buf = Vec::new();
+        let mut lines = Vec::new();
+        while let Some(len) = read_line_capped(&mut reader, &mut buf, 8).expect("reads") {
+            lines.push((len, String::from_utf8_lossy(&buf).into_owned()));
+        }
+        assert_eq!(
+            lines,
+            [
+                (5, "short\r".to_string()),
+                (13, "012345678".to_string()),
+                (4, "last".to_string())
+            ]
+        );
     }
 }

@@ -169,13 +169,10 @@ impl std::fmt::Display for Rejection {
 /// One item of an input stream.
 pub type Item = std::result::Result<InputRecord, Rejection>;
 
-/// Opens a file (or stdin for `-`), decompressing `.gz` transparently.
+/// Opens a file (or stdin for `-`), decompressing gzip transparently (see [`decode`]).
 pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>> {
     if path.as_os_str() == "-" {
-        return Ok(Box::new(BufReader::with_capacity(
-            1 << 16,
-            std::io::stdin(),
-        )));
+        return Ok(decode(path, Box::new(std::io::stdin())));
     }
     let file = File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -184,21 +181,29 @@ pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>> {
     Ok(decode(path, Box::new(file)))
 }
 
-/// Buffers a raw byte stream, gunzipping it when `path` ends in `.gz` (so callers can
-/// wrap the raw file, e.g. to count bytes for a progress bar).
+/// Buffers a raw byte stream, gunzipping it when `path` ends in `.gz` or the stream starts
+/// with gzip's magic bytes (stdin, or a gzip file under another name, would otherwise be
+/// read as text). Callers can wrap the raw file, e.g. to count bytes for a progress bar.
 pub fn decode(path: &Path, raw: Box<dyn Read + Send>) -> Box<dyn BufRead + Send> {
-    let gz = path
+    let mut raw = BufReader::with_capacity(1 << 16, raw);
+    let by_name = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    let inner: Box<dyn Read + Send> = if gz {
-        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(raw)))
+    // A read error here comes back on the first real read: only the guess is skipped.
+    let by_magic = raw.fill_buf().is_ok_and(|b| b.starts_with(&[0x1f, 0x8b]));
+    if by_name || by_magic {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::bufread::MultiGzDecoder::new(raw),
+        ))
     } else {
-        raw
-    };
-    Box::new(BufReader::with_capacity(1 << 16, inner))
+        Box::new(raw)
+    }
 }
 
 /// A stream of records in either format.
+// One per input file, moved once: the CSV reader's size (its row and caps) costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Records {
     /// CSV.
     Csv(CsvRecords),
@@ -362,8 +367,24 @@ impl<'m> RecordBuilder<'m> {
     fn keep(&mut self, name: &str, value: &str) {
         for i in 0..self.mapping.keep_cols.len() {
             if self.mapping.keep_cols[i] == name {
+                // A passed-through value is held to the field limit as a text is: it is
+                // written out again, once per record.
+                if value.len() > self.mapping.max_field_bytes {
+                    self.too_big(name, value.len());
+                    return;
+                }
                 self.keep_at(i, value);
             }
+        }
+    }
+
+    /// Notes an oversized field (the first one is the reason the record is rejected).
+    fn too_big(&mut self, name: &str, len: usize) {
+        if self.error.is_none() {
+            self.error = Some(format!(
+                "field {name} is {len} bytes, over the {}-byte limit (--max-field-bytes)",
+                self.mapping.max_field_bytes
+            ));
         }
     }
 
@@ -375,12 +396,8 @@ impl<'m> RecordBuilder<'m> {
     }
 
     fn set(&mut self, name: &str, slot: Slot, value: &str) {
-        if value.len() > self.mapping.max_field_bytes && self.error.is_none() {
-            self.error = Some(format!(
-                "field {name} is {} bytes, over the {}-byte limit (--max-field-bytes)",
-                value.len(),
-                self.mapping.max_field_bytes
-            ));
+        if value.len() > self.mapping.max_field_bytes {
+            self.too_big(name, value.len());
             return;
         }
         match slot {

@@ -12,7 +12,7 @@ pub mod rowspace;
 pub mod train;
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -326,6 +326,33 @@ fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
+/// The most JSON a model file may hold, decompressed (256 MiB; the default model is about
+/// 4 MB): a model file is data anyone can hand over.
+pub const MAX_MODEL_BYTES: usize = 256 << 20;
+
+/// A reader that fails with `FileTooLarge` once it has given `left` bytes.
+struct Capped<R> {
+    inner: R,
+    left: usize,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // One byte more tells "at the cap" (a clean end) from "over it".
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::ErrorKind::FileTooLarge.into()),
+            };
+        }
+        let n = buf.len().min(self.left);
+        let got = self.inner.read(&mut buf[..n])?;
+        self.left -= got;
+        Ok(got)
+    }
+}
+
 impl LureModel {
     /// The embedded default model.
     pub fn embedded() -> Result<LureModel> {
@@ -333,12 +360,42 @@ impl LureModel {
     }
 
     /// Loads a model file: JSON, or gzip-compressed JSON (recognised by its first bytes).
+    /// The JSON is parsed as it is read, never held whole, and a file whose JSON runs over
+    /// [`MAX_MODEL_BYTES`] (a gzip bomb, say) is refused when it gets there.
     pub fn load(path: &Path) -> Result<LureModel> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        let source_name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        LureModel::from_bytes(&bytes, &path.display().to_string())
+        let mut file = std::io::BufReader::new(file);
+        let gzip = file
+            .fill_buf()
+            .map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .starts_with(&GZIP_MAGIC);
+        let json: Box<dyn Read> = if gzip {
+            Box::new(flate2::bufread::MultiGzDecoder::new(file))
+        } else {
+            Box::new(file)
+        };
+        let capped = std::io::BufReader::new(Capped {
+            inner: json,
+            left: MAX_MODEL_BYTES,
+        });
+        let model = serde_json::from_reader(capped).map_err(|e| Error::Model {
+            source_name: source_name.clone(),
+            reason: match e.io_error_kind() {
+                Some(std::io::ErrorKind::FileTooLarge) => format!(
+                    "its JSON is over {MAX_MODEL_BYTES} bytes (a model is a few MB): refused"
+                ),
+                Some(_) if gzip => format!("decompressing: {e}"),
+                _ => e.to_string(),
+            },
+        })?;
+        LureModel::checked(model, &source_name)
     }
 
     /// Parses a model from JSON bytes, gzip-compressed or not.
@@ -364,7 +421,16 @@ impl LureModel {
             source_name: source_name.to_string(),
             reason,
         };
-        let mut m: LureModel = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let m: LureModel = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        LureModel::checked(m, source_name)
+    }
+
+    /// Checks a parsed model: its format, its feature space and its values.
+    fn checked(mut m: LureModel, source_name: &str) -> Result<LureModel> {
+        let bad = |reason: String| Error::Model {
+            source_name: source_name.to_string(),
+            reason,
+        };
         if m.format != FORMAT {
             return Err(bad(format!(
                 "format {:?}, this build reads {FORMAT:?}",
@@ -439,22 +505,44 @@ impl LureModel {
     }
 
     /// Writes the model to a file: pretty JSON, or compact gzip-compressed JSON when the
-    /// path ends in `.gz`.
+    /// path ends in `.gz`. The file appears whole or not at all
+    /// ([`AtomicFile`](crate::output::AtomicFile)).
     pub fn save(&self, path: &Path) -> Result<()> {
+        let mut file = crate::output::AtomicFile::create(path)?;
+        self.write_to(&mut file, Self::gzip_path(path))
+            .map_err(|source| match source {
+                Error::Io { source, .. } => Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                },
+                other => other,
+            })?;
+        file.commit()
+    }
+
+    /// Whether [`LureModel::save`] compresses a model written to `path` (`.gz`).
+    pub fn gzip_path(path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "gz")
+    }
+
+    /// Writes the model to `out`: pretty JSON, or compact gzip-compressed JSON.
+    pub fn write_to(&self, out: &mut dyn Write, gzip: bool) -> Result<()> {
         let io = |source| Error::Io {
-            path: path.to_path_buf(),
+            path: "<model>".into(),
             source,
         };
-        if path.extension().is_some_and(|e| e == "gz") {
+        if gzip {
             let json = serde_json::to_vec(self).map_err(|source| Error::Json {
                 context: "writing model".into(),
                 source,
             })?;
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::best());
             gz.write_all(&json).map_err(io)?;
-            std::fs::write(path, gz.finish().map_err(io)?).map_err(io)
+            gz.finish().map_err(io)?;
+            Ok(())
         } else {
-            std::fs::write(path, self.to_json()? + "\n").map_err(io)
+            out.write_all((self.to_json()? + "\n").as_bytes())
+                .map_err(io)
         }
     }
 

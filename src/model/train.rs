@@ -243,6 +243,11 @@ impl TrainParams {
         if self.positive_weight == 0 {
             return bad("positive_weight", "must be at least 1".into());
         }
+        // Zero iterations leaves the weights at their start: a model file that looks
+        // trained and scores every advert alike.
+        if self.max_iterations == 0 {
+            return bad("max_iterations", "must be at least 1".into());
+        }
         match self.threshold_rule {
             ThresholdRule::TargetPrecision(t) | ThresholdRule::TargetRecall(t)
                 if !(t > 0.0 && t <= 1.0) =>
