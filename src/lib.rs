@@ -17,6 +17,8 @@
 //!   scores them (expert priors plus a linfa-trained logistic fit, calibrated, shifted to
 //!   a stated prevalence) and trains new models with grouped cross-validation.
 //! - [`explain`] puts it together for one advert; [`bulk`] for millions, in parallel.
+//! - [`campaigns`] links adverts into campaigns by shared contacts and near-duplicate
+//!   text (MinHash with LSH banding).
 //!
 //! # Example
 //!
@@ -38,6 +40,7 @@ extern crate blas_src;
 
 pub mod ad;
 pub mod bulk;
+pub mod campaigns;
 pub mod error;
 pub mod explain;
 pub mod features;
