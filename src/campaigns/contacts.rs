@@ -30,6 +30,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::normalise::NormalisedText;
+
 /// What kind of identifier a contact is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactKind {
@@ -535,6 +537,10 @@ static APP_HANDLE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid app handle pattern")
 });
 
+/// A handle's characters, to quote a bare handle from the original.
+static BARE_HANDLE_BODY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[a-z][a-z0-9_.]*").expect("valid handle body pattern"));
+
 /// `@handle` with no app named before it (not an e-mail address: nothing word-like
 /// just before the `@`).
 static BARE_HANDLE: LazyLock<Regex> =
@@ -591,8 +597,26 @@ fn light_fold(original: &str) -> String {
 /// Adds the contact identifiers of one field to `out` (unsorted, may repeat), given as
 /// written and as normalised. `country` is the advert's ISO code, when known (for
 /// national phone numbers).
-pub fn extract(original: &str, normalised: &str, country: Option<&str>, out: &mut Vec<Contact>) {
-    let text = normalised;
+pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out: &mut Vec<Contact>) {
+    let text = norm.as_str();
+    let normalised = text;
+    // A handle or host found in the normalised text, quoted from the original (folded
+    // lightly): the normaliser reads digits inside a word as leetspeak (`hr0x0` →
+    // `hroxo`), which must not change what the campaign shows. When the original span
+    // is not the same length of plain characters (spaced letters, look-alikes), the
+    // normalised form stands.
+    let as_written = |m: &regex::Match<'_>, found: &str| -> String {
+        let (os, oe) = norm.original_span(m.start(), m.start() + found.len());
+        match original.get(os..oe).map(light_fold) {
+            Some(f)
+                if f.len() == found.len()
+                    && f.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-+~".contains(&b)) =>
+            {
+                f
+            }
+            _ => found.to_string(),
+        }
+    };
     // E-mail addresses are read from the lightly folded original when the field has an
     // `@` (see [`light_fold`]); everything else from the normalised text, which has
     // also undone spaced-out and look-alike letters (`T e l e g r a m`).
@@ -612,8 +636,9 @@ pub fn extract(original: &str, normalised: &str, country: Option<&str>, out: &mu
     {
         for c in APP_LINK.captures_iter(text) {
             let get = |name: &str| c.name(name).map(|m| m.as_str());
-            if let Some(h) = get("tg") {
-                out.push(Contact::handle(ContactKind::Telegram, h.trim_end_matches(['.', '-'])));
+            if let Some(m) = c.name("tg") {
+                let h = as_written(&m, m.as_str().trim_end_matches(['.', '-']));
+                out.push(Contact::handle(ContactKind::Telegram, &h));
             } else if let Some(n) = get("wa").or(get("wa2")).or(get("zalo")).or(get("signal")) {
                 // A Zalo link may carry the national form (zalo.me/0912…).
                 let cand = PhoneCandidate {
@@ -627,8 +652,9 @@ pub fn extract(original: &str, normalised: &str, country: Option<&str>, out: &mu
                 linked_numbers.push(n.to_string());
             } else if let Some(g) = get("wag") {
                 out.push(Contact::new(ContactKind::WhatsAppGroup, format!("wag:{g}"), g));
-            } else if let Some(h) = get("line").or(get("linee")) {
-                out.push(Contact::handle(ContactKind::Line, h.trim_end_matches(['.', '-'])));
+            } else if let Some(m) = c.name("line").or(c.name("linee")) {
+                let h = as_written(&m, m.as_str().trim_end_matches(['.', '-']));
+                out.push(Contact::handle(ContactKind::Line, &h));
             } else if let Some(g) = get("zalog") {
                 out.push(Contact::new(ContactKind::Zalo, format!("zalog:{g}"), g));
             } else if let Some(g) = get("kakao") {
@@ -703,7 +729,7 @@ pub fn extract(original: &str, normalised: &str, country: Option<&str>, out: &mu
             if let Some(h) = c.get(1)
                 && !in_email(h.start())
                 && !mangled(h.as_str())
-                && let Some(d) = registrable_domain(h.as_str())
+                && let Some(d) = registrable_domain(&as_written(&h, h.as_str()))
             {
                 out.push(Contact::new(ContactKind::Domain, d.clone(), &d));
             }
@@ -743,7 +769,7 @@ pub fn extract(original: &str, normalised: &str, country: Option<&str>, out: &mu
         } else {
             kind
         };
-        out.push(Contact::handle(kind, handle));
+        out.push(Contact::handle(kind, &as_written(&h, handle)));
         handle_spans.push(h.start());
     }
     if text.contains('@') {
@@ -761,7 +787,12 @@ pub fn extract(original: &str, normalised: &str, country: Option<&str>, out: &mu
                 continue;
             }
             if handle.len() >= 4 {
-                out.push(Contact::handle(ContactKind::Handle, handle));
+                // Quote from the original (see `as_written`), from just after the `@`.
+                let shown = BARE_HANDLE_BODY
+                    .find_at(text, at + 1)
+                    .filter(|x| x.start() == at + 1)
+                    .map_or_else(|| handle.to_string(), |x| as_written(&x, handle));
+                out.push(Contact::handle(ContactKind::Handle, &shown));
             }
         }
     }
@@ -770,7 +801,7 @@ pub fn extract(original: &str, normalised: &str, country: Option<&str>, out: &mu
 /// The contact identifiers of an advert's fields, each given as written and as
 /// normalised; sorted by key, without repeats (the first display of a key is kept).
 pub fn extract_all<'t>(
-    fields: impl IntoIterator<Item = (&'t str, &'t str)>,
+    fields: impl IntoIterator<Item = (&'t str, &'t NormalisedText)>,
     country: Option<&str>,
 ) -> Vec<Contact> {
     let mut out = Vec::new();
@@ -787,11 +818,16 @@ mod tests {
     //! Every advert text here was written for these tests (not quoted from real adverts);
     //! the numbers, handles and addresses are made up.
     use super::*;
-    use crate::normalise::normalise_str;
+
+    fn norm(raw: &str) -> NormalisedText {
+        let mut n = NormalisedText::new();
+        n.normalise(raw);
+        n
+    }
 
     fn contacts(raw: &str, country: Option<&str>) -> Vec<String> {
-        let norm = normalise_str(raw);
-        let mut got: Vec<String> = extract_all([(raw, norm.as_str())], country)
+        let n = norm(raw);
+        let mut got: Vec<String> = extract_all([(raw, &n)], country)
             .into_iter()
             .map(|c| c.display)
             .collect();
@@ -800,8 +836,8 @@ mod tests {
     }
 
     fn keys(raw: &str, country: Option<&str>) -> Vec<String> {
-        let norm = normalise_str(raw);
-        extract_all([(raw, norm.as_str())], country)
+        let n = norm(raw);
+        extract_all([(raw, &n)], country)
             .into_iter()
             .map(|c| c.key)
             .collect()
@@ -889,6 +925,10 @@ mod tests {
         assert_eq!(contacts("ติดต่อ เทเลแกรม @hr_linda_kh", None), want);
         // A handle is one contact whatever the app named before it.
         assert_eq!(keys("Telegram @hr_linda_kh", None), keys("@hr_linda_kh", None));
+        // Digits inside a handle are shown as written, not read as leetspeak.
+        assert_eq!(contacts("Telegram: @hr0x0recruit", None), vec!["telegram:@hr0x0recruit"]);
+        assert_eq!(contacts("Contact @hr0x0recruit", None), vec!["handle:@hr0x0recruit"]);
+        assert_eq!(contacts("see g0job1.com", None), vec!["domain:g0job1.com"]);
         // Prose after the app name is not a handle.
         assert!(contacts("Join our Telegram channel for news", None).is_empty());
     }

@@ -518,7 +518,7 @@ fn sketch_advert(
             None
         };
         let originals = ad.fields().map(|(_, t)| t);
-        let contacts = contacts::extract_all(originals.zip(texts()), country);
+        let contacts = contacts::extract_all(originals.zip(norms), country);
         let snippet_source = ad
             .field(TextField::Title)
             .or_else(|| ad.fields().next().map(|(_, t)| t))

@@ -57,6 +57,15 @@ pub struct Args {
     /// Write rejected records as CSV `record,line,id,reason` (default: report on stderr).
     #[arg(long, value_name = "FILE")]
     errors: Option<PathBuf>,
+    /// Words per shingle (tuning).
+    #[arg(long, default_value_t = CampaignParams::default().word_shingle, hide = true)]
+    word_shingle: usize,
+    /// Characters per shingle in unspaced scripts (tuning).
+    #[arg(long, default_value_t = CampaignParams::default().char_shingle, hide = true)]
+    char_shingle: usize,
+    /// LSH bands (tuning; divides 128).
+    #[arg(long, default_value_t = CampaignParams::default().bands, hide = true)]
+    bands: usize,
     /// Records per parallel chunk.
     #[arg(long, default_value_t = lurescan::bulk::DEFAULT_CHUNK, hide = true)]
     chunk: usize,
@@ -78,6 +87,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         link_templates: !args.no_templates,
         link_contacts: !args.no_contacts,
         max_contact_share: args.max_contact_share,
+        word_shingle: args.word_shingle,
+        char_shingle: args.char_shingle,
+        bands: args.bands,
         ..CampaignParams::default()
     };
     let mut builder = CampaignBuilder::new(params).context("campaign settings")?;
