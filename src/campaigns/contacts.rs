@@ -243,22 +243,37 @@ struct PhoneCandidate {
     dotted: bool,
 }
 
+/// The character at byte `i` of `text` and its length (`i` on a char boundary).
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    text.get(i..)?.chars().next().map(|c| (c, c.len_utf8()))
+}
+
 /// Reads phone candidates out of `text`: runs of digits (any script) joined by single
 /// separators (space, `-`, `.`, `(`, `)`, or runs of them up to three long), not glued to
-/// a letter on either side.
-fn phone_candidates(text: &str, mut emit: impl FnMut(PhoneCandidate, usize)) {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+/// a letter on either side. Plain ASCII that is not a digit or `+` (most of an advert)
+/// is skipped a byte at a time without decoding.
+fn phone_candidates(text: &str, mut emit: impl FnMut(PhoneCandidate)) {
+    let bytes = text.as_bytes();
+    let is_digit_at = |j: usize| char_at(text, j).is_some_and(|(d, _)| digit_value(d).is_some());
     let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
-        let plus = c == '+' && chars.get(i + 1).is_some_and(|&(_, d)| digit_value(d).is_some());
-        let starts = plus || digit_value(c).is_some();
-        let glued = i > 0 && {
-            let p = chars[i - 1].1;
-            p.is_alphanumeric() || p == '_' || p == '/' || p == '@' || p == '#'
-        };
-        if !starts || glued {
+    let mut prev = ' ';
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 && !b.is_ascii_digit() && b != b'+' {
+            prev = char::from(b);
             i += 1;
+            continue;
+        }
+        let Some((c, clen)) = char_at(text, i) else {
+            break;
+        };
+        let plus = c == '+' && is_digit_at(i + 1);
+        let starts = plus || digit_value(c).is_some();
+        let glued = prev.is_alphanumeric() || matches!(prev, '_' | '/' | '@' | '#');
+        if !starts || glued {
+            prev = c;
+            i += clen;
             continue;
         }
         let mut digits = String::new();
@@ -267,53 +282,46 @@ fn phone_candidates(text: &str, mut emit: impl FnMut(PhoneCandidate, usize)) {
         let mut last_digit_end = j;
         loop {
             // Digits.
-            let mut any = false;
-            while let Some(&(_, d)) = chars.get(j) {
+            while let Some((d, dlen)) = char_at(text, j) {
                 match digit_value(d) {
                     Some(v) => {
                         digits.push(char::from(b'0' + v));
-                        j += 1;
-                        any = true;
+                        j += dlen;
+                        last_digit_end = j;
                     }
                     None => break,
                 }
             }
-            if any {
-                last_digit_end = j;
-            }
             // Separators, then more digits or the end.
-            let sep_start = j;
-            let mut dashes = 0;
-            while let Some(&(_, s)) = chars.get(j) {
+            let (mut seps, mut dashes) = (0, 0);
+            while let Some(&s) = bytes.get(j) {
                 match s {
-                    ' ' | '(' | ')' => {}
-                    '-' | '.' => {
+                    b' ' | b'(' | b')' => {}
+                    b'-' | b'.' => {
                         dashes += 1;
-                        dotted |= s == '.';
+                        dotted |= s == b'.';
                     }
                     _ => break,
                 }
                 j += 1;
+                seps += 1;
             }
-            let sep_len = j - sep_start;
-            let next_digit = chars.get(j).is_some_and(|&(_, d)| digit_value(d).is_some());
-            if sep_len == 0 || sep_len > 3 || dashes > 1 || !next_digit || digits.len() > 15 {
+            if seps == 0 || seps > 3 || dashes > 1 || !is_digit_at(j) || digits.len() > 15 {
                 break;
             }
         }
-        let after = chars.get(last_digit_end).map(|&(_, c)| c);
-        let glued_after = after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '@');
+        let glued_after = char_at(text, last_digit_end)
+            .is_some_and(|(c, _)| c.is_alphanumeric() || c == '_' || c == '@');
         if !glued_after && (8..=15).contains(&digits.len()) {
-            emit(
-                PhoneCandidate {
-                    digits,
-                    international: plus,
-                    dotted,
-                },
-                pos,
-            );
+            emit(PhoneCandidate {
+                digits,
+                international: plus,
+                dotted,
+            });
         }
-        i = last_digit_end.max(i + 1);
+        // Go on after the run (the character before the next position is a digit).
+        prev = '0';
+        i = last_digit_end.max(i + clen);
     }
 }
 
@@ -472,13 +480,62 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:https?://|www\.)([a-z0-9-]+(?:\.[a-z0-9-]+)+)").expect("valid URL pattern")
 });
 
-static BARE_DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
-    let tlds = BARE_TLDS.join("|");
-    Regex::new(&format!(
-        r"(?:^|[^a-z0-9@._/-])((?:[a-z0-9][a-z0-9-]*\.)+(?:{tlds}))(?:$|[^a-z0-9_-])"
-    ))
-    .expect("valid domain pattern")
-});
+/// A host name's characters, to quote a bare host from the original.
+static BARE_HOST_BODY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[a-z0-9][a-z0-9.-]*").expect("valid host pattern"));
+
+/// Bare host names (`acme.com`, `jobs.acme.com.kh`) in `text`, as byte ranges: a run of
+/// `[a-z0-9.-]` holding a dot, not glued to `@`, `/`, `_` or another word character, whose
+/// last label is one of [`BARE_TLDS`]. Found from the dots (memchr), not by a regex
+/// tried at every position: most adverts have dots and few domains.
+fn bare_hosts(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let host_byte = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-';
+    let mut found = Vec::new();
+    let mut after = 0;
+    for dot in memchr::memchr_iter(b'.', bytes) {
+        if dot < after {
+            continue; // inside a run already read
+        }
+        let mut start = dot;
+        while start > 0 && host_byte(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = dot;
+        while end < bytes.len() && host_byte(bytes[end]) {
+            end += 1;
+        }
+        after = end;
+        let before = start.checked_sub(1).map(|p| bytes[p]);
+        let next = bytes.get(end).copied();
+        // Glued to an address, a path, or a word in another script: not a bare host.
+        if before.is_some_and(|b| matches!(b, b'@' | b'/' | b'_' | b'\\') || b >= 0x80)
+            || next.is_some_and(|b| b == b'_' || b == b'@' || b >= 0x80)
+        {
+            continue;
+        }
+        let run = text[start..end].trim_matches(['.', '-']);
+        let run_start = start + text[start..end].find(run).unwrap_or(0);
+        let Some((_, tld)) = run.rsplit_once('.') else {
+            continue;
+        };
+        if BARE_TLDS.contains(&tld) && run.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+            found.push((run_start, run_start + run.len()));
+        }
+    }
+    found
+}
+
+/// Whether a text may hold an e-mail address, plain or spelled out: the address pattern
+/// has no literal to start from, so it runs only on texts that pass this. An `at`
+/// spelled as a word needs a dot spelled as a word too.
+fn may_hold_email(text: &str) -> bool {
+    const MARKS: [&str; 9] = ["@", "＠", "(at)", "[at]", "{at}", "<at>", "(a)", "[a]", "(dot)"];
+    const AT_WORDS: [&str; 4] = [" at ", "แอท", "a còng", "艾特"];
+    const DOT_WORDS: [&str; 6] = [" dot ", "[dot]", "ดอท", "จุด", "chấm", "点"];
+    MARKS.iter().any(|m| text.contains(m))
+        || (AT_WORDS.iter().any(|m| text.contains(m)) && DOT_WORDS.iter().any(|m| text.contains(m)))
+}
 
 /// E-mail addresses, written plainly or spelled out. The `at` spelled as a word needs
 /// the dot spelled too (`hr at acme dot com`): "apply at acme.com" is prose.
@@ -666,7 +723,7 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
             }
         }
     }
-    phone_candidates(text, |cand, _| {
+    phone_candidates(text, |cand| {
         if linked_numbers.iter().any(|n| *n == cand.digits) {
             return;
         }
@@ -677,7 +734,11 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
     // E-mail addresses, and their domains unless a common host.
     let mut email_spans: Vec<(usize, usize)> = Vec::new();
     let mut email_hosts: Vec<String> = Vec::new();
-    for c in EMAIL.captures_iter(email_text) {
+    for c in may_hold_email(email_text)
+        .then(|| EMAIL.captures_iter(email_text))
+        .into_iter()
+        .flatten()
+    {
         let (Some(local), Some(whole)) = (c.get(1), c.get(0)) else {
             continue;
         };
@@ -725,11 +786,12 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
                 out.push(Contact::new(ContactKind::Domain, d.clone(), &d));
             }
         }
-        for c in BARE_DOMAIN.captures_iter(text) {
-            if let Some(h) = c.get(1)
-                && !in_email(h.start())
-                && !mangled(h.as_str())
-                && let Some(d) = registrable_domain(&as_written(&h, h.as_str()))
+        for (start, end) in bare_hosts(text) {
+            let host = &text[start..end];
+            if !in_email(start)
+                && !mangled(host)
+                && let Some(m) = BARE_HOST_BODY.find_at(text, start).filter(|m| m.start() == start)
+                && let Some(d) = registrable_domain(&as_written(&m, host))
             {
                 out.push(Contact::new(ContactKind::Domain, d.clone(), &d));
             }
