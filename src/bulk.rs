@@ -163,7 +163,8 @@ where
     let work = &work;
     std::thread::scope(|scope| {
         let (parsed_tx, parsed_rx) = mpsc::sync_channel::<Result<Vec<Item>>>(CHUNKS_IN_FLIGHT);
-        let (done_tx, done_rx) = mpsc::sync_channel::<Result<Vec<std::result::Result<T, Rejection>>>>(CHUNKS_IN_FLIGHT);
+        let (done_tx, done_rx) =
+            mpsc::sync_channel::<Result<Vec<std::result::Result<T, Rejection>>>>(CHUNKS_IN_FLIGHT);
         // Unbounded, but it holds only chunks that were in flight.
         let (spent_tx, spent_rx) = mpsc::channel::<Vec<Item>>();
         scope.spawn(move || read_chunks(records, chunk, &parsed_tx, &spent_rx));

@@ -210,7 +210,17 @@ fn repost(t: &Advert, c: usize, handles: usize, vocab: &[String], rng: &mut Rng)
             }
             if w.chars().any(|ch| ch.is_ascii_digit()) && rng.chance(0.7) {
                 // Prices and numbers changed.
-                ws.push(w.chars().map(|ch| if ch.is_ascii_digit() { char::from(b'0' + rng.below(10) as u8) } else { ch }).collect());
+                ws.push(
+                    w.chars()
+                        .map(|ch| {
+                            if ch.is_ascii_digit() {
+                                char::from(b'0' + rng.below(10) as u8)
+                            } else {
+                                ch
+                            }
+                        })
+                        .collect(),
+                );
             } else if rng.chance(change) {
                 ws.push(vocab[rng.below(vocab.len())].clone());
             } else {
@@ -231,7 +241,10 @@ fn csv_field(s: &str) -> String {
 
 /// Pairwise precision and recall of `found` (advert → campaign) against `truth`
 /// (advert → planted campaign), over every advert of the feed.
-fn pairwise(found: &HashMap<String, String>, truth: &HashMap<String, usize>) -> (f64, f64, usize, usize) {
+fn pairwise(
+    found: &HashMap<String, String>,
+    truth: &HashMap<String, usize>,
+) -> (f64, f64, usize, usize) {
     let pairs = |n: usize| n * n.saturating_sub(1) / 2;
     let mut by_found: HashMap<&str, usize> = HashMap::new();
     let mut both: HashMap<(&str, usize), usize> = HashMap::new();
@@ -269,7 +282,15 @@ fn run_campaigns(feed: &Path, extra: &[&str]) -> (HashMap<String, String>, Strin
     let rows = csv_rows(&out.stdout);
     assert_eq!(
         rows[0],
-        ["campaign", "id", "size", "contacts", "families", "mean_probability", "max_probability"]
+        [
+            "campaign",
+            "id",
+            "size",
+            "contacts",
+            "families",
+            "mean_probability",
+            "max_probability"
+        ]
     );
     let found = rows[1..]
         .iter()
@@ -282,7 +303,14 @@ fn write_feed(path: &Path, rows: &[(String, String, String)]) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("feed file"));
     writeln!(f, "id,title,text").expect("write");
     for (id, title, text) in rows {
-        writeln!(f, "{},{},{}", csv_field(id), csv_field(title), csv_field(text)).expect("write");
+        writeln!(
+            f,
+            "{},{},{}",
+            csv_field(id),
+            csv_field(title),
+            csv_field(text)
+        )
+        .expect("write");
     }
 }
 
@@ -319,19 +347,33 @@ fn planted_campaigns_are_found_among_ten_thousand_real_adverts() {
         let a = &pool[i];
         let n = words(&a.body).len();
         let from_emscad = a.id.starts_with('E');
-        let want = 25 - templates.iter().filter(|t: &&Advert| t.id.starts_with('E') == from_emscad).count().min(25);
+        let want = 25
+            - templates
+                .iter()
+                .filter(|t: &&Advert| t.id.starts_with('E') == from_emscad)
+                .count()
+                .min(25);
         if templates.len() < 50 && (60..=600).contains(&n) && want > 0 {
             templates.push(a.clone());
         } else {
             background.push(a.clone());
         }
     }
-    assert_eq!(templates.len(), 50, "50 templates from the cleaned real adverts");
+    assert_eq!(
+        templates.len(),
+        50,
+        "50 templates from the cleaned real adverts"
+    );
     // Composites from the other adverts' sentences, up to 10,000 unrelated adverts.
     let material: Vec<Vec<String>> = all
         .iter()
         .filter(|a| !templates.iter().any(|t| t.id == a.id))
-        .map(|a| sentences(&a.body).into_iter().filter(|s| !has_contact(s)).collect())
+        .map(|a| {
+            sentences(&a.body)
+                .into_iter()
+                .filter(|s| !has_contact(s))
+                .collect()
+        })
         .filter(|s: &Vec<String>| s.len() >= 3)
         .collect();
     let vocab: Vec<String> = material

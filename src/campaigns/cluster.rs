@@ -63,7 +63,9 @@ impl UnionFind {
 
     /// Every element's root, for read-only use across threads.
     pub fn roots(&mut self) -> Vec<u32> {
-        (0..self.parent.len() as u32).map(|x| self.find(x)).collect()
+        (0..self.parent.len() as u32)
+            .map(|x| self.find(x))
+            .collect()
     }
 }
 
@@ -205,9 +207,15 @@ mod tests {
             texts.push(w.join(" "));
         }
         for other in 0..5 {
-            texts.push((0..80).map(|i| format!("other{other}x{i}")).collect::<Vec<_>>().join(" "));
+            texts.push(
+                (0..80)
+                    .map(|i| format!("other{other}x{i}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
         }
-        let sigs: Vec<Option<Signature>> = texts.iter().map(|t| sk.signature([t.as_str()])).collect();
+        let sigs: Vec<Option<Signature>> =
+            texts.iter().map(|t| sk.signature([t.as_str()])).collect();
         let mut uf = UnionFind::new(sigs.len());
         let mut links = vec![0; sigs.len()];
         link_templates(&sigs, SIGNATURE_LEN / 4, 4, 0.5, &mut uf, &mut links);

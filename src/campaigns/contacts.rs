@@ -122,41 +122,181 @@ struct Numbering {
 /// their recruits come from, and neighbours); a number with another country code is
 /// kept whole.
 const NUMBERING: &[Numbering] = &[
-    Numbering { iso: "KH", cc: "855", nsn: (8, 9) },
-    Numbering { iso: "MM", cc: "95", nsn: (7, 10) },
-    Numbering { iso: "LA", cc: "856", nsn: (8, 10) },
-    Numbering { iso: "TH", cc: "66", nsn: (8, 9) },
-    Numbering { iso: "VN", cc: "84", nsn: (9, 10) },
-    Numbering { iso: "PH", cc: "63", nsn: (9, 10) },
-    Numbering { iso: "ID", cc: "62", nsn: (8, 12) },
-    Numbering { iso: "MY", cc: "60", nsn: (8, 10) },
-    Numbering { iso: "SG", cc: "65", nsn: (8, 8) },
-    Numbering { iso: "CN", cc: "86", nsn: (10, 11) },
-    Numbering { iso: "HK", cc: "852", nsn: (8, 8) },
-    Numbering { iso: "MO", cc: "853", nsn: (8, 8) },
-    Numbering { iso: "TW", cc: "886", nsn: (8, 9) },
-    Numbering { iso: "KR", cc: "82", nsn: (8, 10) },
-    Numbering { iso: "JP", cc: "81", nsn: (9, 10) },
-    Numbering { iso: "TL", cc: "670", nsn: (7, 8) },
-    Numbering { iso: "BN", cc: "673", nsn: (7, 7) },
-    Numbering { iso: "IN", cc: "91", nsn: (10, 10) },
-    Numbering { iso: "BD", cc: "880", nsn: (10, 10) },
-    Numbering { iso: "LK", cc: "94", nsn: (9, 9) },
-    Numbering { iso: "NP", cc: "977", nsn: (8, 10) },
-    Numbering { iso: "PK", cc: "92", nsn: (9, 10) },
-    Numbering { iso: "KE", cc: "254", nsn: (9, 9) },
-    Numbering { iso: "NG", cc: "234", nsn: (8, 10) },
-    Numbering { iso: "UG", cc: "256", nsn: (9, 9) },
-    Numbering { iso: "TZ", cc: "255", nsn: (9, 9) },
-    Numbering { iso: "GH", cc: "233", nsn: (9, 9) },
-    Numbering { iso: "ET", cc: "251", nsn: (9, 9) },
-    Numbering { iso: "AE", cc: "971", nsn: (8, 9) },
-    Numbering { iso: "TR", cc: "90", nsn: (10, 10) },
-    Numbering { iso: "RU", cc: "7", nsn: (10, 10) },
-    Numbering { iso: "GB", cc: "44", nsn: (9, 10) },
-    Numbering { iso: "AU", cc: "61", nsn: (9, 9) },
-    Numbering { iso: "US", cc: "1", nsn: (10, 10) },
-    Numbering { iso: "CA", cc: "1", nsn: (10, 10) },
+    Numbering {
+        iso: "KH",
+        cc: "855",
+        nsn: (8, 9),
+    },
+    Numbering {
+        iso: "MM",
+        cc: "95",
+        nsn: (7, 10),
+    },
+    Numbering {
+        iso: "LA",
+        cc: "856",
+        nsn: (8, 10),
+    },
+    Numbering {
+        iso: "TH",
+        cc: "66",
+        nsn: (8, 9),
+    },
+    Numbering {
+        iso: "VN",
+        cc: "84",
+        nsn: (9, 10),
+    },
+    Numbering {
+        iso: "PH",
+        cc: "63",
+        nsn: (9, 10),
+    },
+    Numbering {
+        iso: "ID",
+        cc: "62",
+        nsn: (8, 12),
+    },
+    Numbering {
+        iso: "MY",
+        cc: "60",
+        nsn: (8, 10),
+    },
+    Numbering {
+        iso: "SG",
+        cc: "65",
+        nsn: (8, 8),
+    },
+    Numbering {
+        iso: "CN",
+        cc: "86",
+        nsn: (10, 11),
+    },
+    Numbering {
+        iso: "HK",
+        cc: "852",
+        nsn: (8, 8),
+    },
+    Numbering {
+        iso: "MO",
+        cc: "853",
+        nsn: (8, 8),
+    },
+    Numbering {
+        iso: "TW",
+        cc: "886",
+        nsn: (8, 9),
+    },
+    Numbering {
+        iso: "KR",
+        cc: "82",
+        nsn: (8, 10),
+    },
+    Numbering {
+        iso: "JP",
+        cc: "81",
+        nsn: (9, 10),
+    },
+    Numbering {
+        iso: "TL",
+        cc: "670",
+        nsn: (7, 8),
+    },
+    Numbering {
+        iso: "BN",
+        cc: "673",
+        nsn: (7, 7),
+    },
+    Numbering {
+        iso: "IN",
+        cc: "91",
+        nsn: (10, 10),
+    },
+    Numbering {
+        iso: "BD",
+        cc: "880",
+        nsn: (10, 10),
+    },
+    Numbering {
+        iso: "LK",
+        cc: "94",
+        nsn: (9, 9),
+    },
+    Numbering {
+        iso: "NP",
+        cc: "977",
+        nsn: (8, 10),
+    },
+    Numbering {
+        iso: "PK",
+        cc: "92",
+        nsn: (9, 10),
+    },
+    Numbering {
+        iso: "KE",
+        cc: "254",
+        nsn: (9, 9),
+    },
+    Numbering {
+        iso: "NG",
+        cc: "234",
+        nsn: (8, 10),
+    },
+    Numbering {
+        iso: "UG",
+        cc: "256",
+        nsn: (9, 9),
+    },
+    Numbering {
+        iso: "TZ",
+        cc: "255",
+        nsn: (9, 9),
+    },
+    Numbering {
+        iso: "GH",
+        cc: "233",
+        nsn: (9, 9),
+    },
+    Numbering {
+        iso: "ET",
+        cc: "251",
+        nsn: (9, 9),
+    },
+    Numbering {
+        iso: "AE",
+        cc: "971",
+        nsn: (8, 9),
+    },
+    Numbering {
+        iso: "TR",
+        cc: "90",
+        nsn: (10, 10),
+    },
+    Numbering {
+        iso: "RU",
+        cc: "7",
+        nsn: (10, 10),
+    },
+    Numbering {
+        iso: "GB",
+        cc: "44",
+        nsn: (9, 10),
+    },
+    Numbering {
+        iso: "AU",
+        cc: "61",
+        nsn: (9, 9),
+    },
+    Numbering {
+        iso: "US",
+        cc: "1",
+        nsn: (10, 10),
+    },
+    Numbering {
+        iso: "CA",
+        cc: "1",
+        nsn: (10, 10),
+    },
 ];
 
 fn numbering_by_iso(iso: &str) -> Option<&'static Numbering> {
@@ -175,24 +315,65 @@ fn numbering_by_prefix(digits: &str) -> Option<&'static Numbering> {
 /// country decides how a national number (`012 345 678`) is written in E.164. Lowercase,
 /// as the location is compared normalised.
 const PLACES: &[(&str, &str)] = &[
-    ("cambodia", "KH"), ("phnom penh", "KH"), ("sihanoukville", "KH"), ("siem reap", "KH"),
-    ("campuchia", "KH"), ("កម្ពុជា", "KH"), ("ភ្នំពេញ", "KH"),
-    ("myanmar", "MM"), ("yangon", "MM"), ("mandalay", "MM"), ("မြန်မာ", "MM"),
-    ("laos", "LA"), ("vientiane", "LA"), ("ລາວ", "LA"),
-    ("thailand", "TH"), ("bangkok", "TH"), ("chiang mai", "TH"), ("ประเทศไทย", "TH"),
-    ("กรุงเทพ", "TH"), ("ไทย", "TH"),
-    ("vietnam", "VN"), ("viet nam", "VN"), ("việt nam", "VN"), ("hà nội", "VN"),
-    ("ha noi", "VN"), ("hanoi", "VN"), ("hồ chí minh", "VN"), ("ho chi minh", "VN"),
-    ("đà nẵng", "VN"), ("da nang", "VN"),
-    ("philippines", "PH"), ("manila", "PH"), ("makati", "PH"), ("cebu", "PH"),
-    ("taguig", "PH"), ("quezon", "PH"), ("pasig", "PH"),
-    ("indonesia", "ID"), ("jakarta", "ID"), ("surabaya", "ID"), ("bandung", "ID"),
-    ("malaysia", "MY"), ("kuala lumpur", "MY"), ("penang", "MY"),
+    ("cambodia", "KH"),
+    ("phnom penh", "KH"),
+    ("sihanoukville", "KH"),
+    ("siem reap", "KH"),
+    ("campuchia", "KH"),
+    ("កម្ពុជា", "KH"),
+    ("ភ្នំពេញ", "KH"),
+    ("myanmar", "MM"),
+    ("yangon", "MM"),
+    ("mandalay", "MM"),
+    ("မြန်မာ", "MM"),
+    ("laos", "LA"),
+    ("vientiane", "LA"),
+    ("ລາວ", "LA"),
+    ("thailand", "TH"),
+    ("bangkok", "TH"),
+    ("chiang mai", "TH"),
+    ("ประเทศไทย", "TH"),
+    ("กรุงเทพ", "TH"),
+    ("ไทย", "TH"),
+    ("vietnam", "VN"),
+    ("viet nam", "VN"),
+    ("việt nam", "VN"),
+    ("hà nội", "VN"),
+    ("ha noi", "VN"),
+    ("hanoi", "VN"),
+    ("hồ chí minh", "VN"),
+    ("ho chi minh", "VN"),
+    ("đà nẵng", "VN"),
+    ("da nang", "VN"),
+    ("philippines", "PH"),
+    ("manila", "PH"),
+    ("makati", "PH"),
+    ("cebu", "PH"),
+    ("taguig", "PH"),
+    ("quezon", "PH"),
+    ("pasig", "PH"),
+    ("indonesia", "ID"),
+    ("jakarta", "ID"),
+    ("surabaya", "ID"),
+    ("bandung", "ID"),
+    ("malaysia", "MY"),
+    ("kuala lumpur", "MY"),
+    ("penang", "MY"),
     ("singapore", "SG"),
-    ("china", "CN"), ("中国", "CN"), ("hong kong", "HK"), ("香港", "HK"),
-    ("korea", "KR"), ("seoul", "KR"), ("한국", "KR"),
-    ("japan", "JP"), ("tokyo", "JP"), ("日本", "JP"),
-    ("kenya", "KE"), ("nairobi", "KE"), ("nigeria", "NG"), ("lagos", "NG"),
+    ("china", "CN"),
+    ("中国", "CN"),
+    ("hong kong", "HK"),
+    ("香港", "HK"),
+    ("korea", "KR"),
+    ("seoul", "KR"),
+    ("한국", "KR"),
+    ("japan", "JP"),
+    ("tokyo", "JP"),
+    ("日本", "JP"),
+    ("kenya", "KE"),
+    ("nairobi", "KE"),
+    ("nigeria", "NG"),
+    ("lagos", "NG"),
 ];
 
 /// The advert's country as an ISO code, from a country value (a code or a name) or its
@@ -405,46 +586,162 @@ fn phone_number(
 /// [`super::CampaignParams::max_contact_share`].
 const COMMON_HOSTS: &[&str] = &[
     // webmail
-    "gmail.com", "googlemail.com", "yahoo.com", "ymail.com", "hotmail.com", "outlook.com",
-    "live.com", "msn.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
-    "gmx.com", "gmx.net", "zoho.com", "mail.com", "mail.ru", "yandex.ru", "yandex.com",
-    "qq.com", "163.com", "126.com", "sina.com", "sohu.com", "naver.com", "daum.net",
-    "hanmail.net", "yahoo.co.jp", "yahoo.co.th", "yahoo.com.vn", "yahoo.co.id",
-    "hotmail.co.th", "rocketmail.com",
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "ymail.com",
+    "hotmail.com",
+    "outlook.com",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.com",
+    "gmx.net",
+    "zoho.com",
+    "mail.com",
+    "mail.ru",
+    "yandex.ru",
+    "yandex.com",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "sina.com",
+    "sohu.com",
+    "naver.com",
+    "daum.net",
+    "hanmail.net",
+    "yahoo.co.jp",
+    "yahoo.co.th",
+    "yahoo.com.vn",
+    "yahoo.co.id",
+    "hotmail.co.th",
+    "rocketmail.com",
     // social networks, messaging, video
-    "facebook.com", "fb.com", "fb.me", "m.me", "messenger.com", "instagram.com",
-    "twitter.com", "x.com", "tiktok.com", "youtube.com", "youtu.be", "linkedin.com",
-    "lnkd.in", "telegram.org", "telegram.me", "t.me", "whatsapp.com", "wa.me", "line.me",
-    "lin.ee", "zalo.me", "viber.com", "wechat.com", "weixin.qq.com", "kakao.com",
-    "signal.me", "signal.org", "discord.com", "discord.gg", "reddit.com", "pinterest.com",
-    "weibo.com", "threads.net",
+    "facebook.com",
+    "fb.com",
+    "fb.me",
+    "m.me",
+    "messenger.com",
+    "instagram.com",
+    "twitter.com",
+    "x.com",
+    "tiktok.com",
+    "youtube.com",
+    "youtu.be",
+    "linkedin.com",
+    "lnkd.in",
+    "telegram.org",
+    "telegram.me",
+    "t.me",
+    "whatsapp.com",
+    "wa.me",
+    "line.me",
+    "lin.ee",
+    "zalo.me",
+    "viber.com",
+    "wechat.com",
+    "weixin.qq.com",
+    "kakao.com",
+    "signal.me",
+    "signal.org",
+    "discord.com",
+    "discord.gg",
+    "reddit.com",
+    "pinterest.com",
+    "weibo.com",
+    "threads.net",
     // shorteners, forms, documents, link pages
-    "bit.ly", "tinyurl.com", "goo.gl", "forms.gle", "google.com", "linktr.ee", "cutt.ly",
-    "rb.gy", "shorturl.at", "ow.ly", "is.gd", "typeform.com", "jotform.com",
-    "surveymonkey.com", "dropbox.com", "wordpress.com", "blogspot.com", "wix.com",
-    "canva.com", "notion.site",
+    "bit.ly",
+    "tinyurl.com",
+    "goo.gl",
+    "forms.gle",
+    "google.com",
+    "linktr.ee",
+    "cutt.ly",
+    "rb.gy",
+    "shorturl.at",
+    "ow.ly",
+    "is.gd",
+    "typeform.com",
+    "jotform.com",
+    "surveymonkey.com",
+    "dropbox.com",
+    "wordpress.com",
+    "blogspot.com",
+    "wix.com",
+    "canva.com",
+    "notion.site",
     // job boards and applicant tracking
-    "jobstreet.com", "jobstreet.co.id", "jobstreet.com.my", "jobstreet.com.ph",
-    "jobstreet.com.sg", "jobstreet.vn", "jobsdb.com", "indeed.com", "glassdoor.com",
-    "kalibrr.com", "camhr.com", "bongthom.com", "jobthai.com", "topcv.vn",
-    "vietnamworks.com", "itviec.com", "hiredly.com", "maukerja.my", "glints.com",
-    "foundit.in", "foundit.sg", "monster.com", "careerbuilder.com", "workable.com",
-    "greenhouse.io", "lever.co", "smartrecruiters.com", "recruitee.com", "bamboohr.com",
-    "myworkdayjobs.com", "taleo.net", "icims.com", "jobvite.com", "breezy.hr",
-    "ziprecruiter.com", "seek.com.au", "jobkorea.co.kr", "51job.com", "zhaopin.com",
-    "careerjet.com", "jora.com", "upwork.com", "fiverr.com", "freelancer.com",
+    "jobstreet.com",
+    "jobstreet.co.id",
+    "jobstreet.com.my",
+    "jobstreet.com.ph",
+    "jobstreet.com.sg",
+    "jobstreet.vn",
+    "jobsdb.com",
+    "indeed.com",
+    "glassdoor.com",
+    "kalibrr.com",
+    "camhr.com",
+    "bongthom.com",
+    "jobthai.com",
+    "topcv.vn",
+    "vietnamworks.com",
+    "itviec.com",
+    "hiredly.com",
+    "maukerja.my",
+    "glints.com",
+    "foundit.in",
+    "foundit.sg",
+    "monster.com",
+    "careerbuilder.com",
+    "workable.com",
+    "greenhouse.io",
+    "lever.co",
+    "smartrecruiters.com",
+    "recruitee.com",
+    "bamboohr.com",
+    "myworkdayjobs.com",
+    "taleo.net",
+    "icims.com",
+    "jobvite.com",
+    "breezy.hr",
+    "ziprecruiter.com",
+    "seek.com.au",
+    "jobkorea.co.kr",
+    "51job.com",
+    "zhaopin.com",
+    "careerjet.com",
+    "jora.com",
+    "upwork.com",
+    "fiverr.com",
+    "freelancer.com",
     // large sites that adverts cite (products, platforms, standards)
-    "apple.com", "microsoft.com", "amazon.com", "wikipedia.org", "github.com",
-    "w3.org", "php.net", "asp.net", "ado.net", "vb.net", "socket.io", "node.js",
+    "apple.com",
+    "microsoft.com",
+    "amazon.com",
+    "wikipedia.org",
+    "github.com",
+    "w3.org",
+    "php.net",
+    "asp.net",
+    "ado.net",
+    "vb.net",
+    "socket.io",
+    "node.js",
 ];
 
 /// Top-level domains read as a domain after a bare name (`acme.com`). Those that are
 /// also common words or file names (`.it`, `.in`, `.is`, `.me`, `.to`, `.js`, `.net`
 /// after `asp`) need `www.` or `http` before them.
 const BARE_TLDS: &[&str] = &[
-    "com", "net", "org", "info", "biz", "asia", "xyz", "top", "online", "site", "vip",
-    "club", "shop", "store", "work", "jobs", "agency", "group", "company", "kh", "vn",
-    "th", "la", "mm", "ph", "sg", "cn", "hk", "tw", "kr", "jp", "ke", "ng", "uk", "cc",
+    "com", "net", "org", "info", "biz", "asia", "xyz", "top", "online", "site", "vip", "club",
+    "shop", "store", "work", "jobs", "agency", "group", "company", "kh", "vn", "th", "la", "mm",
+    "ph", "sg", "cn", "hk", "tw", "kr", "jp", "ke", "ng", "uk", "cc",
 ];
 
 /// Second-level labels under a country code (`acme.com.kh`), kept with the name.
@@ -519,7 +816,12 @@ fn bare_hosts(text: &str) -> Vec<(usize, usize)> {
         let Some((_, tld)) = run.rsplit_once('.') else {
             continue;
         };
-        if BARE_TLDS.contains(&tld) && run.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+        if BARE_TLDS.contains(&tld)
+            && run
+                .as_bytes()
+                .first()
+                .is_some_and(u8::is_ascii_alphanumeric)
+        {
             found.push((run_start, run_start + run.len()));
         }
     }
@@ -530,7 +832,9 @@ fn bare_hosts(text: &str) -> Vec<(usize, usize)> {
 /// has no literal to start from, so it runs only on texts that pass this. An `at`
 /// spelled as a word needs a dot spelled as a word too.
 fn may_hold_email(text: &str) -> bool {
-    const MARKS: [&str; 9] = ["@", "＠", "(at)", "[at]", "{at}", "<at>", "(a)", "[a]", "(dot)"];
+    const MARKS: [&str; 9] = [
+        "@", "＠", "(at)", "[at]", "{at}", "<at>", "(a)", "[a]", "(dot)",
+    ];
     const AT_WORDS: [&str; 4] = [" at ", "แอท", "a còng", "艾特"];
     const DOT_WORDS: [&str; 6] = [" dot ", "[dot]", "ดอท", "จุด", "chấm", "点"];
     MARKS.iter().any(|m| text.contains(m))
@@ -628,9 +932,28 @@ fn app_kind(app: &str) -> ContactKind {
 
 /// Words that follow an app's name and a colon without being a handle.
 const NOT_HANDLES: &[&str] = &[
-    "group", "channel", "account", "number", "official", "admin", "contact", "only",
-    "please", "available", "inbox", "message", "chat", "call", "the", "our", "and",
-    "for", "via", "app", "apps", "id",
+    "group",
+    "channel",
+    "account",
+    "number",
+    "official",
+    "admin",
+    "contact",
+    "only",
+    "please",
+    "available",
+    "inbox",
+    "message",
+    "chat",
+    "call",
+    "the",
+    "our",
+    "and",
+    "for",
+    "via",
+    "app",
+    "apps",
+    "id",
 ];
 
 /// Characters dropped by [`light_fold`]: zero-width spaces and joiners, word joiner,
@@ -654,7 +977,12 @@ fn light_fold(original: &str) -> String {
 /// Adds the contact identifiers of one field to `out` (unsorted, may repeat), given as
 /// written and as normalised. `country` is the advert's ISO code, when known (for
 /// national phone numbers).
-pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out: &mut Vec<Contact>) {
+pub fn extract(
+    original: &str,
+    norm: &NormalisedText,
+    country: Option<&str>,
+    out: &mut Vec<Contact>,
+) {
     let text = norm.as_str();
     let normalised = text;
     // A handle or host found in the normalised text, quoted from the original (folded
@@ -667,7 +995,8 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
         match original.get(os..oe).map(light_fold) {
             Some(f)
                 if f.len() == found.len()
-                    && f.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-+~".contains(&b)) =>
+                    && f.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"._-+~".contains(&b)) =>
             {
                 f
             }
@@ -708,14 +1037,22 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
                 }
                 linked_numbers.push(n.to_string());
             } else if let Some(g) = get("wag") {
-                out.push(Contact::new(ContactKind::WhatsAppGroup, format!("wag:{g}"), g));
+                out.push(Contact::new(
+                    ContactKind::WhatsAppGroup,
+                    format!("wag:{g}"),
+                    g,
+                ));
             } else if let Some(m) = c.name("line").or(c.name("linee")) {
                 let h = as_written(&m, m.as_str().trim_end_matches(['.', '-']));
                 out.push(Contact::handle(ContactKind::Line, &h));
             } else if let Some(g) = get("zalog") {
                 out.push(Contact::new(ContactKind::Zalo, format!("zalog:{g}"), g));
             } else if let Some(g) = get("kakao") {
-                out.push(Contact::new(ContactKind::Kakao, format!("kakao-open:{g}"), g));
+                out.push(Contact::new(
+                    ContactKind::Kakao,
+                    format!("kakao-open:{g}"),
+                    g,
+                ));
             } else if let Some(g) = get("viber") {
                 out.push(Contact::new(ContactKind::Viber, format!("viber:{g}"), g));
             } else if let Some(g) = get("signalg") {
@@ -724,7 +1061,7 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
         }
     }
     phone_candidates(text, |cand| {
-        if linked_numbers.iter().any(|n| *n == cand.digits) {
+        if linked_numbers.contains(&cand.digits) {
             return;
         }
         if let Some((key, display)) = phone_number(&cand, country, false) {
@@ -751,7 +1088,10 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        if !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
+        if !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        {
             continue;
         }
         let tld_ok = host
@@ -775,7 +1115,11 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
     let in_email = |at: usize| email_spans.iter().any(|&(s, e)| (s..e).contains(&at));
     // The normalised text may hold an address whose `@` became `a` (see [`light_fold`]):
     // `hr.teamafast-job.com` is not a domain of its own.
-    let mangled = |d: &str| email_hosts.iter().any(|h| d != h && d.ends_with(h.as_str()));
+    let mangled = |d: &str| {
+        email_hosts
+            .iter()
+            .any(|h| d != h && d.ends_with(h.as_str()))
+    };
     // Web domains: after `http(s)://` or `www.`, or a bare name with a safe TLD.
     if text.contains('.') {
         for c in URL.captures_iter(text) {
@@ -790,7 +1134,9 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
             let host = &text[start..end];
             if !in_email(start)
                 && !mangled(host)
-                && let Some(m) = BARE_HOST_BODY.find_at(text, start).filter(|m| m.start() == start)
+                && let Some(m) = BARE_HOST_BODY
+                    .find_at(text, start)
+                    .filter(|m| m.start() == start)
                 && let Some(d) = registrable_domain(&as_written(&m, host))
             {
                 out.push(Contact::new(ContactKind::Domain, d.clone(), &d));
@@ -814,15 +1160,14 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
             || between.contains("id")
             || !ascii_app;
         let handle = h.as_str().trim_end_matches(['.', '-', '_']);
-        if !marked
-            || NOT_HANDLES.contains(&handle)
-            || handle.len() < 3
-            || in_email(h.start())
-        {
+        if !marked || NOT_HANDLES.contains(&handle) || handle.len() < 3 || in_email(h.start()) {
             continue;
         }
         // Digits only: a number, which the phone reader has (or rejects).
-        if handle.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+        if handle
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        {
             continue;
         }
         let kind = app_kind(app_text);
@@ -838,8 +1183,8 @@ pub fn extract(original: &str, norm: &NormalisedText, country: Option<&str>, out
         for m in BARE_HANDLE.find_iter(text) {
             let at = m.start();
             let prev = text[..at].chars().next_back();
-            let word_before =
-                prev.is_some_and(|p| p.is_alphanumeric() || matches!(p, '.' | '_' | '-' | '%' | '+'));
+            let word_before = prev
+                .is_some_and(|p| p.is_alphanumeric() || matches!(p, '.' | '_' | '-' | '%' | '+'));
             if word_before || in_email(at) || handle_spans.contains(&(at + 1)) {
                 continue;
             }
@@ -951,14 +1296,38 @@ mod tests {
 
     #[test]
     fn phones_of_several_countries() {
-        assert_eq!(contacts("Liên hệ 0912 345 678", Some("VN")), vec!["phone:+84912345678"]);
-        assert_eq!(contacts("Hubungi 0812-3456-7890", Some("ID")), vec!["phone:+6281234567890"]);
-        assert_eq!(contacts("Text 0917 123 4567", Some("PH")), vec!["phone:+639171234567"]);
-        assert_eq!(contacts("联系 138 1234 5678", None), vec!["phone:+8613812345678"]);
-        assert_eq!(contacts("연락 010-1234-5678", Some("KR")), vec!["phone:+821012345678"]);
-        assert_eq!(contacts("Call 0712 345678", Some("KE")), vec!["phone:+254712345678"]);
-        assert_eq!(contacts("Call +234 803 123 4567", None), vec!["phone:+2348031234567"]);
-        assert_eq!(contacts("WhatsApp 9123 4567", Some("SG")), vec!["phone:+6591234567"]);
+        assert_eq!(
+            contacts("Liên hệ 0912 345 678", Some("VN")),
+            vec!["phone:+84912345678"]
+        );
+        assert_eq!(
+            contacts("Hubungi 0812-3456-7890", Some("ID")),
+            vec!["phone:+6281234567890"]
+        );
+        assert_eq!(
+            contacts("Text 0917 123 4567", Some("PH")),
+            vec!["phone:+639171234567"]
+        );
+        assert_eq!(
+            contacts("联系 138 1234 5678", None),
+            vec!["phone:+8613812345678"]
+        );
+        assert_eq!(
+            contacts("연락 010-1234-5678", Some("KR")),
+            vec!["phone:+821012345678"]
+        );
+        assert_eq!(
+            contacts("Call 0712 345678", Some("KE")),
+            vec!["phone:+254712345678"]
+        );
+        assert_eq!(
+            contacts("Call +234 803 123 4567", None),
+            vec!["phone:+2348031234567"]
+        );
+        assert_eq!(
+            contacts("WhatsApp 9123 4567", Some("SG")),
+            vec!["phone:+6591234567"]
+        );
     }
 
     #[test]
@@ -986,10 +1355,19 @@ mod tests {
         assert_eq!(contacts("加电报：hr_linda_kh", None), want);
         assert_eq!(contacts("ติดต่อ เทเลแกรม @hr_linda_kh", None), want);
         // A handle is one contact whatever the app named before it.
-        assert_eq!(keys("Telegram @hr_linda_kh", None), keys("@hr_linda_kh", None));
+        assert_eq!(
+            keys("Telegram @hr_linda_kh", None),
+            keys("@hr_linda_kh", None)
+        );
         // Digits inside a handle are shown as written, not read as leetspeak.
-        assert_eq!(contacts("Telegram: @hr0x0recruit", None), vec!["telegram:@hr0x0recruit"]);
-        assert_eq!(contacts("Contact @hr0x0recruit", None), vec!["handle:@hr0x0recruit"]);
+        assert_eq!(
+            contacts("Telegram: @hr0x0recruit", None),
+            vec!["telegram:@hr0x0recruit"]
+        );
+        assert_eq!(
+            contacts("Contact @hr0x0recruit", None),
+            vec!["handle:@hr0x0recruit"]
+        );
         assert_eq!(contacts("see g0job1.com", None), vec!["domain:g0job1.com"]);
         // Prose after the app name is not a handle.
         assert!(contacts("Join our Telegram channel for news", None).is_empty());
@@ -1007,17 +1385,35 @@ mod tests {
         );
         assert_eq!(contacts("LINE ID: jobth88", None), vec!["line:@jobth88"]);
         assert_eq!(contacts("แอดไลน์ ไอดี: jobth88", None), vec!["line:@jobth88"]);
-        assert_eq!(contacts("https://line.me/ti/p/~jobth88", None), vec!["line:@jobth88"]);
-        assert_eq!(contacts("微信号：abc_job2024", None), vec!["wechat:@abc_job2024"]);
-        assert_eq!(contacts("加VX: abc_job2024 详聊", None), vec!["wechat:@abc_job2024"]);
-        assert_eq!(contacts("WeChat ID: abc_job2024", None), vec!["wechat:@abc_job2024"]);
+        assert_eq!(
+            contacts("https://line.me/ti/p/~jobth88", None),
+            vec!["line:@jobth88"]
+        );
+        assert_eq!(
+            contacts("微信号：abc_job2024", None),
+            vec!["wechat:@abc_job2024"]
+        );
+        assert_eq!(
+            contacts("加VX: abc_job2024 详聊", None),
+            vec!["wechat:@abc_job2024"]
+        );
+        assert_eq!(
+            contacts("WeChat ID: abc_job2024", None),
+            vec!["wechat:@abc_job2024"]
+        );
         assert_eq!(
             contacts("Zalo: 0912.345.678", Some("VN")),
             vec!["phone:+84912345678"]
         );
-        assert_eq!(contacts("zalo.me/0912345678", Some("VN")), vec!["phone:+84912345678"]);
+        assert_eq!(
+            contacts("zalo.me/0912345678", Some("VN")),
+            vec!["phone:+84912345678"]
+        );
         assert_eq!(contacts("zalo.me/g/qwerty12", None), vec!["zalo:qwerty12"]);
-        assert_eq!(contacts("카톡 아이디: jobkr77", None), vec!["kakao:@jobkr77"]);
+        assert_eq!(
+            contacts("카톡 아이디: jobkr77", None),
+            vec!["kakao:@jobkr77"]
+        );
         assert_eq!(
             contacts("open.kakao.com/o/sAbC123", None),
             vec!["kakao:sabc123"]
@@ -1043,7 +1439,10 @@ mod tests {
         assert_eq!(contacts("hr.team แอท fastjob-asia ดอท com", None), want);
         assert_eq!(contacts("hr.team a còng fastjob-asia chấm com", None), want);
         // A free-mail address links by the address, never by the domain.
-        assert_eq!(contacts("mail linda.kh88@gmail.com", None), vec!["email:linda.kh88@gmail.com"]);
+        assert_eq!(
+            contacts("mail linda.kh88@gmail.com", None),
+            vec!["email:linda.kh88@gmail.com"]
+        );
         // "at" in prose is not an address.
         assert!(contacts("Work at home, apply at our office", None).is_empty());
     }
@@ -1054,8 +1453,14 @@ mod tests {
             contacts("Apply: https://jobs.fastjob-asia.com.kh/apply?id=3", None),
             vec!["domain:fastjob-asia.com.kh"]
         );
-        assert_eq!(contacts("visit www.fastjob-asia.net", None), vec!["domain:fastjob-asia.net"]);
-        assert_eq!(contacts("see fastjob-asia.com for more", None), vec!["domain:fastjob-asia.com"]);
+        assert_eq!(
+            contacts("visit www.fastjob-asia.net", None),
+            vec!["domain:fastjob-asia.net"]
+        );
+        assert_eq!(
+            contacts("see fastjob-asia.com for more", None),
+            vec!["domain:fastjob-asia.com"]
+        );
         for text in [
             "Apply on https://www.jobstreet.com.my/job/123",
             "Follow us on facebook.com/fastjob",
@@ -1063,7 +1468,11 @@ mod tests {
             "Experience in sales.It is a plus",
             "Shortlink bit.ly/abc",
         ] {
-            assert!(contacts(text, None).is_empty(), "{text}: {:?}", contacts(text, None));
+            assert!(
+                contacts(text, None).is_empty(),
+                "{text}: {:?}",
+                contacts(text, None)
+            );
         }
     }
 

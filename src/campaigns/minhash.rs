@@ -45,7 +45,7 @@ fn mix(acc: u64, h: u64) -> u64 {
 fn token_hash(text: &str, kind: TokenKind) -> u64 {
     if kind == TokenKind::Number {
         let digits = text.bytes().filter(u8::is_ascii_digit).count() as u64;
-        return xxh3_64_with_seed(&digits.to_le_bytes(), SEED ^ 0x4e55_4d);
+        return xxh3_64_with_seed(&digits.to_le_bytes(), SEED ^ 0x004e_554d);
     }
     xxh3_64_with_seed(text.as_bytes(), SEED)
 }
@@ -153,7 +153,7 @@ impl Sketcher {
                 let mut attempt = 1u64;
                 loop {
                     let probe = xxh3_64_with_seed(&(i as u64).to_le_bytes(), attempt);
-                    let j = ((probe >> 32) * SIGNATURE_LEN as u64 >> 32) as usize;
+                    let j = (((probe >> 32) * SIGNATURE_LEN as u64) >> 32) as usize;
                     if self.filled[j] {
                         break self.bins[j];
                     }

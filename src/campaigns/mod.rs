@@ -104,18 +104,28 @@ impl Default for CampaignParams {
 
 impl CampaignParams {
     fn validate(&self) -> Result<()> {
-        let bad = |name: &'static str, reason: String| Err(Error::InvalidParameter { name, reason });
+        let bad =
+            |name: &'static str, reason: String| Err(Error::InvalidParameter { name, reason });
         if !(self.threshold > 0.0 && self.threshold <= 1.0) {
             return bad("threshold", format!("{} is not in (0, 1]", self.threshold));
         }
-        if self.bands == 0 || SIGNATURE_LEN % self.bands != 0 {
-            return bad("bands", format!("{} does not divide {SIGNATURE_LEN}", self.bands));
+        if self.bands == 0 || !SIGNATURE_LEN.is_multiple_of(self.bands) {
+            return bad(
+                "bands",
+                format!("{} does not divide {SIGNATURE_LEN}", self.bands),
+            );
         }
         if self.word_shingle == 0 || self.word_shingle > 8 {
-            return bad("word-shingle", format!("{} is not in 1..=8", self.word_shingle));
+            return bad(
+                "word-shingle",
+                format!("{} is not in 1..=8", self.word_shingle),
+            );
         }
         if self.char_shingle < 2 || self.char_shingle > 12 {
-            return bad("char-shingle", format!("{} is not in 2..=12", self.char_shingle));
+            return bad(
+                "char-shingle",
+                format!("{} is not in 2..=12", self.char_shingle),
+            );
         }
         if !(0.0..=1.0).contains(&self.max_contact_share) {
             return bad(
@@ -296,7 +306,10 @@ impl CampaignBuilder {
             id: advert.id.into_boxed_str(),
             probability: advert.probability as f32,
             families: advert.families,
-            date: advert.date.filter(|d| !d.trim().is_empty()).map(String::into_boxed_str),
+            date: advert
+                .date
+                .filter(|d| !d.trim().is_empty())
+                .map(String::into_boxed_str),
             snippet: advert.snippet.into_boxed_str(),
         });
     }
@@ -445,7 +458,12 @@ struct Numbered {
     first_index: u32,
 }
 
-fn campaign(adverts: &[Kept], members: &[u32], links: &[u32], contacts: Vec<(String, usize)>) -> Numbered {
+fn campaign(
+    adverts: &[Kept],
+    members: &[u32],
+    links: &[u32],
+    contacts: Vec<(String, usize)>,
+) -> Numbered {
     let mut families = [false; Family::ALL.len()];
     let (mut sum, mut max) = (0.0f64, 0.0f64);
     let (mut first_date, mut last_date): (Option<&str>, Option<&str>) = (None, None);
@@ -569,10 +587,21 @@ mod tests {
             No experience needed, only basic typing and English. Training is provided for every new staff member.";
         let ads = [
             Ad::from_text("t1", format!("{template} Contact 012 345 678")),
-            Ad::from_text("t2", template.replace("1,500", "1,800").replace("basic", "simple")),
-            Ad::from_text("x1", "Accountant for a trading company in Hanoi, five years of experience, CPA preferred."),
+            Ad::from_text(
+                "t2",
+                template
+                    .replace("1,500", "1,800")
+                    .replace("basic", "simple"),
+            ),
+            Ad::from_text(
+                "x1",
+                "Accountant for a trading company in Hanoi, five years of experience, CPA preferred.",
+            ),
             Ad::from_text("p1", "Driver wanted. Call +855 12 345 678."),
-            Ad::from_text("x2", "Nurse in a private hospital, day shifts, registered licence required."),
+            Ad::from_text(
+                "x2",
+                "Nurse in a private hospital, day shifts, registered licence required.",
+            ),
         ];
         for (k, ad) in ads.iter().enumerate() {
             let mut s = b.sketch(&scorer, ad, None, Some(&format!("2025-01-0{}", 5 - k)));
@@ -595,11 +624,23 @@ mod tests {
     #[test]
     fn invalid_parameters_are_refused() {
         for p in [
-            CampaignParams { threshold: 0.0, ..Default::default() },
-            CampaignParams { bands: 7, ..Default::default() },
-            CampaignParams { max_contact_share: 2.0, ..Default::default() },
+            CampaignParams {
+                threshold: 0.0,
+                ..Default::default()
+            },
+            CampaignParams {
+                bands: 7,
+                ..Default::default()
+            },
+            CampaignParams {
+                max_contact_share: 2.0,
+                ..Default::default()
+            },
         ] {
-            assert!(matches!(CampaignBuilder::new(p), Err(Error::InvalidParameter { .. })));
+            assert!(matches!(
+                CampaignBuilder::new(p),
+                Err(Error::InvalidParameter { .. })
+            ));
         }
     }
 

@@ -188,7 +188,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "; {} hub contacts linked nothing (in more than {:.0}% of adverts): {}",
                 found.hubs.len(),
                 args.max_contact_share * 100.0,
-                for_terminal(&found.hubs.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
+                for_terminal(
+                    &found
+                        .hubs
+                        .iter()
+                        .take(5)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             )
         }
     );
@@ -261,7 +269,10 @@ fn write_rows(out: &mut dyn Write, found: &Campaigns, format: OutputFormat) -> a
             for c in &found.campaigns {
                 let contacts = spreadsheet_safe(&contacts(c).join(";")).into_owned();
                 let families = families(c).join(";");
-                let (mean, max) = (format!("{:.4}", c.mean_probability), format!("{:.4}", c.max_probability));
+                let (mean, max) = (
+                    format!("{:.4}", c.mean_probability),
+                    format!("{:.4}", c.max_probability),
+                );
                 for m in &c.members {
                     w.write_record([
                         c.number.to_string().as_str(),
@@ -297,9 +308,16 @@ fn write_rows(out: &mut dyn Write, found: &Campaigns, format: OutputFormat) -> a
 }
 
 /// One row per campaign.
-fn write_summary(out: &mut dyn Write, found: &Campaigns, format: OutputFormat) -> anyhow::Result<()> {
+fn write_summary(
+    out: &mut dyn Write,
+    found: &Campaigns,
+    format: OutputFormat,
+) -> anyhow::Result<()> {
     let with_counts = |c: &Campaign| -> Vec<String> {
-        c.contacts.iter().map(|(name, n)| format!("{name} ({n})")).collect()
+        c.contacts
+            .iter()
+            .map(|(name, n)| format!("{name} ({n})"))
+            .collect()
     };
     match format {
         OutputFormat::Csv => {
