@@ -149,13 +149,29 @@ fn sentences(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether a sentence may carry a contact (left out of composites).
+/// Whether a sentence may carry a contact (left out of composites): an address, a link,
+/// a messaging app's name, or seven digits in any script (Khmer digits included).
 fn has_contact(s: &str) -> bool {
-    s.contains('@')
-        || s.contains("http")
-        || s.contains("www")
-        || s.contains(".com")
-        || s.chars().filter(char::is_ascii_digit).count() >= 7
+    let lower = s.to_lowercase();
+    [
+        "@",
+        "http",
+        "www",
+        ".com",
+        "telegram",
+        "whatsapp",
+        "line",
+        "zalo",
+        "wechat",
+        "viber",
+        "signal",
+        "kakao",
+        "微信",
+        "ไลน์",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+        || s.chars().filter(|c| c.is_numeric()).count() >= 7
 }
 
 /// A made-up contact handle of campaign `c`, number `k`, in one of several written forms.
