@@ -125,41 +125,77 @@ pub fn score_source<S>(
 where
     S: RecordSource + Send,
 {
+    let explain = opts.explain;
+    map_source(
+        records,
+        opts,
+        tally,
+        |rec| with_buffers(|buf, feats| score_record(scorer, rec, buf, feats, explain)),
+        |item| {
+            sink(match item {
+                Ok(rec) => Outcome::Scored(rec),
+                Err(r) => Outcome::Rejected(r),
+            })
+        },
+    )
+}
+
+/// The pipeline under [`score_source`], for any per-record work: runs `work` on every
+/// record across rayon's workers (it may take the record's id and kept values, as
+/// scoring does; the rest goes back to `records` to be filled again), and calls `sink`
+/// with each result or rejection in input order, counting into `tally` as
+/// [`score_stream`] does (`opts.explain` is the caller's business here). Other commands
+/// (campaigns) reuse it so that every feed is read, parallelised and accounted for in
+/// one way.
+pub fn map_source<S, T, W>(
+    records: S,
+    opts: BulkOptions,
+    tally: &mut Tally,
+    work: W,
+    mut sink: impl FnMut(std::result::Result<T, Rejection>) -> Result<()>,
+) -> Result<()>
+where
+    S: RecordSource + Send,
+    T: Send,
+    W: Fn(&mut InputRecord) -> T + Sync,
+{
     let chunk = opts.chunk.max(1);
+    let work = &work;
     std::thread::scope(|scope| {
         let (parsed_tx, parsed_rx) = mpsc::sync_channel::<Result<Vec<Item>>>(CHUNKS_IN_FLIGHT);
-        let (scored_tx, scored_rx) = mpsc::sync_channel::<Result<Vec<Outcome>>>(CHUNKS_IN_FLIGHT);
+        let (done_tx, done_rx) =
+            mpsc::sync_channel::<Result<Vec<std::result::Result<T, Rejection>>>>(CHUNKS_IN_FLIGHT);
         // Unbounded, but it holds only chunks that were in flight.
         let (spent_tx, spent_rx) = mpsc::channel::<Vec<Item>>();
         scope.spawn(move || read_chunks(records, chunk, &parsed_tx, &spent_rx));
         scope.spawn(move || {
             for batch in parsed_rx {
-                let scored = batch.map(|mut batch| {
-                    let outcomes = score_chunk(scorer, &mut batch, opts.explain);
+                let done = batch.map(|mut batch| {
+                    let results = map_chunk(work, &mut batch);
                     let _ = spent_tx.send(batch); // the reader may be done
-                    outcomes
+                    results
                 });
-                if scored_tx.send(scored).is_err() {
+                if done_tx.send(done).is_err() {
                     return; // the sink stopped
                 }
             }
         });
-        // Returning early drops `scored_rx`, which stops the scoring thread, which drops
+        // Returning early drops `done_rx`, which stops the working thread, which drops
         // `parsed_rx`, which stops the reader.
-        for outcomes in scored_rx {
-            for outcome in outcomes? {
+        for results in done_rx {
+            for result in results? {
                 tally.read += 1;
-                let rejected = match &outcome {
-                    Outcome::Scored(_) => {
+                let rejected = match &result {
+                    Ok(_) => {
                         tally.scored += 1;
                         None
                     }
-                    Outcome::Rejected(r) => {
+                    Err(r) => {
                         tally.rejected += 1;
                         Some(r.clone())
                     }
                 };
-                sink(outcome)?;
+                sink(result)?;
                 if let (true, Some(r)) = (opts.strict, rejected) {
                     return Err(Error::Record {
                         record: r.record,
@@ -234,27 +270,45 @@ thread_local! {
     static BUFFERS: RefCell<(ExtractBuffers, AdFeatures)> = RefCell::default();
 }
 
-/// Scores one chunk across rayon's workers, keeping input order. The records stay in
-/// `batch` (less their ids and kept values, moved to the outcomes) to be reused.
-fn score_chunk(scorer: &Scorer<'_>, batch: &mut [Item], explain: bool) -> Vec<Outcome> {
+/// Runs `f` with this worker thread's scoring buffers (see [`BUFFERS`]).
+fn with_buffers<T>(f: impl FnOnce(&mut ExtractBuffers, &mut AdFeatures) -> T) -> T {
+    BUFFERS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut bufs) => {
+            let (buf, feats) = &mut *bufs;
+            f(buf, feats)
+        }
+        // Only if the work ever re-entered this thread's loop (it does not).
+        Err(_) => f(&mut ExtractBuffers::default(), &mut AdFeatures::default()),
+    })
+}
+
+/// Scores `ad` with the calling thread's reusable buffers (the bulk hot path), then
+/// hands `then` the score and the buffers, which still hold the advert's normalised
+/// fields ([`ExtractBuffers::normalised_fields`]): work beside the score (campaign
+/// sketches) reads them instead of normalising the advert again.
+pub fn score_then<T>(
+    scorer: &Scorer<'_>,
+    ad: &crate::ad::Ad,
+    explain: bool,
+    then: impl FnOnce(Scored, &ExtractBuffers) -> T,
+) -> T {
+    with_buffers(|buf, feats| {
+        let scored = scorer.score_with(ad, buf, feats, explain);
+        then(scored, buf)
+    })
+}
+
+/// Runs `work` on one chunk across rayon's workers, keeping input order. The records
+/// stay in `batch` to be reused.
+fn map_chunk<T: Send>(
+    work: &(impl Fn(&mut InputRecord) -> T + Sync),
+    batch: &mut [Item],
+) -> Vec<std::result::Result<T, Rejection>> {
     batch
         .par_iter_mut()
         .map(|item| match item {
-            Ok(rec) => Outcome::Scored(BUFFERS.with(|cell| match cell.try_borrow_mut() {
-                Ok(mut bufs) => {
-                    let (buf, feats) = &mut *bufs;
-                    score_record(scorer, rec, buf, feats, explain)
-                }
-                // Only if scoring ever re-entered this thread's loop (it does not).
-                Err(_) => score_record(
-                    scorer,
-                    rec,
-                    &mut ExtractBuffers::default(),
-                    &mut AdFeatures::default(),
-                    explain,
-                ),
-            })),
-            Err(rejection) => Outcome::Rejected(rejection.clone()),
+            Ok(rec) => Ok(work(rec)),
+            Err(rejection) => Err(rejection.clone()),
         })
         .collect()
 }

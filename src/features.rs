@@ -76,6 +76,16 @@ pub struct ExtractBuffers {
     terms: TermBuffers,
 }
 
+impl ExtractBuffers {
+    /// The normalised text of each field of the advert last extracted, in
+    /// [`Ad::fields`] order (`fields` is how many it has: the buffers keep spare slots
+    /// from longer adverts). For work beside the score that reads the same text.
+    pub fn normalised_fields(&self, fields: usize) -> &[crate::normalise::NormalisedText] {
+        let norms = &self.scan.norms;
+        &norms[..fields.min(norms.len())]
+    }
+}
+
 /// Scratch for [`text_terms`].
 #[derive(Default)]
 struct TermBuffers {

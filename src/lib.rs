@@ -18,6 +18,8 @@
 //!   a stated prevalence) and trains new models with grouped cross-validation.
 //! - [`explain`] puts it together for one advert; [`bulk`] for millions, in parallel.
 //! - [`output`] writes result files so that no run destroys data (atomic, no overlaps).
+//! - [`campaigns`] links adverts into campaigns by shared contacts and near-duplicate
+//!   text (MinHash with LSH banding).
 //!
 //! # Example
 //!
@@ -39,6 +41,7 @@ extern crate blas_src;
 
 pub mod ad;
 pub mod bulk;
+pub mod campaigns;
 pub mod error;
 pub mod explain;
 pub mod features;

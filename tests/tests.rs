@@ -2,6 +2,7 @@
 
 mod util;
 
+mod campaigns;
 mod check;
 mod emscad;
 mod eval_inspect;

@@ -1,6 +1,7 @@
 //! Command-line arguments (clap) and dispatch. Each subcommand lives in its own file and
 //! turns flags into library calls and library results into output.
 
+mod campaigns;
 mod check;
 mod common;
 mod eval;
@@ -27,6 +28,9 @@ enum Command {
     Check(check::Args),
     /// Score a feed of adverts (CSV or JSONL, gzip too) as CSV or JSONL, in input order.
     Score(score::Args),
+    /// Link adverts into campaigns by shared contacts (phones, messaging handles,
+    /// e-mails, domains) and near-duplicate text; one row per advert in a campaign.
+    Campaigns(campaigns::Args),
     /// Train a model on labelled adverts, with grouped cross-validation.
     Train(train::Args),
     /// Evaluate a model on labelled adverts: ROC-AUC, PR-AUC, calibration, intervals.
@@ -43,6 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Score(a) => score::run(a),
+        Command::Campaigns(a) => campaigns::run(a),
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
         Command::EvalReal(a) => eval_real::run(a),
