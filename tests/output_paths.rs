@@ -193,3 +193,43 @@ fn train_refuses_outputs_on_the_data_or_on_each_other() {
     assert_eq!(std::fs::read(&data).expect("read"), before, "data intact");
     assert_eq!(listing(dir.path()), ["d.csv"], "nothing written");
 }
+
+#[test]
+fn campaigns_refuses_an_output_that_is_an_input_or_another_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let feed = dir.path().join("x.csv");
+    std::fs::copy(repo("data/sample_adverts.csv"), &feed).expect("copy");
+    let before = std::fs::read(&feed).expect("read");
+    let out_csv = dir.path().join("out.csv");
+    for (args, message) in [
+        (
+            vec![&feed, Path::new("-o"), &feed],
+            "is the same file as input",
+        ),
+        (
+            vec![&feed, Path::new("--summary"), &feed],
+            "is the same file as input",
+        ),
+        (
+            vec![
+                &feed,
+                Path::new("-o"),
+                &out_csv,
+                Path::new("--summary"),
+                &out_csv,
+            ],
+            "is the same file as -o",
+        ),
+    ] {
+        let out = lurescan()
+            .arg("campaigns")
+            .args(&args)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    assert_eq!(std::fs::read(&feed).expect("read"), before, "input intact");
+    assert_eq!(listing(dir.path()), ["x.csv"], "nothing written");
+}

@@ -14,8 +14,10 @@ use lurescan::campaigns::{Campaign, CampaignBuilder, CampaignParams, Campaigns, 
 use lurescan::explain::Scorer;
 use lurescan::input::{self, Records, Rejection};
 
-use super::common::{InputArgs, ModelArgs, for_terminal, output};
-use super::score::spreadsheet_safe;
+use lurescan::output::{NamedPath, refuse_overlaps};
+
+use super::common::{InputArgs, ModelArgs, Output, for_terminal};
+use super::score::{commit_errors, spreadsheet_safe};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -100,18 +102,41 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         args.files.clone()
     };
+    // No output may be an input or another output (as in `score`).
+    let mut inputs: Vec<NamedPath> = files
+        .iter()
+        .map(|path| NamedPath {
+            role: "input",
+            path,
+        })
+        .collect();
+    if let Some(path) = &args.model.model {
+        inputs.push(NamedPath {
+            role: "--model",
+            path,
+        });
+    }
+    let outputs: Vec<NamedPath> = [
+        ("-o", &args.output),
+        ("--summary", &args.summary),
+        ("--errors", &args.errors),
+    ]
+    .into_iter()
+    .filter_map(|(role, p)| p.as_deref().map(|path| NamedPath { role, path }))
+    .collect();
+    refuse_overlaps(&inputs, &outputs)?;
     // Every input is opened before anything is written, as in `score`.
     for path in files.iter().filter(|p| p.as_os_str() != "-") {
         std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     }
-    let mut out = output(args.output.as_deref())?;
-    let mut summary = match &args.summary {
-        Some(p) => Some(output(Some(p))?),
+    let mut out = Output::open(args.output.as_deref())?;
+    let summary = match &args.summary {
+        Some(p) => Some(Output::open(Some(p))?),
         None => None,
     };
     let mut errors = match &args.errors {
         Some(p) => {
-            let mut w = csv::Writer::from_writer(output(Some(p))?);
+            let mut w = csv::Writer::from_writer(Output::open(Some(p))?);
             w.write_record(["record", "line", "id", "reason"])?;
             Some(w)
         }
@@ -165,14 +190,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let found = builder.finish();
     write_rows(&mut out, &found, args.output_format)?;
-    out.flush()?;
-    if let Some(s) = &mut summary {
-        write_summary(s, &found, args.output_format)?;
-        s.flush()?;
+    out.commit()?;
+    if let Some(mut s) = summary {
+        write_summary(&mut s, &found, args.output_format)?;
+        s.commit()?;
     }
-    if let Some(w) = &mut errors {
-        w.flush()?;
-    }
+    commit_errors(errors)?;
     let in_campaigns: usize = found.campaigns.iter().map(|c| c.members.len()).sum();
     eprintln!(
         "read {}, scored {}, rejected {}",
@@ -208,7 +231,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn report_rejection(
-    errors: &mut Option<csv::Writer<Box<dyn Write + Send>>>,
+    errors: &mut Option<csv::Writer<Output>>,
     r: &Rejection,
     file: Option<&str>,
 ) -> lurescan::Result<()> {

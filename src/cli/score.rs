@@ -146,7 +146,7 @@ fn is_record_error(e: &anyhow::Error) -> bool {
 }
 
 /// Puts the errors file in place, when there is one.
-fn commit_errors(errors: Option<csv::Writer<Output>>) -> anyhow::Result<()> {
+pub fn commit_errors(errors: Option<csv::Writer<Output>>) -> anyhow::Result<()> {
     if let Some(w) = errors {
         let out = w
             .into_inner()
