@@ -12,11 +12,11 @@ use anyhow::Context;
 use lurescan::bulk::{BulkOptions, Tally};
 use lurescan::campaigns::{Campaign, CampaignBuilder, CampaignParams, Campaigns, SourceColumns};
 use lurescan::explain::Scorer;
-use lurescan::input::{self, Records, Rejection};
+use lurescan::input::{self, Records};
 
 use lurescan::output::{NamedPath, refuse_overlaps};
 
-use super::common::{InputArgs, ModelArgs, Output, for_terminal};
+use super::common::{InputArgs, ModelArgs, Output, for_terminal, report_rejection};
 use super::score::{commit_errors, spreadsheet_safe};
 
 #[derive(Debug, clap::Args)]
@@ -228,39 +228,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn report_rejection(
-    errors: &mut Option<csv::Writer<Output>>,
-    r: &Rejection,
-    file: Option<&str>,
-) -> lurescan::Result<()> {
-    let reason = match file {
-        Some(f) => format!("{f}: {}", r.reason),
-        None => r.reason.clone(),
-    };
-    match errors {
-        Some(w) => w
-            .write_record([
-                r.record.to_string(),
-                r.line.to_string(),
-                spreadsheet_safe(r.id.as_deref().unwrap_or_default()).into_owned(),
-                spreadsheet_safe(&reason).into_owned(),
-            ])
-            .map_err(|source| lurescan::Error::Csv {
-                context: "writing --errors".into(),
-                source,
-            }),
-        None => {
-            let line = Rejection {
-                reason,
-                ..r.clone()
-            }
-            .to_string();
-            eprintln!("lurescan: rejected {}", for_terminal(&line));
-            Ok(())
-        }
-    }
 }
 
 fn families(c: &Campaign) -> Vec<&'static str> {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use lurescan::input::{FieldMapping, Format};
+use lurescan::input::{FieldMapping, Format, Rejection};
 use lurescan::lure::Lexicon;
 use lurescan::model::LureModel;
 use lurescan::output::AtomicFile;
@@ -235,4 +235,39 @@ pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Reports a rejected record: a row of the `--errors` file when there is one, else a line
+/// on stderr (escaped for the terminal); `file` names the input when there are several.
+pub fn report_rejection(
+    errors: &mut Option<csv::Writer<Output>>,
+    r: &Rejection,
+    file: Option<&str>,
+) -> lurescan::Result<()> {
+    let reason = match file {
+        Some(f) => format!("{f}: {}", r.reason),
+        None => r.reason.clone(),
+    };
+    match errors {
+        Some(w) => w
+            .write_record([
+                r.record.to_string(),
+                r.line.to_string(),
+                super::score::spreadsheet_safe(r.id.as_deref().unwrap_or_default()).into_owned(),
+                super::score::spreadsheet_safe(&reason).into_owned(),
+            ])
+            .map_err(|source| lurescan::Error::Csv {
+                context: "writing --errors".into(),
+                source,
+            }),
+        None => {
+            let line = Rejection {
+                reason,
+                ..r.clone()
+            }
+            .to_string();
+            eprintln!("lurescan: rejected {}", for_terminal(&line));
+            Ok(())
+        }
+    }
 }

@@ -10,11 +10,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use lurescan::bulk::{BulkOptions, Outcome, ScoredRecord, Tally, score_source};
 use lurescan::explain::Scorer;
-use lurescan::input::{self, Records, Rejection};
+use lurescan::input::{self, Records};
 
 use lurescan::output::{NamedPath, refuse_overlaps};
 
-use super::common::{InputArgs, ModelArgs, Output};
+use super::common::{InputArgs, ModelArgs, Output, report_rejection};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -264,39 +264,6 @@ fn progress_bar(path: &Path) -> ProgressBar {
     );
     pb.set_message(path.display().to_string());
     pb
-}
-
-fn report_rejection(
-    errors: &mut Option<csv::Writer<Output>>,
-    r: &Rejection,
-    file: Option<&str>,
-) -> lurescan::Result<()> {
-    let reason = match file {
-        Some(f) => format!("{f}: {}", r.reason),
-        None => r.reason.clone(),
-    };
-    match errors {
-        Some(w) => w
-            .write_record([
-                r.record.to_string(),
-                r.line.to_string(),
-                spreadsheet_safe(r.id.as_deref().unwrap_or_default()).into_owned(),
-                spreadsheet_safe(&reason).into_owned(),
-            ])
-            .map_err(|source| lurescan::Error::Csv {
-                context: "writing --errors".into(),
-                source,
-            }),
-        None => {
-            let line = Rejection {
-                reason,
-                ..r.clone()
-            }
-            .to_string();
-            eprintln!("lurescan: rejected {}", super::common::for_terminal(&line));
-            Ok(())
-        }
-    }
 }
 
 /// Writes result rows in the chosen format.

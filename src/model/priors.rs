@@ -46,24 +46,36 @@ pub fn embedded_weights() -> &'static [f32; Family::ALL.len()] {
     &WEIGHTS
 }
 
+/// The data lines of a tab-separated table (blank lines and `#` comments skipped): their
+/// 1-based line numbers and columns.
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !(line.trim().is_empty() || line.starts_with('#')))
+        .map(|(n, line)| (n + 1, line.split('\t').collect()))
+}
+
+fn line_error(file: &str, line: usize, reason: String) -> Error {
+    Error::Lexicon {
+        file: file.to_string(),
+        line,
+        reason,
+    }
+}
+
+fn family_of(id: &str, bad: &impl Fn(String) -> Error) -> Result<Family> {
+    Family::from_id(id).ok_or_else(|| bad(format!("unknown family {id:?}")))
+}
+
 /// Parses a priors table (`family<TAB>weight<TAB>reason`); every family must appear once.
 pub fn parse(text: &str, file: &str) -> Result<Vec<Prior>> {
     let mut found: Vec<Option<Prior>> = vec![None; Family::ALL.len()];
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let bad = |reason: String| Error::Lexicon {
-            file: file.to_string(),
-            line: n + 1,
-            reason,
-        };
-        let cols: Vec<&str> = line.split('\t').collect();
+    for (n, cols) in data_lines(text) {
+        let bad = |reason: String| line_error(file, n, reason);
         if cols.len() != 3 {
             return Err(bad("expected family<TAB>weight<TAB>reason".into()));
         }
-        let family =
-            Family::from_id(cols[0]).ok_or_else(|| bad(format!("unknown family {:?}", cols[0])))?;
+        let family = family_of(cols[0], &bad)?;
         let weight: f32 = cols[1]
             .parse()
             .map_err(|_| bad(format!("weight {:?} is not a number", cols[1])))?;
@@ -106,21 +118,12 @@ pub fn embedded_real_fit() -> Result<[f32; Family::ALL.len()]> {
 pub fn parse_real_fit(text: &str, file: &str) -> Result<[f32; Family::ALL.len()]> {
     let mut out = [0.0f32; Family::ALL.len()];
     let mut seen = [false; Family::ALL.len()];
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let bad = |reason: String| Error::Lexicon {
-            file: file.to_string(),
-            line: n + 1,
-            reason,
-        };
-        let cols: Vec<&str> = line.split('\t').collect();
+    for (n, cols) in data_lines(text) {
+        let bad = |reason: String| line_error(file, n, reason);
         if cols.len() < 2 {
             return Err(bad("expected family<TAB>adjustment[<TAB>note]".into()));
         }
-        let family =
-            Family::from_id(cols[0]).ok_or_else(|| bad(format!("unknown family {:?}", cols[0])))?;
+        let family = family_of(cols[0], &bad)?;
         let adjustment: f32 = cols[1]
             .parse()
             .map_err(|_| bad(format!("adjustment {:?} is not a number", cols[1])))?;
