@@ -189,7 +189,8 @@ pub fn render(model: &LureModel, report: &TrainReport, model_path: &str) -> Stri
         "\nThe data may strengthen a prior up to twice its size or shrink it to half; it cannot flip its sign. \
          The real-lure column comes from `data/family_fit.tsv`: a logistic fit of the family weights on the real \
          quoted lures and genuine board adverts in `../shared/data` (`lurescan eval-real ../shared/data --fit-families data/family_fit.tsv`), \
-         shrunk towards the prior and keeping its sign; `eval-real` refits it without each text's source before scoring that text."
+         shrunk towards the prior and kept between half and twice it, for the families that at least 10 lure and 10 genuine texts show; \
+         `eval-real` refits it without each text's source before scoring that text."
     );
     let _ = writeln!(s, "\n## Known limits\n");
     for line in LIMITS {
