@@ -73,6 +73,11 @@ impl Sketcher {
         }
     }
 
+    /// Whether this sketcher shingles as [`Sketcher::new`] with these lengths would.
+    pub fn shingles_as(&self, word_shingle: usize, char_shingle: usize) -> bool {
+        self.word_shingle == word_shingle.max(1) && self.char_shingle == char_shingle.max(2)
+    }
+
     /// The signature of the given normalised texts (an advert's fields, each shingled
     /// on its own), or `None` when they hold no token at all.
     pub fn signature<'t>(&mut self, texts: impl IntoIterator<Item = &'t str>) -> Option<Signature> {

@@ -531,7 +531,7 @@ fn sketch_advert(
         let norms = buffers.normalised_fields(fields);
         let texts = || norms.iter().map(|n| n.as_str());
         let signature = if params.link_templates {
-            Sketcher::new(params.word_shingle, params.char_shingle).signature(texts())
+            with_sketcher(params, |sketcher| sketcher.signature(texts()))
         } else {
             None
         };
@@ -551,6 +551,25 @@ fn sketch_advert(
             signature,
             contacts,
         }
+    })
+}
+
+thread_local! {
+    /// Each worker thread's sketcher, kept from advert to advert (its buffers).
+    static SKETCHER: std::cell::RefCell<Option<Sketcher>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's sketcher for `params`' shingle lengths.
+fn with_sketcher<T>(params: &CampaignParams, f: impl FnOnce(&mut Sketcher) -> T) -> T {
+    let (w, c) = (params.word_shingle, params.char_shingle);
+    SKETCHER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => {
+            if !slot.as_ref().is_some_and(|s| s.shingles_as(w, c)) {
+                *slot = Some(Sketcher::new(w, c));
+            }
+            f(slot.get_or_insert_with(|| Sketcher::new(w, c)))
+        }
+        Err(_) => f(&mut Sketcher::new(w, c)),
     })
 }
 
