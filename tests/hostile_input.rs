@@ -310,3 +310,78 @@ fn an_oversized_jsonl_keep_value_is_rejected() {
     let rows = csv_rows(&out.stdout);
     assert_eq!((rows.len(), rows[1][0].as_str()), (2, "b"));
 }
+
+/// JSONL numeric ids beyond u64 (and decimals such as `1.50`) are kept as written: read
+/// as f64 they lost digits, and distinct records shared an id.
+#[test]
+fn jsonl_numeric_ids_are_kept_as_written() {
+    let feed = concat!(
+        "{\"id\":123456789012345678901234567890,\"text\":\"a\"}\n",
+        "{\"id\":123456789012345678901234567891,\"text\":\"b\"}\n",
+        "{\"id\":18446744073709551616,\"text\":\"c\"}\n",
+        "{\"id\":1.50,\"text\":\"d\"}\n",
+        "{\"id\": 7 ,\"text\":\"e\",\"keep\":[1, 2]}\n",
+        "{\"id\":\"s\\u00e9\",\"text\":\"f\"}\n",
+    );
+    let out = lurescan()
+        .args(["score", "--quiet", "--format", "jsonl", "--keep", "keep"])
+        .write_stdin(feed)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = csv_rows(&out.stdout);
+    let ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "123456789012345678901234567890",
+            "123456789012345678901234567891",
+            "18446744073709551616",
+            "1.50",
+            "7",
+            "sé",
+        ]
+    );
+    let keep = rows[0]
+        .iter()
+        .position(|h| h == "keep")
+        .expect("kept column");
+    assert_eq!(rows[5][keep], "[1,2]", "nested values stay compact JSON");
+}
+
+/// Zero-width and other invisible format characters inside a lure phrase do not hide it:
+/// the normaliser drops them, and the quote is the text as written.
+#[test]
+fn invisible_characters_inside_a_lure_phrase_do_not_hide_it() {
+    for zw in ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'] {
+        let advert = format!("Packing job abroad, no exp{zw}erience needed, free fl{zw}ight.");
+        let out = lurescan()
+            .args(["check", "--json", &advert])
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let quotes: Vec<&str> = v["lures"]
+            .as_array()
+            .expect("lures")
+            .iter()
+            .filter_map(|l| l["text"].as_str())
+            .collect();
+        assert!(
+            quotes.contains(&format!("no exp{zw}erience needed").as_str()),
+            "{zw:?}: {quotes:?}"
+        );
+        assert!(
+            quotes.contains(&format!("free fl{zw}ight").as_str()),
+            "{zw:?}: {quotes:?}"
+        );
+    }
+}

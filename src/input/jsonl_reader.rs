@@ -10,6 +10,7 @@ use super::{FieldMapping, Item, RecordBuilder, Rejection, Spares, slot_of};
 use crate::ad::Ad;
 use crate::ad::{BODY_FIELDS, TextField};
 use crate::error::{Error, Result};
+use serde_json::value::RawValue;
 
 /// A JSONL line may hold this many fields' worth of bytes (`--max-field-bytes` each):
 /// it carries every field of its record, escaped (`\u00e9` is 6 bytes for 2).
@@ -87,23 +88,24 @@ impl JsonlRecords {
 }
 
 /// A JSON object's entries in order, refusing a key given twice: serde_json's map would
-/// keep the last value silently, and lure text in the first would never be scored.
-struct ObjectEntries(Vec<(String, serde_json::Value)>);
+/// keep the last value silently, and lure text in the first would never be scored. Values
+/// stay as written (a number beyond u64 or f64 keeps every digit).
+struct ObjectEntries<'a>(Vec<(String, &'a RawValue)>);
 
-impl<'de> serde::Deserialize<'de> for ObjectEntries {
+impl<'de: 'a, 'a> serde::Deserialize<'de> for ObjectEntries<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Entries;
-        impl<'de> serde::de::Visitor<'de> for Entries {
-            type Value = ObjectEntries;
+        struct Entries<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Entries<'a> {
+            type Value = ObjectEntries<'a>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> std::result::Result<ObjectEntries, A::Error> {
-                let mut entries: Vec<(String, serde_json::Value)> = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
+            ) -> std::result::Result<ObjectEntries<'a>, A::Error> {
+                let mut entries: Vec<(String, &'a RawValue)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, &'a RawValue>()? {
                     if entries.iter().any(|(k, _)| *k == key) {
                         return Err(serde::de::Error::custom(format!(
                             "key {key:?} appears twice in the object"
@@ -114,18 +116,30 @@ impl<'de> serde::Deserialize<'de> for ObjectEntries {
                 Ok(ObjectEntries(entries))
             }
         }
-        d.deserialize_map(Entries)
+        d.deserialize_map(Entries(std::marker::PhantomData))
     }
 }
 
 /// A JSON value as the text a record field holds: strings as they are, null as empty,
-/// booleans as 1/0, numbers and nested values as JSON.
-fn plain_value(v: &serde_json::Value) -> std::borrow::Cow<'_, str> {
-    match v {
-        serde_json::Value::String(s) => std::borrow::Cow::Borrowed(s),
-        serde_json::Value::Null => std::borrow::Cow::Borrowed(""),
-        serde_json::Value::Bool(x) => std::borrow::Cow::Borrowed(if *x { "1" } else { "0" }),
-        _ => std::borrow::Cow::Owned(v.to_string()),
+/// booleans as 1/0, numbers exactly as written (an id beyond u64 keeps every digit, so
+/// distinct ids stay distinct), nested values as compact JSON.
+fn plain_value(raw: &RawValue) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let text = raw.get().trim_matches(|c: char| c.is_ascii_whitespace());
+    match text.as_bytes().first() {
+        Some(b'"') => match serde_json::from_str::<Cow<'_, str>>(text) {
+            Ok(s) => s,
+            // The parser accepted it as a string: this does not happen.
+            Err(_) => Cow::Borrowed(text),
+        },
+        Some(b'n') => Cow::Borrowed(""),
+        Some(b't') => Cow::Borrowed("1"),
+        Some(b'f') => Cow::Borrowed("0"),
+        Some(b'{' | b'[') => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => Cow::Owned(v.to_string()),
+            Err(_) => Cow::Borrowed(text),
+        },
+        _ => Cow::Borrowed(text),
     }
 }
 

@@ -1,0 +1,6 @@
+#![no_main]
+//! The CSV record reader (header, quoting, limits, gzip) on arbitrary bytes.
+mod common;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| common::read_all(data, lurescan::input::Format::Csv));
