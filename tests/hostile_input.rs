@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use crate::util::{csv_rows, lurescan};
+use crate::util::{csv_rows, lurescan, run_ok};
 
 /// Address space the child may use (KiB): a few times what a bounded run needs (about
 /// 150 MB with two threads), far below the inputs streamed at it.
@@ -323,17 +323,12 @@ fn jsonl_numeric_ids_are_kept_as_written() {
         "{\"id\": 7 ,\"text\":\"e\",\"keep\":[1, 2]}\n",
         "{\"id\":\"s\\u00e9\",\"text\":\"f\"}\n",
     );
-    let out = lurescan()
-        .args(["score", "--quiet", "--format", "jsonl", "--keep", "keep"])
-        .write_stdin(feed)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = run_ok(
+        lurescan()
+            .args(["score", "--quiet", "--format", "jsonl", "--keep", "keep"])
+            .write_stdin(feed),
     );
-    let rows = csv_rows(&out.stdout);
+    let rows = csv_rows(&stdout);
     let ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(
         ids,
@@ -359,16 +354,8 @@ fn jsonl_numeric_ids_are_kept_as_written() {
 fn invisible_characters_inside_a_lure_phrase_do_not_hide_it() {
     for zw in ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'] {
         let advert = format!("Packing job abroad, no exp{zw}erience needed, free fl{zw}ight.");
-        let out = lurescan()
-            .args(["check", "--json", &advert])
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let stdout = run_ok(lurescan().args(["check", "--json", &advert]));
+        let v: serde_json::Value = serde_json::from_slice(&stdout).expect("JSON");
         let quotes: Vec<&str> = v["lures"]
             .as_array()
             .expect("lures")
