@@ -90,3 +90,18 @@ fn inspect_shows_priors_terms_and_provenance() {
             || String::from_utf8_lossy(&text.stdout).contains("prior")
     );
 }
+
+/// An absurd `--bootstrap` is a usage error at once, not days of resampling.
+#[test]
+fn bootstrap_replicates_are_bounded() {
+    for (cmd, n) in [("eval", "1000000000"), ("train", "0"), ("eval", "many")] {
+        let out = lurescan()
+            .args([cmd, "--bootstrap", n])
+            .arg(repo("data/samples/hard_cases.csv"))
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd} --bootstrap {n}: {err}");
+        assert!(err.contains("--bootstrap"), "{cmd} --bootstrap {n}: {err}");
+    }
+}

@@ -271,3 +271,20 @@ pub fn report_rejection(
         }
     }
 }
+
+/// The most bootstrap replicates `--bootstrap` takes: each replicate re-sorts every score,
+/// so a billion would run for days; 100,000 already pins a 95% interval to its third
+/// decimal.
+pub const MAX_BOOTSTRAP: usize = 100_000;
+
+/// Parses `--bootstrap N`: a whole number from 1 to [`MAX_BOOTSTRAP`].
+pub fn bootstrap_replicates(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number"))?;
+    if (1..=MAX_BOOTSTRAP).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("must be between 1 and {MAX_BOOTSTRAP}, got {n}"))
+    }
+}

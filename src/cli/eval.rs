@@ -32,8 +32,8 @@ pub struct Args {
     /// Write PR, ROC and reliability plots (SVG) here.
     #[arg(long, value_name = "DIR")]
     plots: Option<PathBuf>,
-    /// Bootstrap replicates for the intervals.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Bootstrap replicates for the intervals (1 to 100,000).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = super::common::bootstrap_replicates)]
     bootstrap: usize,
     /// Seed for the bootstrap.
     #[arg(long, default_value_t = 42)]

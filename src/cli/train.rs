@@ -77,8 +77,8 @@ pub struct Args {
     /// twice the flag-less training time, hence opt-in.
     #[arg(long)]
     nested: bool,
-    /// Bootstrap replicates for the confidence intervals.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Bootstrap replicates for the confidence intervals (1 to 100,000).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = super::common::bootstrap_replicates)]
     bootstrap: usize,
     /// Write PR, ROC and reliability plots (SVG) of the out-of-fold scores here.
     #[arg(long, value_name = "DIR")]
