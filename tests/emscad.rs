@@ -32,7 +32,7 @@ fn flagless_train_reaches_the_bar_and_gives_the_default_model() {
     // The core issue's bar is 0.98 (the default model gets 0.9819). PR-AUC's fold sd is
     // ~0.12, so its floor sits below the model's 0.813 and catches only a real loss. It
     // was 0.851 before pay's weight was fitted on real lures (data/family_fit.tsv): one
-    // genuine EMSCAD sales advert whose "top representatives make over $350K/year" now
+    // genuine EMSCAD sales advert whose claim of its top sellers' yearly earnings now
     // outranks most frauds in its fold (docs/design.md).
     assert!(roc >= 0.98, "mean grouped-CV ROC-AUC {roc:.4} < 0.98");
     assert!(pr >= 0.79, "mean grouped-CV PR-AUC at 4.8% {pr:.4} < 0.79");

@@ -72,7 +72,7 @@ pub struct FamilyFit {
 /// ([`crate::model::priors::clamp_adjustment`]): between half and twice the centre, so
 /// its sign never flips. One domain's data may say a prior was too timid or too bold,
 /// not overturn it: unbounded, the real texts made a graded pay claim worth 8 log-odds,
-/// which put an executive's genuine "$350K" salary above EMSCAD's frauds.
+/// which put a genuine EMSCAD sales advert's claim of its top sellers' yearly pay above its frauds.
 fn bounds(center: f32) -> (f64, f64) {
     let c = f64::from(center);
     if center == 0.0 {

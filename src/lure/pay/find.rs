@@ -1189,10 +1189,10 @@ pub(super) mod tests {
     #[test]
     fn vietnamese_forms() {
         check(
-            "thu nhập 15-30 triệu một tháng",
-            "15-30 triệu",
-            15e6,
-            30e6,
+            "thu nhập 16-32 triệu một tháng",
+            "16-32 triệu",
+            16e6,
+            32e6,
             "VND",
             Some(Month),
         );

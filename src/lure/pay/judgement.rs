@@ -388,7 +388,7 @@ mod tests {
         assert!(judge(c, Some("en"), PayTables::embedded()).is_some());
         assert!(!claims("$800-1,000 usd al mes")[0].bare_dollar);
         // Nor "pesos" without a "$" (written example): Philippine pesos elsewhere.
-        let c = &claims("sueldo 300000 pesos al mes")[0];
+        let c = &claims("sueldo 350000 pesos al mes")[0];
         assert!(c.peso_word && judgement_needs_language(c, PayTables::embedded()));
         assert!(judge(c, Some("es"), PayTables::embedded()).is_none());
         assert_eq!(judged("15,000 pesos a month", Some("en")).market, "PH");
