@@ -16,7 +16,7 @@ use lurescan::input::{self, Records};
 
 use lurescan::output::{NamedPath, refuse_overlaps};
 
-use super::common::{InputArgs, ModelArgs, Output, for_terminal, report_rejection};
+use super::common::{InputArgs, ModelArgs, Output, for_terminal, report_rejection, scoring_inputs};
 use super::score::{commit_errors, spreadsheet_safe};
 
 #[derive(Debug, clap::Args)]
@@ -103,19 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.files.clone()
     };
     // No output may be an input or another output (as in `score`).
-    let mut inputs: Vec<NamedPath> = files
-        .iter()
-        .map(|path| NamedPath {
-            role: "input",
-            path,
-        })
-        .collect();
-    if let Some(path) = &args.model.model {
-        inputs.push(NamedPath {
-            role: "--model",
-            path,
-        });
-    }
+    let inputs = scoring_inputs(&files, &args.model);
     let outputs: Vec<NamedPath> = [
         ("-o", &args.output),
         ("--summary", &args.summary),

@@ -288,3 +288,26 @@ pub fn bootstrap_replicates(s: &str) -> Result<usize, String> {
         Err(format!("must be between 1 and {MAX_BOOTSTRAP}, got {n}"))
     }
 }
+
+/// What a scoring command reads, named for [`lurescan::output::refuse_overlaps`]: the
+/// input files and the `--model` file when one is given.
+pub fn scoring_inputs<'a>(
+    files: &'a [std::path::PathBuf],
+    model: &'a ModelArgs,
+) -> Vec<lurescan::output::NamedPath<'a>> {
+    use lurescan::output::NamedPath;
+    let mut inputs: Vec<NamedPath> = files
+        .iter()
+        .map(|path| NamedPath {
+            role: "input",
+            path,
+        })
+        .collect();
+    if let Some(path) = &model.model {
+        inputs.push(NamedPath {
+            role: "--model",
+            path,
+        });
+    }
+    inputs
+}

@@ -14,7 +14,7 @@ use lurescan::input::{self, Records};
 
 use lurescan::output::{NamedPath, refuse_overlaps};
 
-use super::common::{InputArgs, ModelArgs, Output, report_rejection};
+use super::common::{InputArgs, ModelArgs, Output, report_rejection, scoring_inputs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -65,19 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     // An output that is an input (`score x.csv -o x.csv`) would be destroyed before it is
     // read; two outputs on one file would lose one of them. Refused before anything else.
-    let mut inputs: Vec<NamedPath> = files
-        .iter()
-        .map(|path| NamedPath {
-            role: "input",
-            path,
-        })
-        .collect();
-    if let Some(path) = &args.model.model {
-        inputs.push(NamedPath {
-            role: "--model",
-            path,
-        });
-    }
+    let inputs = scoring_inputs(&files, &args.model);
     let outputs: Vec<NamedPath> = [("-o", &args.output), ("--errors", &args.errors)]
         .into_iter()
         .filter_map(|(role, p)| p.as_deref().map(|path| NamedPath { role, path }))
