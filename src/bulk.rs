@@ -60,6 +60,43 @@ pub struct ScoredRecord {
     pub scored: Scored,
 }
 
+impl ScoredRecord {
+    /// The record as one line of `score --output-format jsonl` (and of `POST /api/score`):
+    /// id, probability (4 decimals), verdict, lure families, language, the evidence when
+    /// `explain`, then the `keep` columns' values. One builder, so the two never differ.
+    pub fn to_json(&self, keep: &[String], explain: bool) -> serde_json::Value {
+        let s = &self.scored;
+        let mut obj = serde_json::Map::new();
+        obj.insert("id".into(), self.id.clone().into());
+        obj.insert(
+            "probability".into(),
+            ((s.probability * 1e4).round() / 1e4).into(),
+        );
+        obj.insert("verdict".into(), s.verdict.as_str().into());
+        obj.insert(
+            "lures".into(),
+            s.families
+                .iter()
+                .map(|f| serde_json::Value::from(f.id()))
+                .collect(),
+        );
+        obj.insert(
+            "lang".into(),
+            s.lang.map_or(serde_json::Value::Null, Into::into),
+        );
+        if explain {
+            obj.insert(
+                "evidence".into(),
+                serde_json::to_value(&s.lures).unwrap_or_default(),
+            );
+        }
+        for (k, v) in keep.iter().zip(&self.kept) {
+            obj.insert(k.clone(), v.clone().into());
+        }
+        serde_json::Value::Object(obj)
+    }
+}
+
 /// What became of one input record.
 #[derive(Debug, Clone)]
 pub enum Outcome {

@@ -86,6 +86,16 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// The reviews database could not be opened, read or written (the cause is the
+    /// source).
+    #[error("reviews database {}", path.display())]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// The underlying SQLite error.
+        #[source]
+        source: rusqlite::Error,
+    },
     /// A CSV document could not be read or written (the cause is the source).
     #[error("{context}")]
     Csv {

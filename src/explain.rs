@@ -83,6 +83,18 @@ pub struct Explanation {
     pub top_terms: Vec<TermContribution>,
 }
 
+impl Explanation {
+    /// The document `lurescan check --json` prints and `POST /api/check` returns: pretty
+    /// JSON and a final newline. One function, so the two can never differ.
+    pub fn to_check_json(&self) -> String {
+        // Serialising plain structs of strings and numbers cannot fail; a non-finite
+        // float (never produced by the model) would come out as `null`.
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
 /// A bulk-scoring result: enough for the CSV contract, evidence kept for `--explain`.
 #[derive(Debug, Clone)]
 pub struct Scored {

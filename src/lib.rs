@@ -54,6 +54,7 @@ pub mod normalise;
 pub mod output;
 pub mod plots;
 pub mod realeval;
+pub mod serve;
 pub mod tokens;
 
 pub use error::{Error, Result};

@@ -210,6 +210,18 @@ fn identity(path: &Path) -> Option<FileId> {
     }
 }
 
+/// A CSV cell that a spreadsheet will not run as a formula: a value starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's rule for CSV
+/// injection). Ids and kept columns come from adverts anyone can post, and NGO staff open
+/// the output in Excel, where `=HYPERLINK(...)` would be live. JSONL output stays exact.
+pub fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

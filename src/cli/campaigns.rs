@@ -17,7 +17,8 @@ use lurescan::input::{self, Records};
 use lurescan::output::{NamedPath, refuse_overlaps};
 
 use super::common::{InputArgs, ModelArgs, Output, for_terminal, report_rejection, scoring_inputs};
-use super::score::{commit_errors, spreadsheet_safe};
+use super::score::commit_errors;
+use lurescan::output::spreadsheet_safe;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

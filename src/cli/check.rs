@@ -58,8 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let why = scorer.explain(&Ad::from_text("text", text));
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &why)?;
-        writeln!(out)?;
+        out.write_all(why.to_check_json().as_bytes())?;
     } else {
         write_report(&mut out, &why)?;
     }

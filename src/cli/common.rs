@@ -253,8 +253,9 @@ pub fn report_rejection(
             .write_record([
                 r.record.to_string(),
                 r.line.to_string(),
-                super::score::spreadsheet_safe(r.id.as_deref().unwrap_or_default()).into_owned(),
-                super::score::spreadsheet_safe(&reason).into_owned(),
+                lurescan::output::spreadsheet_safe(r.id.as_deref().unwrap_or_default())
+                    .into_owned(),
+                lurescan::output::spreadsheet_safe(&reason).into_owned(),
             ])
             .map_err(|source| lurescan::Error::Csv {
                 context: "writing --errors".into(),

@@ -6,8 +6,10 @@ mod check;
 mod common;
 mod eval;
 mod eval_real;
+mod export_labels;
 mod inspect;
 mod score;
+mod serve;
 mod train;
 
 use std::process::ExitCode;
@@ -40,6 +42,10 @@ enum Command {
     EvalReal(eval_real::Args),
     /// Show a model's strongest features, family priors and provenance.
     Inspect(inspect::Args),
+    /// Serve the review page and the HTTP API (check, score, reviews) on a local address.
+    Serve(serve::Args),
+    /// Write reviewers' decisions (from `serve`) as a CSV that `train` reads as it is.
+    ExportLabels(export_labels::Args),
 }
 
 /// Runs the parsed command.
@@ -52,6 +58,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(a) => eval::run(a),
         Command::EvalReal(a) => eval_real::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Serve(a) => serve::run(a),
+        Command::ExportLabels(a) => export_labels::run(a),
     }
 }
 

@@ -12,7 +12,7 @@ use lurescan::bulk::{BulkOptions, Outcome, ScoredRecord, Tally, score_source};
 use lurescan::explain::Scorer;
 use lurescan::input::{self, Records};
 
-use lurescan::output::{NamedPath, refuse_overlaps};
+use lurescan::output::{NamedPath, refuse_overlaps, spreadsheet_safe};
 
 use super::common::{InputArgs, ModelArgs, Output, report_rejection, scoring_inputs};
 
@@ -317,52 +317,12 @@ impl<'a> ResultWriter<'a> {
                     push_csv_field(&mut self.line, v);
                 }
             }
-            OutputFormat::Jsonl => {
-                let mut obj = serde_json::Map::new();
-                obj.insert("id".into(), rec.id.clone().into());
-                obj.insert(
-                    "probability".into(),
-                    ((s.probability * 1e4).round() / 1e4).into(),
-                );
-                obj.insert("verdict".into(), s.verdict.as_str().into());
-                obj.insert(
-                    "lures".into(),
-                    s.families
-                        .iter()
-                        .map(|f| serde_json::Value::from(f.id()))
-                        .collect(),
-                );
-                obj.insert(
-                    "lang".into(),
-                    s.lang.map_or(serde_json::Value::Null, Into::into),
-                );
-                if self.explain {
-                    obj.insert(
-                        "evidence".into(),
-                        serde_json::to_value(&s.lures).unwrap_or_default(),
-                    );
-                }
-                for (k, v) in self.keep.iter().zip(&rec.kept) {
-                    obj.insert(k.clone(), v.clone().into());
-                }
-                self.line
-                    .push_str(&serde_json::Value::Object(obj).to_string());
-            }
+            OutputFormat::Jsonl => self
+                .line
+                .push_str(&rec.to_json(self.keep, self.explain).to_string()),
         }
         self.line.push('\n');
         out.write_all(self.line.as_bytes())
-    }
-}
-
-/// A CSV cell that a spreadsheet will not run as a formula: a value starting with `=`,
-/// `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's rule for CSV
-/// injection). Ids and kept columns come from adverts anyone can post, and NGO staff open
-/// the output in Excel, where `=HYPERLINK(...)` would be live. JSONL output stays exact.
-pub(crate) fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{value}"))
-    } else {
-        std::borrow::Cow::Borrowed(value)
     }
 }
 
