@@ -12,4 +12,5 @@ mod output_paths;
 mod real_lures;
 mod score;
 mod sea_samples;
+mod serve;
 mod train;
