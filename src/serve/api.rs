@@ -104,17 +104,17 @@ pub(super) fn too_large(limit: usize) -> ApiError {
 /// same field limit, same reasons for refusing it); an advert without an `id` or
 /// `job_id` is called `text`, as `check` calls its argument.
 pub fn advert_from_json(body: &[u8], max_field_bytes: usize) -> Result<Ad, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(body)
+    // Syntax first, for a plain reason; then the feed's reader, which also refuses a
+    // key given twice (a parsed `Value` would keep the last one silently).
+    let raw: &serde_json::value::RawValue = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))?;
-    let Some(obj) = value.as_object() else {
-        return Err(ApiError::bad_request(
-            "the body must be a JSON object: {\"text\": \"...\"} or the advert's fields \
-             (title, description, ...)",
-        ));
-    };
-    let has_id = obj.contains_key("id") || obj.contains_key("job_id");
-    // One compact line: the JSONL reader then applies the feed's rules to it.
-    let line = value.to_string().into_bytes();
+    // One line: newlines in valid JSON are whitespace between tokens (never inside a
+    // string), so a pretty-printed body reads as one record.
+    let line: Vec<u8> = raw
+        .get()
+        .bytes()
+        .map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b })
+        .collect();
     let mapping = FieldMapping {
         max_field_bytes,
         ..FieldMapping::new()
@@ -127,6 +127,12 @@ pub fn advert_from_json(body: &[u8], max_field_bytes: usize) -> Result<Ad, ApiEr
     )?;
     let mut ad = match records.next() {
         Some(Ok(Ok(rec))) => rec.ad,
+        Some(Ok(Err(rejection))) if rejection.reason == "not a JSON object" => {
+            return Err(ApiError::bad_request(
+                "the body must be a JSON object: {\"text\": \"...\"} or the advert's \
+                 fields (title, description, ...)",
+            ));
+        }
         Some(Ok(Err(rejection))) => return Err(ApiError::bad_request(rejection.reason)),
         Some(Err(e)) => return Err(e.into()),
         None => return Err(ApiError::bad_request("the advert is empty")),
@@ -137,10 +143,22 @@ pub fn advert_from_json(body: &[u8], max_field_bytes: usize) -> Result<Ad, ApiEr
              description, ...)",
         ));
     }
+    // The reader took the object, so its keys are unique and this cannot fail.
+    let has_id = serde_json::from_str::<AdvertKeys>(raw.get())
+        .is_ok_and(|k| k.id.is_some() || k.job_id.is_some());
     if !has_id {
         ad.id = "text".to_string();
     }
     Ok(ad)
+}
+
+/// The keys of an advert object that decide its id (others are ignored here).
+#[derive(Deserialize)]
+struct AdvertKeys<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    job_id: Option<&'a serde_json::value::RawValue>,
 }
 
 /// Explains one advert on a blocking thread, holding a scoring slot meanwhile.
