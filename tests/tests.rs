@@ -13,4 +13,5 @@ mod real_lures;
 mod score;
 mod sea_samples;
 mod serve;
+mod serve_browser;
 mod train;
