@@ -72,7 +72,7 @@ impl Browser {
                 "--no-default-browser-check",
                 "--disable-extensions",
                 "--remote-debugging-pipe",
-                "--window-size=1100,1500",
+                "--window-size=1000,1250",
             ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
