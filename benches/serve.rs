@@ -63,8 +63,9 @@ fn post(addr: &str, path: &str, body: &[u8]) -> std::io::Result<(u16, usize)> {
 
 fn main() {
     // `cargo bench` passes `--bench`; this bench has no options.
-    let model: &'static LureModel =
-        Box::leak(Box::new(LureModel::embedded().expect("the embedded model loads")));
+    let model: &'static LureModel = Box::leak(Box::new(
+        LureModel::embedded().expect("the embedded model loads"),
+    ));
     let scorer = Scorer::new(model, Lexicon::embedded()).with_language(true);
     let dir = tempfile::tempdir().expect("temp dir");
     let reviews = Reviews::open(&dir.path().join("bench.sqlite")).expect("database");
@@ -109,7 +110,10 @@ fn main() {
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("panicked"))))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("panicked")))
+            })
             .collect()
     });
     let wall = t.elapsed();

@@ -163,12 +163,7 @@ struct AdvertKeys<'a> {
 
 /// Explains one advert on a blocking thread, holding a scoring slot meanwhile.
 pub async fn explain(state: &AppState, ad: Ad) -> Result<Explanation, ApiError> {
-    let _permit = state
-        .permits
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::internal("the server is shutting down"))?;
+    let _permit = state.scoring_slot().await?;
     let scorer = state.scorer;
     tokio::task::spawn_blocking(move || scorer.explain(&ad))
         .await

@@ -113,6 +113,17 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Waits for a scoring slot; the request scores while it holds the returned permit.
+    pub async fn scoring_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        self.permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::internal("the server is shutting down"))
+    }
+}
+
 /// The whole application: the page's routes and the API behind the guard, all with the
 /// time limit and the security headers. (Body limits are checked where bodies are read.)
 pub fn router(state: AppState) -> Router {

@@ -209,17 +209,17 @@ impl Reviews {
         for row in rows {
             let (id, reviewed_at, advert_id, fields, probability, verdict, expl, label, note) =
                 row.map_err(|e| self.error(e))?;
-            let json = |text: &str| -> Result<serde_json::Value> {
-                serde_json::from_str(text).map_err(|source| Error::Json {
-                    context: format!("review {id} in {}", self.path.display()),
+            let context = || format!("review {id} in {}", self.path.display());
+            let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&fields)
+                .map_err(|source| Error::Json {
+                    context: context(),
                     source,
-                })
-            };
-            let serde_json::Value::Object(fields) = json(&fields)? else {
-                return Err(Error::TrainingData(format!(
-                    "review {id}: its fields are not a JSON object"
-                )));
-            };
+                })?;
+            let explanation: serde_json::Value =
+                serde_json::from_str(&expl).map_err(|source| Error::Json {
+                    context: context(),
+                    source,
+                })?;
             out.push(Review {
                 id,
                 reviewed_at,
@@ -227,7 +227,7 @@ impl Reviews {
                 fields,
                 probability,
                 verdict,
-                explanation: json(&expl)?,
+                explanation,
                 // The CHECK constraint keeps other words out.
                 label: Label::parse(&label).unwrap_or(Label::Unsure),
                 note,

@@ -71,12 +71,7 @@ pub(super) async fn score_upload(
     format: Option<Format>,
     query: ScoreQuery,
 ) -> Result<Response, ApiError> {
-    let permit = state
-        .permits
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::internal("the server is shutting down"))?;
+    let permit = state.scoring_slot().await?;
     let over_limit = Arc::new(AtomicBool::new(false));
     let limit = state.config.max_upload_bytes;
     let reader = BodyReader {
