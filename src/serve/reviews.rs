@@ -411,3 +411,75 @@ pub async fn export(State(state): State<AppState>) -> Result<Response, ApiError>
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lure::Lexicon;
+    use crate::model::LureModel;
+
+    #[test]
+    fn decisions_come_back_after_reopening_and_export_for_training() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("r.sqlite");
+        let model = LureModel::embedded().expect("model");
+        let scorer = crate::explain::Scorer::new(&model, Lexicon::embedded());
+        // Adverts written for this test.
+        let pasted = Ad::from_text(
+            "text",
+            "Packing job abroad, 3,100 USD a month, visa paid by us.",
+        );
+        let mut fielded = Ad::with_id("b-2");
+        fielded.set_field(TextField::Title, "=Bookkeeper");
+        fielded.set_field(
+            TextField::Description,
+            "Keep the accounts of a bakery in Perth.",
+        );
+        let unsure = Ad::from_text("text", "Driver wanted, call for details.");
+        {
+            let reviews = Reviews::open(&path).expect("opens");
+            for (ad, label) in [
+                (&pasted, Label::Lure),
+                (&fielded, Label::Genuine),
+                (&unsure, Label::Unsure),
+            ] {
+                reviews
+                    .record(ad, &scorer.explain(ad), label, "a note")
+                    .expect("records");
+            }
+        }
+        let all = Reviews::open(&path).expect("reopens").all().expect("reads");
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[1].advert_id, "b-2");
+        let mut csv = Vec::new();
+        let counts = write_training_csv(&all, &mut csv).expect("writes");
+        assert_eq!(
+            counts,
+            ExportCounts {
+                written: 2,
+                unsure: 1
+            }
+        );
+        let mut rows = csv::Reader::from_reader(&csv[..]);
+        assert_eq!(rows.headers().expect("header"), &TRAINING_COLUMNS[..]);
+        let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("row")).collect();
+        let col = |name: &str| {
+            TRAINING_COLUMNS
+                .iter()
+                .position(|c| *c == name)
+                .expect(name)
+        };
+        assert_eq!(
+            &rows[0][col("description")],
+            pasted.field(TextField::Text).unwrap_or_default()
+        );
+        assert_eq!(&rows[0][col("fraudulent")], "1");
+        assert_eq!(&rows[1][col("fraudulent")], "0");
+        assert_eq!(
+            &rows[1][col("title")],
+            "'=Bookkeeper",
+            "a formula is not live"
+        );
+        assert_eq!(&rows[1][col("job_id")], "review-2");
+    }
+}
