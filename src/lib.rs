@@ -18,6 +18,8 @@
 //!   a stated prevalence) and trains new models with grouped cross-validation.
 //! - [`explain`] puts it together for one advert; [`bulk`] for millions, in parallel.
 //! - [`output`] writes result files so that no run destroys data (atomic, no overlaps).
+//! - [`serve`] puts `check` and `score` behind HTTP with a review page, and keeps
+//!   reviewers' decisions (SQLite) as training data.
 //! - [`campaigns`] links adverts into campaigns by shared contacts and near-duplicate
 //!   text (MinHash with LSH banding).
 //!
