@@ -319,3 +319,82 @@ fn base64_decode(s: &str) -> Vec<u8> {
     }
     out
 }
+
+#[test]
+fn a_reviewer_uploads_a_feed_sorts_filters_and_opens_a_row() {
+    let Some(bin) = chromium() else { return };
+    let (_dir, db) = temp_db();
+    let server = Server::start(&db, &[]);
+    let feed = crate::util::repo("data/sample_adverts.csv");
+    let cli = run_ok(
+        lurescan()
+            .args(["score", "-q", "--output-format", "jsonl"])
+            .arg(&feed),
+    );
+    let scored: Vec<Value> = String::from_utf8_lossy(&cli)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    let mut browser = Browser::launch(&bin);
+    browser.page("Page.enable", json!({}));
+    browser.page(
+        "Page.navigate",
+        json!({ "url": format!("http://{}/", server.addr) }),
+    );
+    browser.wait_for("document.readyState === 'complete' && !!document.getElementById('file')");
+
+    let root = browser.page("DOM.getDocument", json!({}))["root"]["nodeId"].clone();
+    let input = browser.page(
+        "DOM.querySelector",
+        json!({ "nodeId": root, "selector": "#file" }),
+    );
+    browser.page(
+        "DOM.setFileInputFiles",
+        json!({ "nodeId": input["nodeId"], "files": [feed.display().to_string()] }),
+    );
+    let done = format!(
+        "document.getElementById('upload-status').textContent === 'read {n}, scored {n}, rejected 0'",
+        n = scored.len()
+    );
+    browser.wait_for(&done);
+    let rows = "document.querySelectorAll('#results tbody tr').length";
+    assert_eq!(browser.eval(rows), json!(scored.len()));
+
+    // Sorted by probability (highest first), as `score` ranks them.
+    browser.click("th[data-key='probability']");
+    let ids = browser.eval(
+        "[...document.querySelectorAll('#results tbody tr')].map(r => r.cells[1].textContent)",
+    );
+    let mut ranked = scored.clone();
+    ranked.sort_by(|a, b| {
+        b["probability"]
+            .as_f64()
+            .partial_cmp(&a["probability"].as_f64())
+            .expect("numbers")
+    });
+    let ranked_ids: Vec<Value> = ranked.iter().map(|r| r["id"].clone()).collect();
+    assert_eq!(ids, json!(ranked_ids));
+
+    // Filtered to lures.
+    browser.eval("const s = document.getElementById('f-verdict'); s.value = 'lure'; s.dispatchEvent(new Event('input'))");
+    let lures = scored.iter().filter(|r| r["verdict"] == "lure").count();
+    assert!(lures > 0);
+    assert_eq!(browser.eval(rows), json!(lures));
+
+    // Opening the top row shows the same score as the table, with its highlights.
+    browser.click("#results tbody tr");
+    browser.wait_for("document.querySelectorAll('#highlighted mark').length > 0");
+    let top = &ranked[0];
+    assert_eq!(
+        browser.eval("document.getElementById('verdict').textContent"),
+        top["verdict"]
+    );
+    let shown = browser.eval("document.getElementById('probability').textContent");
+    assert_eq!(
+        shown,
+        json!(format!(
+            "{:.3}",
+            top["probability"].as_f64().unwrap_or_default()
+        ))
+    );
+}

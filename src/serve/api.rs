@@ -180,7 +180,8 @@ pub struct ScoreQuery {
     #[serde(default)]
     pub explain: bool,
     /// Add each record's text fields as keys of its line (as `score --keep` would), so
-    /// a client can show the advert beside its score.
+    /// a client can show the advert beside its score: a CSV's text columns (empty ones
+    /// too), a JSONL record's non-empty text fields.
     #[serde(default)]
     pub fields: bool,
 }

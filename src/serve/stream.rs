@@ -112,6 +112,19 @@ pub(super) async fn score_upload(
                 return;
             }
         };
+        // The fields a line carries are those its source had, so that checking them
+        // again (the page opening a row) sees the same advert: a CSV's text columns,
+        // empty ones included (an empty company profile is evidence); a JSONL record's
+        // non-empty ones (its reader cannot tell an absent key from an empty one here).
+        let absent: Vec<String> = match &records {
+            Records::Csv(csv) => keep
+                .iter()
+                .filter(|k| !csv.headers().contains(k))
+                .cloned()
+                .collect(),
+            Records::Jsonl(_) => Vec::new(),
+        };
+        let is_jsonl = matches!(records, Records::Jsonl(_));
         let mut out = Vec::with_capacity(SEND_AT * 2);
         let mut tally = Tally::default();
         let opts = BulkOptions {
@@ -120,7 +133,22 @@ pub(super) async fn score_upload(
         };
         let run = score_source(records, &scorer, opts, &mut tally, |outcome| {
             let line = match outcome {
-                Outcome::Scored(rec) => rec.to_json(&keep, explain),
+                Outcome::Scored(rec) => {
+                    let mut line = rec.to_json(&keep, explain);
+                    if let Some(obj) = line.as_object_mut() {
+                        for k in &absent {
+                            obj.remove(k);
+                        }
+                        if is_jsonl {
+                            for (k, v) in keep.iter().zip(&rec.kept) {
+                                if v.is_empty() {
+                                    obj.remove(k);
+                                }
+                            }
+                        }
+                    }
+                    line
+                }
                 Outcome::Rejected(r) => serde_json::json!({ "rejected": r }),
             };
             out.extend_from_slice(line.to_string().as_bytes());

@@ -221,7 +221,8 @@ function drawTable() {
       tr.classList.add("open");
       const advert = {};
       if (r.id) advert.id = r.id;
-      for (const f of FIELDS) if (r[f]) advert[f] = r[f];
+      // Every field the row came with, empty ones too: an empty column is evidence.
+      for (const f of FIELDS) if (typeof r[f] === "string") advert[f] = r[f];
       checkAdvert(advert);
     });
     body.append(tr);
