@@ -617,3 +617,44 @@ fn reviews_survive_a_killed_server_and_export_as_training_csv() {
         .expect("runs");
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn a_request_waiting_too_long_for_a_scoring_slot_gets_408() {
+    let (_dir, db) = temp_db();
+    let server = Server::start(&db, &["--max-concurrent", "1", "--timeout", "1"]);
+    // An upload that stops half-way holds the only scoring slot.
+    let mut stalled = TcpStream::connect(&server.addr).expect("connects");
+    let head = format!(
+        "POST /api/score HTTP/1.1\r\nHost: {}\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\nid,text\n1,Forklift driver in Hull\n",
+        server.addr
+    );
+    stalled.write_all(head.as_bytes()).expect("writes");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let answer = server.request(
+        "POST",
+        "/api/check",
+        &[JSON],
+        &json_body(&serde_json::json!({ "text": GENUINE })),
+    );
+    assert_eq!(answer.status, 408, "{}", answer.text());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // The slot comes back when the upload goes away.
+    drop(stalled);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let answer = server.request(
+            "POST",
+            "/api/check",
+            &[JSON],
+            &json_body(&serde_json::json!({ "text": GENUINE })),
+        );
+        if answer.status == 200 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slot never came back"
+        );
+    }
+}
