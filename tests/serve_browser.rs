@@ -119,6 +119,20 @@ impl Browser {
         b
     }
 
+    /// A browser showing the review page of `server` (with no decisions yet), its script
+    /// run and its first API call answered.
+    fn open_page(bin: &PathBuf, server: &Server) -> Browser {
+        let mut browser = Browser::launch(bin);
+        browser.page("Page.enable", json!({}));
+        browser.page(
+            "Page.navigate",
+            json!({ "url": format!("http://{}/", server.addr) }),
+        );
+        browser.wait_for("document.readyState === 'complete'");
+        browser.wait_for("document.getElementById('reviews-status').textContent === '0 decisions'");
+        browser
+    }
+
     /// Sends a command and waits for its answer (events in between are skipped).
     fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
         self.next_id += 1;
@@ -219,14 +233,7 @@ fn a_reviewer_pastes_a_lure_sees_its_evidence_and_the_decision_reaches_the_expor
     let Some(bin) = chromium() else { return };
     let (_dir, db) = temp_db();
     let server = Server::start(&db, &[]);
-    let mut browser = Browser::launch(&bin);
-    browser.page("Page.enable", json!({}));
-    browser.page(
-        "Page.navigate",
-        json!({ "url": format!("http://{}/", server.addr) }),
-    );
-    browser.wait_for("document.readyState === 'complete' && !!document.getElementById('advert')");
-    browser.wait_for("document.getElementById('reviews-status').textContent === '0 decisions'");
+    let mut browser = Browser::open_page(&bin, &server);
 
     browser.paste("#advert", LURE_VI);
     browser.click("#check");
@@ -335,13 +342,7 @@ fn a_reviewer_uploads_a_feed_sorts_filters_and_opens_a_row() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON"))
         .collect();
-    let mut browser = Browser::launch(&bin);
-    browser.page("Page.enable", json!({}));
-    browser.page(
-        "Page.navigate",
-        json!({ "url": format!("http://{}/", server.addr) }),
-    );
-    browser.wait_for("document.readyState === 'complete' && !!document.getElementById('file')");
+    let mut browser = Browser::open_page(&bin, &server);
 
     let root = browser.page("DOM.getDocument", json!({}))["root"]["nodeId"].clone();
     let input = browser.page(
