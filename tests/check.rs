@@ -168,3 +168,22 @@ fn an_empty_lexicon_override_is_refused() {
         "{err}"
     );
 }
+
+/// `check --json | true`: the reader is gone before the JSON is written; the write error
+/// (wrapped by serde_json) ends the run quietly with 0, as a closed pipe does for `score`.
+#[test]
+fn json_to_a_closed_pipe_ends_quietly() {
+    let bin = assert_cmd::cargo::cargo_bin("lurescan");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{}' check --json 'Free visa and flight, no experience needed' | true; echo \"status=${{PIPESTATUS[0]}}\"",
+            bin.display()
+        ))
+        .output()
+        .expect("bash runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.trim_end().ends_with("status=0"), "{text}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("error"), "{stderr}");
+}

@@ -45,6 +45,8 @@ pub enum EvidenceSource {
         at_workplace: bool,
         /// Whether the claim is pay by the day ("800k a day", "日薪", "일당").
         per_day: bool,
+        /// Whether the claim is promised as guaranteed ("월 1000만원 보장", "保证月入").
+        guaranteed: bool,
     },
     /// Advert metadata (no span in the text).
     Metadata {

@@ -3,7 +3,8 @@
 //!
 //! A claim counts when it is at least [`STRONG_MULTIPLE`] times the benchmark, or at
 //! least [`WEAK_MULTIPLE`] times when the advert also asks for no skills (easy work or a
-//! compound-style job title), or when it is pay by the day: genuine adverts that pay
+//! compound-style job title) or pays for travel and housing, or when it is pay by the day
+//! or promised as guaranteed: genuine adverts that pay
 //! several entry wages are salaried posts quoted by the month or year, while a day rate
 //! several times the entry wage is what task scams and courier lures quote ("800k a
 //! day"). Pay is judged against the work asked for. The benchmarks
@@ -65,6 +66,7 @@ impl LureDetector for PayDetector {
                 multiple: j.multiple,
                 at_workplace: j.at_workplace,
                 per_day: j.claim.period == Some(Period::Day),
+                guaranteed: promised_as_guaranteed(scan.norm.as_str(), j.claim.start, j.claim.end),
             };
             let mut ev = scan.evidence(Family::Pay, j.claim.start, j.claim.end, source);
             ev.detail = Some(j.describe(scan.original.get(ev.start..ev.end).unwrap_or("")));
@@ -77,13 +79,26 @@ impl LureDetector for PayDetector {
         let low_skill = evidence
             .iter()
             .any(|e| matches!(e.family, Family::EasyWork | Family::JobTitle));
-        if !low_skill {
+        // A modest multiple (3-6x) counts beside work that asks for no skills, and beside
+        // travel and housing paid for: sourced lures sit at 2-17x the entry wage
+        // (research 3.2), and a rich market's lures (Korea's 800만원 a month with lodging
+        // and a visa) reach only about 4x its minimum wage.
+        let modest_pay_counts =
+            low_skill || evidence.iter().any(|e| e.family == Family::Relocation);
+        if !modest_pay_counts {
             evidence.retain(|e| match e.source {
                 EvidenceSource::Pay {
-                    multiple, per_day, ..
-                } => multiple >= STRONG_MULTIPLE || per_day,
+                    multiple,
+                    per_day,
+                    guaranteed,
+                    ..
+                } => multiple >= STRONG_MULTIPLE || per_day || guaranteed,
                 _ => true,
             });
+        }
+        // A skilled post abroad (a licensed teacher with housing and a flight home) is
+        // paid far above the workplace's entry wage: that pay says nothing.
+        if !low_skill {
             let at_workplace = |e: &Evidence| {
                 matches!(
                     e.source,
@@ -98,6 +113,49 @@ impl LureDetector for PayDetector {
             }
         }
     }
+}
+
+/// Words promising pay as guaranteed, in the normalised (lower-case) text.
+const GUARANTEE_WORDS: &[&str] = &[
+    "보장",
+    "保证",
+    "保證",
+    "保底",
+    "保証",
+    "đảm bảo",
+    "cam kết",
+    "guaranteed",
+    "guarantee",
+    "dijamin",
+    "garantizad",
+    "garantid",
+    "garanti",
+    "รับประกัน",
+];
+
+/// How far (in characters) a guarantee word may sit before or after the amount:
+/// "월 1000만원 보장", "保证月入2万", "guaranteed income of $3,000".
+const GUARANTEE_REACH: usize = 16;
+
+/// Whether the pay claim at `start..end` of the normalised text is promised as
+/// guaranteed. A guaranteed sum several entry wages high is a lure whatever the work: a
+/// genuine employer guarantees a base wage, not a windfall.
+fn promised_as_guaranteed(text: &str, start: usize, end: usize) -> bool {
+    let (Some(before), Some(after)) = (text.get(..start), text.get(end..)) else {
+        return false;
+    };
+    let before_from = before
+        .char_indices()
+        .rev()
+        .nth(GUARANTEE_REACH - 1)
+        .map_or(0, |(i, _)| i);
+    let after_to = after
+        .char_indices()
+        .nth(GUARANTEE_REACH)
+        .map_or(after.len(), |(i, _)| i);
+    let near = [&before[before_from..], &after[..after_to]];
+    near.iter()
+        .any(|side| GUARANTEE_WORDS.iter().any(|w| side.contains(w)))
 }
 
 /// Years of experience, a degree or a professional licence asked for (English: pay is
@@ -162,6 +220,45 @@ mod tests {
         // Written for this test: about 4× Vietnam's entry wage, by the day and by the month.
         assert!(pay("Thu nhập 1.200.000 đồng/ngày"));
         assert!(!pay("Lương 31 triệu đồng/tháng"));
+    }
+
+    /// A monthly claim three to six entry wages counts beside travel and housing paid
+    /// for, not alone.
+    #[test]
+    fn modest_monthly_pay_counts_beside_paid_travel() {
+        let model = crate::model::LureModel::embedded().expect("model");
+        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
+        let pay = |text: &str| {
+            let why = scorer.explain(&Ad::from_text("t", text));
+            why.lures.iter().any(|l| l.family == Family::Pay)
+        };
+        // Written for this test: about 4x Korea's minimum wage by the month.
+        assert!(!pay("월 850만원"));
+        assert!(pay("월 850만원, 숙소 제공, 항공권 지원"));
+    }
+
+    /// A monthly sum four entry wages high counts when promised as guaranteed, in any
+    /// of the languages' words; the same sum plain does not.
+    #[test]
+    fn guaranteed_pay_counts_from_the_weak_multiple() {
+        let model = crate::model::LureModel::embedded().expect("model");
+        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
+        let pay = |text: &str| {
+            let why = scorer.explain(&Ad::from_text("t", text));
+            why.lures.iter().any(|l| l.family == Family::Pay)
+        };
+        // Written for this test: about 4x the entry wage of Korea, China and Vietnam.
+        assert!(pay("월 880만원 보장"));
+        assert!(!pay("월 880만원"));
+        assert!(pay("保证月薪11000元"));
+        assert!(pay("Cam kết lương 31 triệu/tháng"));
+        assert!(!pay("Lương 31 triệu/tháng"));
+        assert!(promised_as_guaranteed("guaranteed $3,300 a month", 11, 17));
+        assert!(!promised_as_guaranteed(
+            "guaranteed training for everyone who joins us; pay $3,300",
+            51,
+            57
+        ));
     }
 
     #[test]

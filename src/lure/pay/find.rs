@@ -1141,6 +1141,12 @@ pub(super) mod tests {
         check("日薪700+、无需经验", "700", 700.0, 700.0, "CNY", Some(Day));
         check("月薪: 8000", "8000", 8000.0, 8000.0, "CNY", Some(Month));
         check("月入过万", "过万", 1e4, 1e4, "CNY", Some(Month));
+        // Han numerals before 万: one, a range of two, and none read inside a longer numeral.
+        check("月入两万起", "两万", 2e4, 2e4, "CNY", Some(Month));
+        check("月薪两三万", "两三万", 2e4, 3e4, "CNY", Some(Month));
+        check("月薪三万元", "三万元", 3e4, 3e4, "CNY", Some(Month));
+        check("月給二万円", "二万円", 2e4, 2e4, "JPY", Some(Month));
+        assert_eq!(claims("年薪十五万"), vec![], "十五万 is not 五万");
         // Per piece: found without a period.
         check("1000字30元", "30元", 30.0, 30.0, "CNY", None);
         // Traditional characters: Taiwan dollars; Cantonese: Hong Kong dollars.
