@@ -3,11 +3,11 @@
 //!
 //! A claim counts when it is at least [`STRONG_MULTIPLE`] times the benchmark, or at
 //! least [`WEAK_MULTIPLE`] times when the advert also asks for no skills (easy work or a
-//! compound-style job title) or pays for travel and housing, or when it is pay by the day
-//! or promised as guaranteed: genuine adverts that pay
-//! several entry wages are salaried posts quoted by the month or year, while a day rate
-//! several times the entry wage is what task scams and courier lures quote ("800k a
-//! day"). Pay is judged against the work asked for. The benchmarks
+//! compound-style job title), pays for travel and housing, names a scam-centre
+//! destination, quotes pay by the day or promises the sum as guaranteed: genuine adverts
+//! that pay several entry wages are salaried posts quoted by the month or year, while a
+//! day rate several times the entry wage is what task scams and courier lures quote
+//! ("800k a day"). Pay is judged against the work asked for. The benchmarks
 //! are mostly minimum wages, and genuine factory pay is often twice them, so the
 //! multiples start at 3×; sourced lures sit at 2–17× (research §3.2), the low end of
 //! which is left to the lexicons' "high pay" phrasings.
@@ -79,12 +79,14 @@ impl LureDetector for PayDetector {
         let low_skill = evidence
             .iter()
             .any(|e| matches!(e.family, Family::EasyWork | Family::JobTitle));
-        // A modest multiple (3-6x) counts beside work that asks for no skills, and beside
-        // travel and housing paid for: sourced lures sit at 2-17x the entry wage
+        // A modest multiple (3-6x) counts beside work that asks for no skills, beside
+        // travel and housing paid for, and beside a scam-centre destination: sourced lures sit at 2-17x the entry wage
         // (research 3.2), and a rich market's lures (Korea's 800만원 a month with lodging
         // and a visa) reach only about 4x its minimum wage.
-        let modest_pay_counts =
-            low_skill || evidence.iter().any(|e| e.family == Family::Relocation);
+        let modest_pay_counts = low_skill
+            || evidence
+                .iter()
+                .any(|e| matches!(e.family, Family::Relocation | Family::Destination));
         if !modest_pay_counts {
             evidence.retain(|e| match e.source {
                 EvidenceSource::Pay {
@@ -131,6 +133,7 @@ const GUARANTEE_WORDS: &[&str] = &[
     "garantid",
     "garanti",
     "รับประกัน",
+    "การันตี",
 ];
 
 /// How far (in characters) a guarantee word may sit before or after the amount:
@@ -223,9 +226,9 @@ mod tests {
     }
 
     /// A monthly claim three to six entry wages counts beside travel and housing paid
-    /// for, not alone.
+    /// for or a scam-centre destination, not alone.
     #[test]
-    fn modest_monthly_pay_counts_beside_paid_travel() {
+    fn modest_monthly_pay_counts_beside_paid_travel_or_a_hot_spot() {
         let model = crate::model::LureModel::embedded().expect("model");
         let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
         let pay = |text: &str| {
@@ -235,6 +238,9 @@ mod tests {
         // Written for this test: about 4x Korea's minimum wage by the month.
         assert!(!pay("월 850만원"));
         assert!(pay("월 850만원, 숙소 제공, 항공권 지원"));
+        // About 3.5x Thailand's: beside a scam-centre destination, not alone.
+        assert!(pay("ทำงานที่กัมพูชา เงินเดือน 36,000 บาท"));
+        assert!(!pay("เงินเดือน 36,000 บาท"));
     }
 
     /// A monthly sum four entry wages high counts when promised as guaranteed, in any
