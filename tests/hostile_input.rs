@@ -437,3 +437,29 @@ fn vietnamese_typed_decomposed_still_matches() {
     assert!(want.iter().any(|m| m == "lexicon vi: bao ăn ở"), "{want:?}");
     assert_eq!(matched(&nfd), want);
 }
+
+/// A huge override lexicon (here `/dev/zero` behind a link) is refused by name in bounded
+/// memory, not read to the end.
+#[cfg(unix)]
+#[test]
+fn a_huge_override_lexicon_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let zero = dir.path().join("en.tsv");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    let out = run_capped(
+        &[
+            "check",
+            "--lexicons",
+            &dir.path().to_string_lossy(),
+            "free flight",
+        ],
+        |_| {},
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&*zero.to_string_lossy()), "{stderr}");
+    assert!(
+        stderr.contains("bytes") && stderr.contains("refused"),
+        "{stderr}"
+    );
+}
