@@ -375,6 +375,13 @@ fn invisible_characters_inside_a_lure_phrase_do_not_hide_it() {
     }
 }
 
+/// The lures `check --json` reports for `advert`.
+fn check_lures(advert: &str) -> Vec<serde_json::Value> {
+    let stdout = run_ok(lurescan().args(["check", "--json", advert]));
+    let v: serde_json::Value = serde_json::from_slice(&stdout).expect("JSON");
+    v["lures"].as_array().expect("lures").clone()
+}
+
 /// Combining marks typed onto the letters of a lure (one acute that NFC would compose
 /// into "é", or stacked "zalgo" marks) do not hide it: the same evidence is found as
 /// without them, quoted with the marks as written. (Advert written for this test.)
@@ -385,11 +392,7 @@ fn combining_marks_on_a_lure_do_not_hide_it() {
     let marked = "Warehouse packers wanted overseas. No expe\u{301}rience ne\u{336}\u{317}eded, \
         fre\u{301}e fli\u{300}\u{35c}ght, hand over your pa\u{308}ss\u{1dc0}port to the agent on arrival.";
     let evidence = |advert: &str| -> Vec<(String, String, String)> {
-        let stdout = run_ok(lurescan().args(["check", "--json", advert]));
-        let v: serde_json::Value = serde_json::from_slice(&stdout).expect("JSON");
-        v["lures"]
-            .as_array()
-            .expect("lures")
+        check_lures(advert)
             .iter()
             .map(|l| {
                 let s = |k: &str| l[k].as_str().unwrap_or_default().to_string();
@@ -424,11 +427,7 @@ fn vietnamese_typed_decomposed_still_matches() {
     let nfd: String = nfc.nfd().collect();
     assert_ne!(nfc, nfd);
     let matched = |advert: &str| -> Vec<String> {
-        let stdout = run_ok(lurescan().args(["check", "--json", advert]));
-        let v: serde_json::Value = serde_json::from_slice(&stdout).expect("JSON");
-        v["lures"]
-            .as_array()
-            .expect("lures")
+        check_lures(advert)
             .iter()
             .map(|l| l["matched_by"].as_str().unwrap_or_default().to_string())
             .collect()

@@ -292,25 +292,19 @@ fn an_interrupted_score_leaves_no_partial_or_temporary_file() {
         ));
     }
     std::fs::write(dir.path().join("feed.csv"), feed).expect("write feed");
+    let score_interrupted = |dir: &Path, signal: &str| {
+        let args = ["score", "feed.csv", "-o", "out.csv"];
+        interrupted(dir, &args, std::process::Stdio::null(), signal)
+    };
 
-    let (code, stderr) = interrupted(
-        dir.path(),
-        &["score", "feed.csv", "-o", "out.csv"],
-        std::process::Stdio::null(),
-        "-INT",
-    );
+    let (code, stderr) = score_interrupted(dir.path(), "-INT");
     assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("interrupted (SIGINT)"), "{stderr}");
     assert!(stderr.contains("read "), "the counts so far: {stderr}");
     assert_eq!(listing(dir.path()), ["feed.csv"]);
 
     std::fs::write(dir.path().join("out.csv"), "old results\n").expect("write");
-    let (code, stderr) = interrupted(
-        dir.path(),
-        &["score", "feed.csv", "-o", "out.csv"],
-        std::process::Stdio::null(),
-        "-TERM",
-    );
+    let (code, stderr) = score_interrupted(dir.path(), "-TERM");
     assert_eq!(code, Some(143), "{stderr}");
     assert_eq!(listing(dir.path()), ["feed.csv", "out.csv"]);
     assert_eq!(
