@@ -180,6 +180,17 @@ pub fn asks_for_qualifications(ad: &Ad) -> bool {
 mod tests {
     use super::*;
 
+    /// The embedded model, loaded once for the tests that score adverts.
+    static MODEL: LazyLock<crate::model::LureModel> =
+        LazyLock::new(|| crate::model::LureModel::embedded().expect("embedded model"));
+
+    /// Whether the embedded scorer finds pay evidence in `text`.
+    fn has_pay(text: &str) -> bool {
+        let scorer = crate::explain::Scorer::new(&MODEL, crate::lure::Lexicon::embedded());
+        let why = scorer.explain(&Ad::from_text("t", text));
+        why.lures.iter().any(|l| l.family == Family::Pay)
+    }
+
     #[test]
     fn pay_strength_grows_with_the_multiple_within_bounds() {
         assert_eq!(pay_strength(STRONG_MULTIPLE), 2.0);
@@ -197,15 +208,9 @@ mod tests {
     /// A company's revenue read as pay ("$100 million per year") is no pay claim.
     #[test]
     fn implausible_multiples_are_not_pay_evidence() {
-        let model = crate::model::LureModel::embedded().expect("model");
-        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
-        let pay = |text: &str| {
-            let why = scorer.explain(&Ad::from_text("t", text));
-            why.lures.iter().any(|l| l.family == Family::Pay)
-        };
         // Written for this test.
-        assert!(pay("Packing job, no experience needed, $300 per day"));
-        assert!(!pay(
+        assert!(has_pay("Packing job, no experience needed, $300 per day"));
+        assert!(!has_pay(
             "Our company, no experience needed, earns $100 million per year"
         ));
     }
@@ -214,51 +219,33 @@ mod tests {
     /// the month does not (a salaried post may pay that).
     #[test]
     fn day_rates_count_from_the_weak_multiple() {
-        let model = crate::model::LureModel::embedded().expect("model");
-        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
-        let pay = |text: &str| {
-            let why = scorer.explain(&Ad::from_text("t", text));
-            why.lures.iter().any(|l| l.family == Family::Pay)
-        };
         // Written for this test: about 4× Vietnam's entry wage, by the day and by the month.
-        assert!(pay("Thu nhập 1.200.000 đồng/ngày"));
-        assert!(!pay("Lương 31 triệu đồng/tháng"));
+        assert!(has_pay("Thu nhập 1.200.000 đồng/ngày"));
+        assert!(!has_pay("Lương 31 triệu đồng/tháng"));
     }
 
     /// A monthly claim three to six entry wages counts beside travel and housing paid
     /// for or a scam-centre destination, not alone.
     #[test]
     fn modest_monthly_pay_counts_beside_paid_travel_or_a_hot_spot() {
-        let model = crate::model::LureModel::embedded().expect("model");
-        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
-        let pay = |text: &str| {
-            let why = scorer.explain(&Ad::from_text("t", text));
-            why.lures.iter().any(|l| l.family == Family::Pay)
-        };
         // Written for this test: about 4x Korea's minimum wage by the month.
-        assert!(!pay("월 850만원"));
-        assert!(pay("월 850만원, 숙소 제공, 항공권 지원"));
+        assert!(!has_pay("월 850만원"));
+        assert!(has_pay("월 850만원, 숙소 제공, 항공권 지원"));
         // About 3.5x Thailand's: beside a scam-centre destination, not alone.
-        assert!(pay("ทำงานที่กัมพูชา เงินเดือน 36,000 บาท"));
-        assert!(!pay("เงินเดือน 36,000 บาท"));
+        assert!(has_pay("ทำงานที่กัมพูชา เงินเดือน 36,000 บาท"));
+        assert!(!has_pay("เงินเดือน 36,000 บาท"));
     }
 
     /// A monthly sum four entry wages high counts when promised as guaranteed, in any
     /// of the languages' words; the same sum plain does not.
     #[test]
     fn guaranteed_pay_counts_from_the_weak_multiple() {
-        let model = crate::model::LureModel::embedded().expect("model");
-        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
-        let pay = |text: &str| {
-            let why = scorer.explain(&Ad::from_text("t", text));
-            why.lures.iter().any(|l| l.family == Family::Pay)
-        };
         // Written for this test: about 4x the entry wage of Korea, China and Vietnam.
-        assert!(pay("월 880만원 보장"));
-        assert!(!pay("월 880만원"));
-        assert!(pay("保证月薪11000元"));
-        assert!(pay("Cam kết lương 31 triệu/tháng"));
-        assert!(!pay("Lương 31 triệu/tháng"));
+        assert!(has_pay("월 880만원 보장"));
+        assert!(!has_pay("월 880만원"));
+        assert!(has_pay("保证月薪11000元"));
+        assert!(has_pay("Cam kết lương 31 triệu/tháng"));
+        assert!(!has_pay("Lương 31 triệu/tháng"));
         assert!(promised_as_guaranteed("guaranteed $3,300 a month", 11, 17));
         assert!(!promised_as_guaranteed(
             "guaranteed training for everyone who joins us; pay $3,300",
