@@ -220,6 +220,8 @@ where
         // Returning early drops `done_rx`, which stops the working thread, which drops
         // `parsed_rx`, which stops the reader.
         for results in done_rx {
+            // A signal stops the run between chunks, as a fatal error would.
+            crate::interrupt::check()?;
             for result in results? {
                 tally.read += 1;
                 let rejected = match &result {

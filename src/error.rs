@@ -17,6 +17,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The run was stopped by a signal (SIGINT, SIGTERM) before it finished.
+    #[error("interrupted ({signal})")]
+    Interrupted {
+        /// The signal's name.
+        signal: &'static str,
+        /// The exit code that reports it (128 + the signal number).
+        code: u8,
+    },
     /// A lexicon line could not be parsed.
     #[error("lexicon {file}, line {line}: {reason}")]
     Lexicon {

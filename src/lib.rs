@@ -17,7 +17,8 @@
 //!   scores them (expert priors plus a linfa-trained logistic fit, calibrated, shifted to
 //!   a stated prevalence) and trains new models with grouped cross-validation.
 //! - [`explain`] puts it together for one advert; [`bulk`] for millions, in parallel.
-//! - [`output`] writes result files so that no run destroys data (atomic, no overlaps).
+//! - [`output`] writes result files so that no run destroys data (atomic, no overlaps);
+//!   [`interrupt`] keeps it so when a run is stopped by SIGINT or SIGTERM.
 //! - [`serve`] puts `check` and `score` behind HTTP with a review page, and keeps
 //!   reviewers' decisions (SQLite) as training data.
 //! - [`campaigns`] links adverts into campaigns by shared contacts and near-duplicate
@@ -48,6 +49,7 @@ pub mod error;
 pub mod explain;
 pub mod features;
 pub mod input;
+pub mod interrupt;
 pub mod lang;
 pub mod lure;
 pub mod metrics;

@@ -1,6 +1,6 @@
 //! The `lurescan` command: parses arguments and dispatches to one file per subcommand in
 //! `cli/`. Exit codes: 0 ok, 1 ran but some records were rejected, 2 usage or fatal
-//! error. A closed stdout (`lurescan score big.csv | head`) ends quietly with 0.
+//! error, 130/143 stopped by SIGINT/SIGTERM. A closed stdout (`lurescan score big.csv | head`) ends quietly with 0.
 
 mod cli;
 
@@ -18,6 +18,10 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if let Some(code) = cli::interrupted_code(&err) => {
+            eprintln!("lurescan: {err:#}; no output file written");
+            ExitCode::from(code)
+        }
         Err(err) => {
             eprintln!("lurescan: error: {err:#}");
             ExitCode::from(2)

@@ -8,6 +8,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
@@ -20,6 +21,41 @@ use crate::error::{Error, Result};
 pub struct AtomicFile {
     dest: PathBuf,
     target: Target,
+    /// Listed for [`remove_pending`] until committed or dropped.
+    _pending: Option<Pending>,
+}
+
+/// Temporary files not yet committed, for [`remove_pending`].
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending_list() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while the list was held leaves it usable: it is only paths.
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// One temporary file's place in [`PENDING`], left when it is dropped.
+struct Pending(PathBuf);
+
+impl Pending {
+    fn new(path: &Path) -> Pending {
+        pending_list().push(path.to_path_buf());
+        Pending(path.to_path_buf())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        pending_list().retain(|p| p != &self.0);
+    }
+}
+
+/// Removes every temporary output file not yet committed: for a run ended by a signal
+/// ([`crate::interrupt`]), which runs no destructors. A file renamed into place in the
+/// meantime is already gone from its temporary name, so nothing committed is touched.
+pub fn remove_pending() {
+    for path in pending_list().iter() {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 enum Target {
@@ -47,6 +83,7 @@ impl AtomicFile {
             return Ok(AtomicFile {
                 dest: path.to_path_buf(),
                 target: Target::Direct(BufWriter::with_capacity(1 << 16, file)),
+                _pending: None,
             });
         }
         let dest = match &existing {
@@ -76,9 +113,11 @@ impl AtomicFile {
         if let Some(meta) = &existing {
             std::fs::set_permissions(temp.path(), meta.permissions()).map_err(io)?;
         }
+        let pending = Pending::new(temp.path());
         Ok(AtomicFile {
             dest,
             target: Target::Temp(BufWriter::with_capacity(1 << 16, temp)),
+            _pending: Some(pending),
         })
     }
 

@@ -4,7 +4,9 @@
 //! space, which a growing buffer must take), well below the input's size.
 
 use std::io::Write;
+
 use std::process::{Command, Output, Stdio};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::util::{csv_rows, lurescan, run_ok};
 
@@ -371,4 +373,92 @@ fn invisible_characters_inside_a_lure_phrase_do_not_hide_it() {
             "{zw:?}: {quotes:?}"
         );
     }
+}
+
+/// The lures `check --json` reports for `advert`.
+fn check_lures(advert: &str) -> Vec<serde_json::Value> {
+    let stdout = run_ok(lurescan().args(["check", "--json", advert]));
+    let v: serde_json::Value = serde_json::from_slice(&stdout).expect("JSON");
+    v["lures"].as_array().expect("lures").clone()
+}
+
+/// Combining marks typed onto the letters of a lure (one acute that NFC would compose
+/// into "é", or stacked "zalgo" marks) do not hide it: the same evidence is found as
+/// without them, quoted with the marks as written. (Advert written for this test.)
+#[test]
+fn combining_marks_on_a_lure_do_not_hide_it() {
+    let plain = "Warehouse packers wanted overseas. No experience needed, free flight, \
+        hand over your passport to the agent on arrival.";
+    let marked = "Warehouse packers wanted overseas. No expe\u{301}rience ne\u{336}\u{317}eded, \
+        fre\u{301}e fli\u{300}\u{35c}ght, hand over your pa\u{308}ss\u{1dc0}port to the agent on arrival.";
+    let evidence = |advert: &str| -> Vec<(String, String, String)> {
+        check_lures(advert)
+            .iter()
+            .map(|l| {
+                let s = |k: &str| l[k].as_str().unwrap_or_default().to_string();
+                (s("family"), s("matched_by"), s("text"))
+            })
+            .collect()
+    };
+    let (plain_ev, marked_ev) = (evidence(plain), evidence(marked));
+    assert!(plain_ev.len() >= 3, "{plain_ev:?}");
+    let what = |ev: &[(String, String, String)]| -> Vec<(String, String)> {
+        ev.iter().map(|(f, m, _)| (f.clone(), m.clone())).collect()
+    };
+    assert_eq!(what(&plain_ev), what(&marked_ev));
+    let quotes: Vec<&str> = marked_ev.iter().map(|(_, _, q)| q.as_str()).collect();
+    for quoted in [
+        "No expe\u{301}rience ne\u{336}\u{317}eded",
+        "fre\u{301}e fli\u{300}\u{35c}ght",
+        "pa\u{308}ss\u{1dc0}port",
+    ] {
+        assert!(
+            quotes.iter().any(|q| q.contains(quoted)),
+            "{quoted:?} not quoted: {quotes:?}"
+        );
+    }
+}
+
+/// Vietnamese typed decomposed (NFD) keeps its diacritics and so its lexicon matches:
+/// the same evidence as the precomposed text. (Advert written for this test.)
+#[test]
+fn vietnamese_typed_decomposed_still_matches() {
+    let nfc = "Tuyển gấp nhân viên, bao ăn ở, không cần kinh nghiệm.";
+    let nfd: String = nfc.nfd().collect();
+    assert_ne!(nfc, nfd);
+    let matched = |advert: &str| -> Vec<String> {
+        check_lures(advert)
+            .iter()
+            .map(|l| l["matched_by"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let want = matched(nfc);
+    assert!(want.iter().any(|m| m == "lexicon vi: bao ăn ở"), "{want:?}");
+    assert_eq!(matched(&nfd), want);
+}
+
+/// A huge override lexicon (here `/dev/zero` behind a link) is refused by name in bounded
+/// memory, not read to the end.
+#[cfg(unix)]
+#[test]
+fn a_huge_override_lexicon_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let zero = dir.path().join("en.tsv");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    let out = run_capped(
+        &[
+            "check",
+            "--lexicons",
+            &dir.path().to_string_lossy(),
+            "free flight",
+        ],
+        |_| {},
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&*zero.to_string_lossy()), "{stderr}");
+    assert!(
+        stderr.contains("bytes") && stderr.contains("refused"),
+        "{stderr}"
+    );
 }

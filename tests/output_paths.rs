@@ -233,3 +233,92 @@ fn campaigns_refuses_an_output_that_is_an_input_or_another_output() {
     assert_eq!(std::fs::read(&feed).expect("read"), before, "input intact");
     assert_eq!(listing(dir.path()), ["x.csv"], "nothing written");
 }
+
+/// Runs `lurescan ARGS` in `dir` and sends it `signal` (`-INT`, `-TERM`) once its
+/// temporary output file exists (so the run has started writing); returns the exit code
+/// and stderr.
+fn interrupted(
+    dir: &Path,
+    args: &[&str],
+    stdin: std::process::Stdio,
+    signal: &str,
+) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lurescan"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(stdin)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let start = std::time::Instant::now();
+    while !listing(dir).iter().any(|n| n.ends_with(".lurescan-tmp")) {
+        assert!(start.elapsed().as_secs() < 60, "no temporary file appeared");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // An open stdin stays open (the run blocks reading it) until the run has ended.
+    let mut stdin = child.stdin.take();
+    if let Some(w) = &mut stdin {
+        use std::io::Write;
+        w.write_all(b"id,text\n1,Packer wanted\n")
+            .expect("feeds stdin");
+    }
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args([signal, &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("waits");
+    drop(stdin);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// SIGINT or SIGTERM during `score -o`: exit 130 or 143, the counts so far, no output file
+/// (or the old one untouched) and no temporary file left. Also when the run is blocked
+/// reading stdin, where the signal handler itself ends it after a grace period.
+#[test]
+fn an_interrupted_score_leaves_no_partial_or_temporary_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A feed long enough to be interrupted mid-way (adverts written for this test).
+    let mut feed = String::from("id,text\n");
+    for i in 0..60_000 {
+        feed.push_str(&format!(
+            "{i},\"Warehouse picker {i}, night shifts, pay weekly, apply in person at gate {}.\"\n",
+            i % 7
+        ));
+    }
+    std::fs::write(dir.path().join("feed.csv"), feed).expect("write feed");
+    let score_interrupted = |dir: &Path, signal: &str| {
+        let args = ["score", "feed.csv", "-o", "out.csv"];
+        interrupted(dir, &args, std::process::Stdio::null(), signal)
+    };
+
+    let (code, stderr) = score_interrupted(dir.path(), "-INT");
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted (SIGINT)"), "{stderr}");
+    assert!(stderr.contains("read "), "the counts so far: {stderr}");
+    assert_eq!(listing(dir.path()), ["feed.csv"]);
+
+    std::fs::write(dir.path().join("out.csv"), "old results\n").expect("write");
+    let (code, stderr) = score_interrupted(dir.path(), "-TERM");
+    assert_eq!(code, Some(143), "{stderr}");
+    assert_eq!(listing(dir.path()), ["feed.csv", "out.csv"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.csv")).expect("read"),
+        "old results\n"
+    );
+
+    // Blocked on an open stdin that never ends: the handler ends the run itself.
+    let (code, stderr) = interrupted(
+        dir.path(),
+        &["score", "-o", "new.csv"],
+        std::process::Stdio::piped(),
+        "-INT",
+    );
+    assert_eq!(code, Some(130), "{stderr}");
+    assert_eq!(listing(dir.path()), ["feed.csv", "out.csv"]);
+}

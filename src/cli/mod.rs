@@ -50,6 +50,17 @@ enum Command {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Commands that write files stop cleanly on SIGINT/SIGTERM (`lurescan::interrupt`).
+    if matches!(
+        cli.command,
+        Command::Score(_)
+            | Command::Campaigns(_)
+            | Command::Train(_)
+            | Command::Eval(_)
+            | Command::ExportLabels(_)
+    ) {
+        lurescan::interrupt::install()?;
+    }
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Score(a) => score::run(a),
@@ -61,6 +72,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(a),
         Command::ExportLabels(a) => export_labels::run(a),
     }
+}
+
+/// The exit code for a run stopped by a signal (130 SIGINT, 143 SIGTERM), if it was.
+pub fn interrupted_code(err: &anyhow::Error) -> Option<u8> {
+    err.chain()
+        .find_map(|e| match e.downcast_ref::<lurescan::Error>() {
+            Some(lurescan::Error::Interrupted { code, .. }) => Some(*code),
+            _ => None,
+        })
 }
 
 /// Whether the error is a closed pipe on output (not worth reporting).

@@ -2,7 +2,9 @@
 
 use std::mem;
 
-use unicode_normalization::char::{canonical_combining_class, compose, decompose_compatible};
+use unicode_normalization::char::{
+    canonical_combining_class, compose, decompose_compatible, is_combining_mark,
+};
 
 use super::NormalisedText;
 use super::html::{entity, placeholder, tag_end};
@@ -20,6 +22,7 @@ impl NormalisedText {
         self.text.clear();
         self.spans.clear();
         self.seg.clear();
+        self.latin_marks = LatinMarks::Unknown;
         let bytes = original.as_bytes();
         let n = bytes.len();
         // Once a search for `-->` has failed, every later one would too: remembering it
@@ -52,6 +55,11 @@ impl NormalisedText {
                 let Some(c) = original.get(i..).and_then(|s| s.chars().next()) else {
                     break;
                 };
+                // U+0300..U+037F: the marks Vietnamese is written with. Looked at once,
+                // the first time one appears, so text without them pays nothing.
+                if (b == 0xCC || b == 0xCD) && self.latin_marks == LatinMarks::Unknown {
+                    self.latin_marks = LatinMarks::of(original);
+                }
                 let len = c.len_utf8();
                 // A common symbol with ASCII other than `&` or `<` (which may bring a mark
                 // or hide one behind an inline tag) after it forms a segment of its own.
@@ -215,8 +223,20 @@ impl NormalisedText {
                 self.push_space(start, end);
             }
             CharClass::Letter(l) => self.feed_char(l, start, end),
+            CharClass::Text if self.drops_mark(c) => self.seg_end = end,
             CharClass::Text => decompose_compatible(c, |d| self.feed_decomposed(d, start, end)),
         }
+    }
+
+    /// Whether `c`, written as a character of its own, is a combining mark on a Latin
+    /// letter that matching leaves out ("fre\u{301}e" is "free"): a poster can put marks
+    /// on any letter to dodge the lexicons. The letter's span still takes the mark in, so
+    /// quotes show the text as written. Kept (and composed) in text written the
+    /// Vietnamese decomposed way ([`LatinMarks::of`]).
+    fn drops_mark(&self, c: char) -> bool {
+        self.latin_marks != LatinMarks::Composed
+            && self.seg.first().is_some_and(|&(s, _)| is_latin_letter(s))
+            && is_combining_mark(c)
     }
 
     fn feed_decomposed(&mut self, d: char, start: u32, end: u32) {
@@ -271,8 +291,13 @@ impl NormalisedText {
                 let mut out = mem::take(&mut self.composed);
                 compose_segment(&mut self.seg, &mut out);
                 self.seg.clear();
+                // A mark left over on a Latin letter (no precomposed letter takes it) is
+                // left out of matching, as in `drops_mark`.
+                let latin = out.first().is_some_and(|&c| is_latin_letter(c));
                 for &c in &out {
-                    self.emit(c, start, end);
+                    if !(latin && canonical_combining_class(c) != 0) {
+                        self.emit(c, start, end);
+                    }
                 }
                 self.composed = out;
             }
@@ -297,6 +322,74 @@ impl NormalisedText {
             }
         }
     }
+}
+
+/// What the first pass does with combining marks written after Latin letters.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LatinMarks {
+    /// Not decided yet: no mark of U+0300..U+037F seen in this text.
+    #[default]
+    Unknown,
+    /// Left out of matching (the letter stays, its span covers the marks).
+    Dropped,
+    /// Composed into precomposed letters (Vietnamese written decomposed).
+    Composed,
+}
+
+impl LatinMarks {
+    /// Vietnamese typed decomposed (NFD, or "Unicode tổ hợp": tone marks typed after
+    /// precomposed vowels) must keep its diacritics, which carry meaning. It is told from
+    /// marks put on letters to dodge filters by what only it does: every mark on a Latin
+    /// letter is a Vietnamese one, at most two to a letter, and at least one is a hook
+    /// above, dot below, horn or breve, or a tone on â ê ô ơ ư ă. One acute on an English
+    /// word, or stacked "zalgo" marks, are not that.
+    fn of(original: &str) -> LatinMarks {
+        let (mut latin, mut vowel, mut run, mut telling) = (false, false, 0, false);
+        for c in original.chars() {
+            if is_combining_mark(c) {
+                if !latin {
+                    continue;
+                }
+                run += 1;
+                let vietnamese = matches!(
+                    c,
+                    '\u{300}'
+                        | '\u{301}'
+                        | '\u{302}'
+                        | '\u{303}'
+                        | '\u{306}'
+                        | '\u{309}'
+                        | '\u{31b}'
+                        | '\u{323}'
+                );
+                if run > 2 || !vietnamese {
+                    return LatinMarks::Dropped;
+                }
+                telling |= vowel || matches!(c, '\u{306}' | '\u{309}' | '\u{31b}' | '\u{323}');
+            } else {
+                latin = is_latin_letter(c);
+                vowel = matches!(
+                    c,
+                    'â' | 'ê' | 'ô' | 'ơ' | 'ư' | 'ă' | 'Â' | 'Ê' | 'Ô' | 'Ơ' | 'Ư' | 'Ă'
+                );
+                run = 0;
+            }
+        }
+        if telling {
+            LatinMarks::Composed
+        } else {
+            LatinMarks::Dropped
+        }
+    }
+}
+
+/// Whether `c` is a Latin letter (ASCII or the Latin blocks), the base whose marks
+/// matching may leave out. Other scripts need their marks (Thai, Khmer, Devanagari,
+/// Arabic harakat, Hangul jamo, kana voicing marks) and keep them.
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || (matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF)
+            && c.is_alphabetic())
 }
 
 /// Whether `c` ends the pending composition segment whatever came before it (it is a
@@ -493,6 +586,7 @@ fn has_compat_decomposition(c: char) -> bool {
 mod tests {
     use super::*;
     use crate::normalise::tests::{norm, quote};
+    use unicode_normalization::UnicodeNormalization;
 
     #[test]
     fn nfkc_fullwidth_and_friends() {
@@ -508,18 +602,72 @@ mod tests {
 
     #[test]
     fn nfkc_composes_across_characters() {
-        // "e" + combining acute composes; the result maps to both original characters.
-        assert_eq!(norm("Cafe\u{301} x"), "café x");
-        assert_eq!(quote("Cafe\u{301} x", "é"), "e\u{301}");
-        // Marks are put in canonical order before composing.
-        assert_eq!(norm("a\u{301}\u{323}"), "ạ\u{301}");
+        // In Vietnamese typed decomposed, marks compose (in canonical order); each letter
+        // maps to its original characters.
+        assert_eq!(norm("Vie\u{323}\u{302}c la\u{300}m"), "việc làm");
+        assert_eq!(
+            quote("Vie\u{323}\u{302}c la\u{300}m", "ệ"),
+            "e\u{323}\u{302}"
+        );
+        assert_eq!(norm("a\u{301}\u{323} o\u{31b}"), "ạ ơ");
         // Conjoining jamo compose into a syllable.
         assert_eq!(norm("\u{1100}\u{1161}\u{11a8}"), "각");
-        // Zalgo text is cut into bounded segments, not composed quadratically.
-        let zalgo: String = std::iter::once('a')
+        // Zalgo text is cut into bounded segments, not composed quadratically (on a Greek
+        // letter: on a Latin one the marks are left out, as they come).
+        let zalgo: String = std::iter::once('α')
             .chain(std::iter::repeat_n('\u{301}', 1000))
             .collect();
         assert_eq!(norm(&zalgo).chars().count(), 1000);
+        let latin = zalgo.replace('α', "a");
+        assert_eq!(norm(&latin), "a");
+        assert_eq!(quote(&latin, "a"), latin);
+    }
+
+    #[test]
+    fn marks_typed_on_latin_letters_are_left_out_and_quoted() {
+        // One acute composes into "é" in NFC, yet still dodges "free": left out.
+        assert_eq!(norm("Fre\u{301}e FLIGHT"), "free flight");
+        assert_eq!(quote("Fre\u{301}e FLIGHT", "free"), "Fre\u{301}e");
+        // Stacked "zalgo" marks, marks no letter takes, marks beyond U+036F and an
+        // entity-written mark: all left out.
+        let zalgo =
+            "p\u{336}\u{317}a\u{301}\u{35c}\u{308}s\u{489}s\u{1dc0}port c\u{20d7}v fre&#769;e";
+        assert_eq!(norm(zalgo), "passport cv free");
+        assert_eq!(
+            quote(zalgo, "passport"),
+            &zalgo[..zalgo.find(" c").unwrap_or(0)]
+        );
+        // Precomposed letters keep their diacritics (only typed marks go).
+        assert_eq!(
+            norm("Café São Paulo déplacement"),
+            "café são paulo déplacement"
+        );
+        assert_eq!(norm("café\u{301}"), "café");
+        // Vietnamese typed decomposed, fully (NFD) or tones after precomposed vowels
+        // ("Unicode tổ hợp"), keeps every diacritic: it tells words apart.
+        let nfd = "Tuye\u{302}\u{309}n du\u{323}ng, lu\u{31b}o\u{31b}ng cao, bao a\u{306}n o\u{31b}\u{309}";
+        assert_eq!(norm(nfd), "tuyển dụng, lương cao, bao ăn ở");
+        assert_eq!(
+            norm("Tuyê\u{309}n du\u{323}ng lương cao"),
+            "tuyển dụng lương cao"
+        );
+        assert_eq!(norm("Viê\u{323}c la\u{300}m"), "việc làm");
+        // ... and a mark no Vietnamese letter takes is still left out there.
+        assert_eq!(norm("Vie\u{323}\u{302}c b\u{301}"), "việc b");
+        // Other scripts keep their marks: Thai, Khmer, Devanagari, Arabic harakat,
+        // Hangul jamo, kana voicing marks, Cyrillic.
+        for s in [
+            "สมัครงาน",
+            "ការងារ",
+            "नौकरी",
+            "عَمَل",
+            "\u{1100}\u{1161}\u{11a8}",
+            "カ\u{3099}",
+            "и\u{306}",
+        ] {
+            let keeps: String = s.nfkc().collect::<String>().to_lowercase();
+            assert_eq!(norm(s), keeps, "{s:?}");
+        }
     }
 
     #[test]
@@ -578,7 +726,6 @@ mod tests {
 
     #[test]
     fn inert_and_caseless_blocks_agree_with_nfkc_and_lowercase() {
-        use unicode_normalization::UnicodeNormalization;
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             if is_inert(c) && !matches!(c, '\u{e33}' | '\u{eb3}') {
                 assert_eq!(

@@ -12,6 +12,9 @@
 //! - Unicode NFKC (fullwidth and mathematical letters become ASCII, ligatures split,
 //!   decomposed accents compose), then full Unicode lowercase. One exception: Thai and
 //!   Lao SARA AM (`ำ`) stay whole, as Thai is written.
+//! - Combining marks typed after a Latin letter are left out (`fre\u{301}e` is `free`,
+//!   quoted as written), as posters put them on words to dodge the lexicons; Vietnamese
+//!   typed decomposed keeps and composes them, and other scripts keep theirs.
 //! - Invisible characters (zero-width space/joiners, soft hyphen, bidi controls, variation
 //!   selectors) are dropped; emoji and pictographic symbols become a space.
 //! - Whitespace of any kind is folded to one ASCII space and trimmed at both ends.
@@ -22,8 +25,8 @@
 //! word (`p@ssp0rt`, `t3legram`).
 //!
 //! What it does not do: no stemming, stop words, spelling correction or transliteration
-//! (a word written wholly in Cyrillic stays Cyrillic), diacritics and all scripts are
-//! kept, and HTML is not parsed beyond tags and entities (the text inside `<script>` is
+//! (a word written wholly in Cyrillic stays Cyrillic), precomposed diacritics and all
+//! scripts are kept, and HTML is not parsed beyond tags and entities (the text inside `<script>` is
 //! kept). Originals longer than 4 GiB are cut there (spans are stored as `u32`).
 //!
 //! Every byte of the normalised text records the original byte range of the characters
@@ -76,6 +79,8 @@ pub struct NormalisedText {
     seg_end: u32,
     /// Scratch for a composed segment.
     composed: Vec<char>,
+    /// Whether marks written after Latin letters are composed or left out.
+    latin_marks: fold::LatinMarks,
     /// Buffers of the second pass (kept to reuse their allocations).
     rewrite: Rewrite,
 }

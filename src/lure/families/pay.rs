@@ -3,11 +3,11 @@
 //!
 //! A claim counts when it is at least [`STRONG_MULTIPLE`] times the benchmark, or at
 //! least [`WEAK_MULTIPLE`] times when the advert also asks for no skills (easy work or a
-//! compound-style job title) or pays for travel and housing, or when it is pay by the day
-//! or promised as guaranteed: genuine adverts that pay
-//! several entry wages are salaried posts quoted by the month or year, while a day rate
-//! several times the entry wage is what task scams and courier lures quote ("800k a
-//! day"). Pay is judged against the work asked for. The benchmarks
+//! compound-style job title), pays for travel and housing, names a scam-centre
+//! destination, quotes pay by the day or promises the sum as guaranteed: genuine adverts
+//! that pay several entry wages are salaried posts quoted by the month or year, while a
+//! day rate several times the entry wage is what task scams and courier lures quote
+//! ("800k a day"). Pay is judged against the work asked for. The benchmarks
 //! are mostly minimum wages, and genuine factory pay is often twice them, so the
 //! multiples start at 3×; sourced lures sit at 2–17× (research §3.2), the low end of
 //! which is left to the lexicons' "high pay" phrasings.
@@ -79,12 +79,14 @@ impl LureDetector for PayDetector {
         let low_skill = evidence
             .iter()
             .any(|e| matches!(e.family, Family::EasyWork | Family::JobTitle));
-        // A modest multiple (3-6x) counts beside work that asks for no skills, and beside
-        // travel and housing paid for: sourced lures sit at 2-17x the entry wage
+        // A modest multiple (3-6x) counts beside work that asks for no skills, beside
+        // travel and housing paid for, and beside a scam-centre destination: sourced lures sit at 2-17x the entry wage
         // (research 3.2), and a rich market's lures (Korea's 800만원 a month with lodging
         // and a visa) reach only about 4x its minimum wage.
-        let modest_pay_counts =
-            low_skill || evidence.iter().any(|e| e.family == Family::Relocation);
+        let modest_pay_counts = low_skill
+            || evidence
+                .iter()
+                .any(|e| matches!(e.family, Family::Relocation | Family::Destination));
         if !modest_pay_counts {
             evidence.retain(|e| match e.source {
                 EvidenceSource::Pay {
@@ -131,6 +133,7 @@ const GUARANTEE_WORDS: &[&str] = &[
     "garantid",
     "garanti",
     "รับประกัน",
+    "การันตี",
 ];
 
 /// How far (in characters) a guarantee word may sit before or after the amount:
@@ -177,6 +180,17 @@ pub fn asks_for_qualifications(ad: &Ad) -> bool {
 mod tests {
     use super::*;
 
+    /// The embedded model, loaded once for the tests that score adverts.
+    static MODEL: LazyLock<crate::model::LureModel> =
+        LazyLock::new(|| crate::model::LureModel::embedded().expect("embedded model"));
+
+    /// Whether the embedded scorer finds pay evidence in `text`.
+    fn has_pay(text: &str) -> bool {
+        let scorer = crate::explain::Scorer::new(&MODEL, crate::lure::Lexicon::embedded());
+        let why = scorer.explain(&Ad::from_text("t", text));
+        why.lures.iter().any(|l| l.family == Family::Pay)
+    }
+
     #[test]
     fn pay_strength_grows_with_the_multiple_within_bounds() {
         assert_eq!(pay_strength(STRONG_MULTIPLE), 2.0);
@@ -194,15 +208,9 @@ mod tests {
     /// A company's revenue read as pay ("$100 million per year") is no pay claim.
     #[test]
     fn implausible_multiples_are_not_pay_evidence() {
-        let model = crate::model::LureModel::embedded().expect("model");
-        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
-        let pay = |text: &str| {
-            let why = scorer.explain(&Ad::from_text("t", text));
-            why.lures.iter().any(|l| l.family == Family::Pay)
-        };
         // Written for this test.
-        assert!(pay("Packing job, no experience needed, $300 per day"));
-        assert!(!pay(
+        assert!(has_pay("Packing job, no experience needed, $300 per day"));
+        assert!(!has_pay(
             "Our company, no experience needed, earns $100 million per year"
         ));
     }
@@ -211,48 +219,33 @@ mod tests {
     /// the month does not (a salaried post may pay that).
     #[test]
     fn day_rates_count_from_the_weak_multiple() {
-        let model = crate::model::LureModel::embedded().expect("model");
-        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
-        let pay = |text: &str| {
-            let why = scorer.explain(&Ad::from_text("t", text));
-            why.lures.iter().any(|l| l.family == Family::Pay)
-        };
         // Written for this test: about 4× Vietnam's entry wage, by the day and by the month.
-        assert!(pay("Thu nhập 1.200.000 đồng/ngày"));
-        assert!(!pay("Lương 31 triệu đồng/tháng"));
+        assert!(has_pay("Thu nhập 1.200.000 đồng/ngày"));
+        assert!(!has_pay("Lương 31 triệu đồng/tháng"));
     }
 
     /// A monthly claim three to six entry wages counts beside travel and housing paid
-    /// for, not alone.
+    /// for or a scam-centre destination, not alone.
     #[test]
-    fn modest_monthly_pay_counts_beside_paid_travel() {
-        let model = crate::model::LureModel::embedded().expect("model");
-        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
-        let pay = |text: &str| {
-            let why = scorer.explain(&Ad::from_text("t", text));
-            why.lures.iter().any(|l| l.family == Family::Pay)
-        };
+    fn modest_monthly_pay_counts_beside_paid_travel_or_a_hot_spot() {
         // Written for this test: about 4x Korea's minimum wage by the month.
-        assert!(!pay("월 850만원"));
-        assert!(pay("월 850만원, 숙소 제공, 항공권 지원"));
+        assert!(!has_pay("월 850만원"));
+        assert!(has_pay("월 850만원, 숙소 제공, 항공권 지원"));
+        // About 3.5x Thailand's: beside a scam-centre destination, not alone.
+        assert!(has_pay("ทำงานที่กัมพูชา เงินเดือน 36,000 บาท"));
+        assert!(!has_pay("เงินเดือน 36,000 บาท"));
     }
 
     /// A monthly sum four entry wages high counts when promised as guaranteed, in any
     /// of the languages' words; the same sum plain does not.
     #[test]
     fn guaranteed_pay_counts_from_the_weak_multiple() {
-        let model = crate::model::LureModel::embedded().expect("model");
-        let scorer = crate::explain::Scorer::new(&model, crate::lure::Lexicon::embedded());
-        let pay = |text: &str| {
-            let why = scorer.explain(&Ad::from_text("t", text));
-            why.lures.iter().any(|l| l.family == Family::Pay)
-        };
         // Written for this test: about 4x the entry wage of Korea, China and Vietnam.
-        assert!(pay("월 880만원 보장"));
-        assert!(!pay("월 880만원"));
-        assert!(pay("保证月薪11000元"));
-        assert!(pay("Cam kết lương 31 triệu/tháng"));
-        assert!(!pay("Lương 31 triệu/tháng"));
+        assert!(has_pay("월 880만원 보장"));
+        assert!(!has_pay("월 880만원"));
+        assert!(has_pay("保证月薪11000元"));
+        assert!(has_pay("Cam kết lương 31 triệu/tháng"));
+        assert!(!has_pay("Lương 31 triệu/tháng"));
         assert!(promised_as_guaranteed("guaranteed $3,300 a month", 11, 17));
         assert!(!promised_as_guaranteed(
             "guaranteed training for everyone who joins us; pay $3,300",

@@ -35,6 +35,39 @@ pub struct LexiconEntry {
     pub strength: Option<f32>,
 }
 
+/// The largest override lexicon file read: the biggest built-in one is under 40 KB, so
+/// this is room for any real list, and a huge file (or `/dev/zero` behind a link) is
+/// refused by name in bounded memory instead of filling it.
+pub const MAX_LEXICON_FILE_BYTES: usize = 4 << 20;
+/// The most override lexicon text read from one directory, all files together.
+pub const MAX_LEXICON_BYTES: usize = 16 << 20;
+
+/// `path` as UTF-8 text, refused as a lexicon error once it passes `cap` bytes.
+fn read_capped(path: &Path, cap: usize) -> Result<String> {
+    use std::io::Read;
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(cap as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() > cap {
+        return Err(Error::Lexicon {
+            file: path.display().to_string(),
+            line: 0,
+            reason: format!(
+                "is over {cap} bytes (a lexicon file may hold {MAX_LEXICON_FILE_BYTES}, a directory {MAX_LEXICON_BYTES} in all): refused"
+            ),
+        });
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
 impl Lexicon {
     /// The embedded lexicon files as (file name, contents) pairs.
     pub fn embedded_sources() -> Vec<(String, String)> {
@@ -52,7 +85,7 @@ impl Lexicon {
             source,
         };
         let mut sources = Lexicon::embedded_sources();
-        let mut found = 0;
+        let (mut found, mut total) = (0, 0);
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let path = entry.map_err(io)?.path();
             if path.extension().is_none_or(|x| x != "tsv") {
@@ -63,10 +96,8 @@ impl Lexicon {
                 .and_then(|n| n.to_str())
                 .unwrap_or_default()
                 .to_string();
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let text = read_capped(&path, MAX_LEXICON_FILE_BYTES.min(MAX_LEXICON_BYTES - total))?;
+            total += text.len();
             // An override with no entry would silently remove the built-in lexicon of
             // its language: refused, naming the file.
             let has_entry = text.lines().any(|l| {

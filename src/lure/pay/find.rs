@@ -1146,7 +1146,14 @@ pub(super) mod tests {
         check("月薪两三万", "两三万", 2e4, 3e4, "CNY", Some(Month));
         check("月薪三万元", "三万元", 3e4, 3e4, "CNY", Some(Month));
         check("月給二万円", "二万円", 2e4, 2e4, "JPY", Some(Month));
-        assert_eq!(claims("年薪十五万"), vec![], "十五万 is not 五万");
+        check("月入十五万", "十五万", 15e4, 15e4, "CNY", Some(Month));
+        check("年薪二十五万", "二十五万", 25e4, 25e4, "CNY", Some(Year));
+        check("月薪万元", "万元", 1e4, 1e4, "CNY", Some(Month));
+        let fifteen = claims("年薪十五万");
+        assert!(
+            fifteen.iter().all(|c| c.low == 15e4),
+            "十五万 is not 五万: {fifteen:?}"
+        );
         // Per piece: found without a period.
         check("1000字30元", "30元", 30.0, 30.0, "CNY", None);
         // Traditional characters: Taiwan dollars; Cantonese: Hong Kong dollars.
