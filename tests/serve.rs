@@ -658,3 +658,31 @@ fn a_request_waiting_too_long_for_a_scoring_slot_gets_408() {
         );
     }
 }
+
+/// A client that opens a connection and never finishes its request head is cut off after
+/// `--timeout` (the connection closes); other clients are served meanwhile.
+#[test]
+fn a_request_head_never_finished_is_cut_off_after_the_timeout() {
+    let (_dir, db) = temp_db();
+    let server = Server::start(&db, &["--timeout", "1"]);
+    let mut slow = TcpStream::connect(&server.addr).expect("connects");
+    slow.write_all(format!("GET /api/health HTTP/1.1\r\nHost: {}\r\n", server.addr).as_bytes())
+        .expect("writes");
+    assert_eq!(server.request("GET", "/api/health", &[], b"").status, 200);
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("read timeout");
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    // Closed (end of file, or reset), not still waiting when the read gives up.
+    match slow.read_to_end(&mut rest) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("the connection was still open after 10 s: {e}"),
+    }
+    assert!(
+        rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&rest)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -44,7 +44,8 @@ pub struct Args {
     /// Largest advert field in bytes, as `score --max-field-bytes`.
     #[arg(long, value_name = "BYTES", default_value_t = lurescan::input::DEFAULT_MAX_FIELD_BYTES)]
     max_field_bytes: usize,
-    /// Seconds a request may wait for its answer to start (then 408).
+    /// Seconds a client has to send its request head (then the connection is closed) and
+    /// a request may wait for its answer to start (then 408).
     #[arg(long, value_name = "SECONDS", default_value_t = lurescan::serve::DEFAULT_TIMEOUT.as_secs())]
     timeout: u64,
     #[command(flatten)]

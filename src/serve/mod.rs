@@ -151,11 +151,46 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves `router(state)` on `listener` until ctrl-c (or SIGTERM), then finishes the
 /// requests under way. Every review is committed before its response is sent, so a
-/// server killed outright loses nothing either.
+/// server killed outright loses nothing either. A client has `config.timeout` to send
+/// its request head ([`hyper::server::conn::http1::Builder::header_read_timeout`]): one
+/// that opens connections and never finishes a request cannot hold them.
 pub async fn run(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    use futures_util::future::{Either, select};
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
+    let header_timeout = state.config.timeout;
+    let app = router(state);
+    let graceful = GracefulShutdown::new();
+    let shutdown = shutdown_signal();
+    futures_util::pin_mut!(shutdown);
+    loop {
+        let accept = listener.accept();
+        futures_util::pin_mut!(accept);
+        match select(accept, shutdown.as_mut()).await {
+            Either::Left((Ok((stream, _peer)), _)) => {
+                let service = TowerToHyperService::new(app.clone());
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_timeout);
+                let connection =
+                    graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    // A connection's own errors (a reset, a timed-out head) end only it.
+                    let _ = connection.await;
+                });
+            }
+            // Out of file descriptors and the like: the listener stays; try again shortly.
+            Either::Left((Err(_), _)) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Either::Right(((), _)) => break,
+        }
+    }
+    graceful.shutdown().await;
+    Ok(())
 }
 
 async fn shutdown_signal() {
