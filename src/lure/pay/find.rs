@@ -91,7 +91,8 @@ struct Atom {
 }
 
 /// Bytes where an amount may start: ASCII digits and the lead bytes of the other digits
-/// ([`digit_value`]) and of the non-ASCII word amounts ([`WORD_AMOUNTS`]). Nothing else
+/// ([`digit_value`]), of the non-ASCII word amounts ([`WORD_AMOUNTS`]) and of the Han
+/// numerals [`han_wan_amount`] reads (U+4E00-U+5DFF: lead bytes 0xE4, 0xE5). Nothing else
 /// starts an amount, and skipping it is most of the scan (a test checks the table
 /// against those two).
 static STARTS_ATOM: [bool; 256] = {
@@ -217,12 +218,19 @@ fn find_atoms(text: &str, first: usize, starts: &[bool; 256], script: Script) ->
 /// A word amount starting at `i`.
 fn word_atom(text: &str, i: usize, script: Script) -> Option<Atom> {
     let rest = &text[i..];
-    let &(words, low, high, implied) = WORD_AMOUNTS.iter().find(|(w, ..)| has_prefix(rest, w))?;
-    let mut end = i + words.len();
-    if words.is_ascii() && (!boundary_before(text, i) || !boundary_after(text, end)) {
+    let (len, low, high, implied, ascii) = match han_wan_amount(rest) {
+        Some((len, low, high)) => (len, low, high, Implied::Cjk, false),
+        None => {
+            let &(words, low, high, implied) =
+                WORD_AMOUNTS.iter().find(|(w, ..)| has_prefix(rest, w))?;
+            (words.len(), low, high, implied, words.is_ascii())
+        }
+    };
+    let mut end = i + len;
+    if ascii && (!boundary_before(text, i) || !boundary_after(text, end)) {
         return None;
     }
-    if !words.is_ascii()
+    if !ascii
         && text[..i]
             .chars()
             .next_back()
@@ -254,6 +262,69 @@ fn word_atom(text: &str, i: usize, script: Script) -> Option<Atom> {
         bare_dollar: false,
         peso_word: false,
     })
+}
+
+/// Ten-thousands in Han numerals before 万/萬, as posts write them as often as digits:
+/// "两万" (20,000), "两三万" (a range, 20,000-30,000), "十五万", "二十万", "二十五万".
+/// Returns the bytes read (万 included) and the low and high amounts. An amount right
+/// after another numeral is passed over by the caller, so "十五万" is never read as "五万".
+fn han_wan_amount(rest: &str) -> Option<(usize, f64, f64)> {
+    fn digit(c: char) -> Option<u32> {
+        Some(match c {
+            '一' => 1,
+            '二' | '两' | '兩' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        })
+    }
+    let mut chars = rest.char_indices().take(5).peekable();
+    let (mut low, mut high);
+    let first = chars.next()?.1;
+    if first == '十' {
+        // "十万", "十五万": ten, plus a unit digit.
+        low = 10;
+        if let Some(d) = chars.peek().and_then(|&(_, c)| digit(c)) {
+            low += d;
+            chars.next();
+        }
+        high = low;
+    } else {
+        let d = digit(first)?;
+        (low, high) = (d, d);
+        match chars.peek().map(|&(_, c)| c) {
+            // "二十万", "二十五万": tens, plus a unit digit ("两" is not written there).
+            Some('十') if !matches!(first, '两' | '兩') => {
+                chars.next();
+                low = d * 10;
+                if let Some(u) = chars.peek().and_then(|&(_, c)| digit(c)) {
+                    low += u;
+                    chars.next();
+                }
+                high = low;
+            }
+            // "两三万", "三五万": a range of two rising digits.
+            Some(c) if digit(c).is_some_and(|h| h > d) => {
+                high = digit(c)?;
+                chars.next();
+            }
+            _ => {}
+        }
+    }
+    let (at, wan) = chars.next()?;
+    if !matches!(wan, '万' | '萬') {
+        return None;
+    }
+    Some((
+        at + wan.len_utf8(),
+        f64::from(low) * 1e4,
+        f64::from(high) * 1e4,
+    ))
 }
 
 /// The amount whose digits start at `start`, or where to resume scanning.
@@ -1149,6 +1220,9 @@ pub(super) mod tests {
         check("月入十五万", "十五万", 15e4, 15e4, "CNY", Some(Month));
         check("年薪二十五万", "二十五万", 25e4, 25e4, "CNY", Some(Year));
         check("月薪万元", "万元", 1e4, 1e4, "CNY", Some(Month));
+        check("月入十万", "十万", 1e5, 1e5, "CNY", Some(Month));
+        check("月入三五万", "三五万", 3e4, 5e4, "CNY", Some(Month));
+        assert_eq!(claims("两十万"), vec![], "两 is not written before 十");
         let fifteen = claims("年薪十五万");
         assert!(
             fifteen.iter().all(|c| c.low == 15e4),
@@ -1497,7 +1571,8 @@ pub(super) mod tests {
         #[test]
         fn atom_starts_cover_every_digit_and_word_amount() {
             for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-                let starts_word = WORD_AMOUNTS.iter().any(|(w, ..)| w.starts_with(c));
+                let starts_word = WORD_AMOUNTS.iter().any(|(w, ..)| w.starts_with(c))
+                    || han_wan_amount(&format!("{c}万")).is_some();
                 if digit_value(c).is_some() || starts_word {
                     let mut buf = [0; 4];
                     let lead = usize::from(c.encode_utf8(&mut buf).as_bytes()[0]);
