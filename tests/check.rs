@@ -1,6 +1,6 @@
 //! `lurescan check`.
 
-use crate::util::{lurescan, run_ok};
+use crate::util::{lurescan, run_ok, run_with_stdin};
 
 const SCAM_CENTRE: &str = "URGENT!! Customer service staff needed in Sihanoukville, Cambodia. \
 Salary $2,500/month + commission. Free flight ticket, visa and accommodation provided. \
@@ -58,11 +58,7 @@ fn genuine_advert_is_ok() {
 
 #[test]
 fn reads_stdin_and_prints_a_report() {
-    let out = lurescan()
-        .arg("check")
-        .write_stdin(SCAM_CENTRE)
-        .output()
-        .expect("runs");
+    let out = run_with_stdin(&["check"], SCAM_CENTRE);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("verdict: LURE"), "{text}");
@@ -139,11 +135,7 @@ fn quotes_are_safe_to_print_on_a_terminal() {
     let json: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
     assert_eq!(json["lures"][0]["text"], "Free\u{202e} visa");
 
-    let out = lurescan()
-        .args(["score", "--quiet"])
-        .write_stdin("id,text\n\"a\u{1b}[2J\",x,y\n")
-        .output()
-        .expect("runs");
+    let out = run_with_stdin(&["score", "--quiet"], "id,text\n\"a\u{1b}[2J\",x,y\n");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("id a\\u{1b}[2J)"), "{err}");
     assert!(!err.contains('\u{1b}'));

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::util::{csv_rows, lurescan, run_ok};
+use crate::util::{csv_rows, lurescan, run_ok, run_with_stdin, train_into};
 
 /// Address space the child may use (KiB): a few times what a bounded run needs (about
 /// 150 MB with two threads), far below the inputs streamed at it.
@@ -150,11 +150,7 @@ fn check_refuses_an_oversized_advert_and_bounds_its_report() {
 
     // Under the limit, but the same tell 20,000 times: the report lists 100 pieces.
     let advert = "Free visa and flight. ".repeat(20_000);
-    let out = lurescan()
-        .arg("check")
-        .write_stdin(advert)
-        .output()
-        .expect("runs");
+    let out = run_with_stdin(&["check"], advert);
     assert!(out.status.success());
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -183,11 +179,7 @@ fn a_gzip_bomb_model_is_refused_in_bounded_memory() {
 #[test]
 fn an_unterminated_quote_is_reported_with_its_line() {
     let feed = "id,text\n1,Clerk in Leeds\n2,\"Driver, Leeds\n3,Nurse in York\n";
-    let out = lurescan()
-        .args(["score", "--quiet"])
-        .write_stdin(feed)
-        .output()
-        .expect("runs");
+    let out = run_with_stdin(&["score", "--quiet"], feed);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -196,23 +188,13 @@ fn an_unterminated_quote_is_reported_with_its_line() {
     );
     assert!(err.contains("read 2, scored 1, rejected 1"), "{err}");
     // In the header it is fatal.
-    let out = lurescan()
-        .args(["score", "--quiet"])
-        .write_stdin("id,\"text\n1,x\n")
-        .output()
-        .expect("runs");
+    let out = run_with_stdin(&["score", "--quiet"], "id,\"text\n1,x\n");
     assert_eq!(out.status.code(), Some(2));
     // Training refuses the file, naming the record.
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("d.csv");
     std::fs::write(&data, "id,text,fraudulent\n1,a,0\n2,\"b,1\n3,c,1\n").expect("write");
-    let out = lurescan()
-        .arg("train")
-        .arg(&data)
-        .arg("-o")
-        .arg(dir.path().join("m.json"))
-        .output()
-        .expect("runs");
+    let out = train_into(dir.path(), &data, &[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -236,11 +218,7 @@ fn rejection_lines_are_right_for_crlf_cr_and_blank_lines() {
             "",
         ]
         .join(eol);
-        let out = lurescan()
-            .args(["score", "--quiet"])
-            .write_stdin(feed)
-            .output()
-            .expect("runs");
+        let out = run_with_stdin(&["score", "--quiet"], feed);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.contains("rejected record 2 (line 5, id 2): has 3 fields"),
@@ -258,16 +236,8 @@ fn rejection_lines_are_right_for_crlf_cr_and_blank_lines() {
 fn gzip_on_stdin_is_detected() {
     let plain = std::fs::read(crate::util::repo("data/sample_adverts.csv")).expect("samples");
     let gz = gzip_member(&plain);
-    let a = lurescan()
-        .args(["score", "--quiet"])
-        .write_stdin(plain)
-        .output()
-        .expect("runs");
-    let b = lurescan()
-        .args(["score", "--quiet"])
-        .write_stdin(gz)
-        .output()
-        .expect("runs");
+    let a = run_with_stdin(&["score", "--quiet"], plain);
+    let b = run_with_stdin(&["score", "--quiet"], gz);
     assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
     assert_eq!(a.stdout, b.stdout);
 }

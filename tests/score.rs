@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::util::{csv_rows, lurescan, repo};
+use crate::util::{csv_rows, lurescan, repo, run_with_stdin};
 
 #[test]
 fn scores_the_sample_adverts_in_order_with_the_contract_header() {
@@ -131,8 +131,8 @@ fn jsonl_in_and_out_with_explain_and_keep() {
     let feed = "{\"id\":\"j1\",\"text\":\"Free flight and visa, no experience needed, send a copy of your passport\",\"board\":\"x\"}\n\
                 {broken\n\
                 {\"id\":\"j2\",\"text\":\"Accountant, CPA required, hybrid working in Leeds\",\"board\":\"y\"}\n";
-    let out = lurescan()
-        .args([
+    let out = run_with_stdin(
+        &[
             "score",
             "--quiet",
             "--format",
@@ -142,10 +142,9 @@ fn jsonl_in_and_out_with_explain_and_keep() {
             "--explain",
             "--keep",
             "board",
-        ])
-        .write_stdin(feed)
-        .output()
-        .expect("runs");
+        ],
+        feed,
+    );
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -299,18 +298,17 @@ fn csv_output_neutralises_spreadsheet_formulas() {
     let rejected = csv_rows(&std::fs::read(&errors).expect("errors file"));
     assert_eq!(rejected[1][2], "'=bad");
 
-    let out = lurescan()
-        .args([
+    let out = run_with_stdin(
+        &[
             "score",
             "--quiet",
             "--keep",
             "note",
             "--output-format",
             "jsonl",
-        ])
-        .write_stdin("id,text,note\n=1+1,hello,@x\n")
-        .output()
-        .expect("runs");
+        ],
+        "id,text,note\n=1+1,hello,@x\n",
+    );
     let row: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSONL");
     assert_eq!(
         (row["id"].as_str(), row["note"].as_str()),
@@ -325,11 +323,10 @@ fn explain_gives_whole_advert_evidence_a_null_span() {
     let feed = "id,text\nw1,\"Customer service in Sihanoukville, Cambodia. Salary $2,500/month. \
                 Free flight ticket, visa and accommodation provided.\"\n";
     for format in ["jsonl", "csv"] {
-        let out = lurescan()
-            .args(["score", "--quiet", "--explain", "--output-format", format])
-            .write_stdin(feed)
-            .output()
-            .expect("runs");
+        let out = run_with_stdin(
+            &["score", "--quiet", "--explain", "--output-format", format],
+            feed,
+        );
         assert!(
             out.status.success(),
             "{}",
@@ -366,11 +363,10 @@ fn explain_gives_whole_advert_evidence_a_null_span() {
 /// JSONL record is not part of it.
 #[test]
 fn ambiguous_columns_and_keys_are_refused_not_guessed() {
-    let out = lurescan()
-        .args(["score", "--quiet"])
-        .write_stdin("job_id,text,text\n1,free visa,hello\n")
-        .output()
-        .expect("runs");
+    let out = run_with_stdin(
+        &["score", "--quiet"],
+        "job_id,text,text\n1,free visa,hello\n",
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -378,11 +374,10 @@ fn ambiguous_columns_and_keys_are_refused_not_guessed() {
         "{err}"
     );
 
-    let out = lurescan()
-        .args(["score", "--quiet", "--keep", "industy"])
-        .write_stdin("job_id,text,industry\n1,hello,IT\n")
-        .output()
-        .expect("runs");
+    let out = run_with_stdin(
+        &["score", "--quiet", "--keep", "industy"],
+        "job_id,text,industry\n1,hello,IT\n",
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no --keep column \"industy\""));
 
@@ -393,11 +388,7 @@ fn ambiguous_columns_and_keys_are_refused_not_guessed() {
             "{\"id\":\"x\",\"job_id\":\"J1\",\"text\":\"hello\"}\n",
         ),
     ] {
-        let out = lurescan()
-            .args(["score", "--quiet", "--format", format])
-            .write_stdin(feed)
-            .output()
-            .expect("runs");
+        let out = run_with_stdin(&["score", "--quiet", "--format", format], feed);
         let rows = csv_rows(&out.stdout);
         assert_eq!(rows[1][0], "J1", "{format}");
     }

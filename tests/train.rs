@@ -1,6 +1,6 @@
 //! `lurescan train`: small written-for-the-project data (fast), custom columns and labels.
 
-use crate::util::{lurescan, run_ok};
+use crate::util::{lurescan, run_ok, train_into};
 
 /// A small labelled set written for these tests: lure-like and genuine-like texts.
 fn labelled_csv() -> String {
@@ -177,13 +177,7 @@ fn bad_labels_name_the_record() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("bad.csv");
     std::fs::write(&data, "id,text,fraudulent\n1,a,1\n2,b,maybe\n").expect("write");
-    let out = lurescan()
-        .arg("train")
-        .arg(&data)
-        .arg("-o")
-        .arg(dir.path().join("m.json"))
-        .output()
-        .expect("runs");
+    let out = train_into(dir.path(), &data, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("record 2") && err.contains("maybe"), "{err}");
@@ -198,13 +192,7 @@ fn one_class_data_is_refused() {
         s.push_str(&format!("{i},text {i},0\n"));
     }
     std::fs::write(&data, s).expect("write");
-    let out = lurescan()
-        .arg("train")
-        .arg(&data)
-        .arg("-o")
-        .arg(dir.path().join("m.json"))
-        .output()
-        .expect("runs");
+    let out = train_into(dir.path(), &data, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("both classes"));
 }

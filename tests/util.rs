@@ -21,6 +21,29 @@ pub fn run_ok(cmd: &mut Command) -> Vec<u8> {
     out.stdout
 }
 
+/// Runs `lurescan ARGS` with `stdin` piped in and returns its output, whatever the exit
+/// code (the test asserts on it).
+pub fn run_with_stdin(args: &[&str], stdin: impl Into<Vec<u8>>) -> std::process::Output {
+    lurescan()
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .expect("runs")
+}
+
+/// Runs `lurescan train DATA EXTRA... -o DIR/m.json` and returns its output, whatever the
+/// exit code.
+pub fn train_into(dir: &Path, data: &Path, extra: &[&str]) -> std::process::Output {
+    lurescan()
+        .arg("train")
+        .arg(data)
+        .args(extra)
+        .arg("-o")
+        .arg(dir.join("m.json"))
+        .output()
+        .expect("runs")
+}
+
 /// A path inside the repository.
 pub fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
