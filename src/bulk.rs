@@ -323,17 +323,23 @@ fn with_buffers<T>(f: impl FnOnce(&mut ExtractBuffers, &mut AdFeatures) -> T) ->
 
 /// Scores `ad` with the calling thread's reusable buffers (the bulk hot path), then
 /// hands `then` the score and the buffers, which still hold the advert's normalised
-/// fields ([`ExtractBuffers::normalised_fields`]): work beside the score (campaign
-/// sketches) reads them instead of normalising the advert again.
+/// fields ([`ExtractBuffers::normalised_fields`]) and, with `keep_token_hashes`, each
+/// field's token hashes ([`ExtractBuffers::token_hashes`]): work beside the score
+/// (campaign sketches) reads them instead of normalising and tokenising the advert again.
 pub fn score_then<T>(
     scorer: &Scorer<'_>,
     ad: &crate::ad::Ad,
     explain: bool,
+    keep_token_hashes: bool,
     then: impl FnOnce(Scored, &ExtractBuffers) -> T,
 ) -> T {
     with_buffers(|buf, feats| {
+        buf.keep_token_hashes(keep_token_hashes);
         let scored = scorer.score_with(ad, buf, feats, explain);
-        then(scored, buf)
+        let out = then(scored, buf);
+        // The thread's buffers serve plain scoring next, which needs no token hashes.
+        buf.keep_token_hashes(false);
+        out
     })
 }
 

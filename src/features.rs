@@ -76,7 +76,32 @@ pub struct ExtractBuffers {
     terms: TermBuffers,
 }
 
+/// One token as the n-gram features hash it ([`token_shingle_hash`]), and whether it is
+/// a character bigram of a script written without spaces.
+pub type TokenHash = (u64, bool);
+
 impl ExtractBuffers {
+    /// Keeps (or stops keeping) each field's token hashes while extracting, for work
+    /// beside the score that shingles the same tokens ([`ExtractBuffers::token_hashes`]):
+    /// campaigns' MinHash reads them instead of tokenising and hashing the text again.
+    pub fn keep_token_hashes(&mut self, keep: bool) {
+        self.terms.keep_tokens = keep;
+        if !keep {
+            self.terms.tokens.clear();
+            self.terms.field_ends.clear();
+        }
+    }
+
+    /// The token hashes of each field of the advert last extracted, in [`Ad::fields`]
+    /// order, when [`ExtractBuffers::keep_token_hashes`] is on (else nothing).
+    pub fn token_hashes(&self) -> impl Iterator<Item = &[TokenHash]> + '_ {
+        let t = &self.terms;
+        let starts = std::iter::once(0).chain(t.field_ends.iter().copied());
+        starts
+            .zip(t.field_ends.iter().copied())
+            .map(move |(a, b)| t.tokens.get(a..b).unwrap_or_default())
+    }
+
     /// The normalised text of each field of the advert last extracted, in
     /// [`Ad::fields`] order (`fields` is how many it has: the buffers keep spare slots
     /// from longer adverts). For work beside the score that reads the same text.
@@ -92,6 +117,12 @@ struct TermBuffers {
     buckets: Vec<u32>,
     /// Scratch for sorting `buckets`.
     sorted: Vec<u32>,
+    /// Whether to keep `tokens` (see [`ExtractBuffers::keep_token_hashes`]).
+    keep_tokens: bool,
+    /// Every field's token hashes, one after another.
+    tokens: Vec<TokenHash>,
+    /// Where each field's tokens end in `tokens`.
+    field_ends: Vec<usize>,
 }
 
 /// Extracts [`AdFeatures`] with a given lexicon.
@@ -211,6 +242,8 @@ fn text_terms(
     terms: &mut Vec<(u32, f32)>,
 ) -> f32 {
     buf.buckets.clear();
+    buf.tokens.clear();
+    buf.field_ends.clear();
     let buckets = &mut buf.buckets;
     // Pushed, then cut again if the filter drops it: no branch on the filter, which
     // drops about one n-gram in six, unpredictably.
@@ -221,7 +254,20 @@ fn text_terms(
     };
     let mut words = 0.0f32;
     for ((field, _), norm) in ad.fields().zip(norms) {
-        words += walk_terms(norm.as_str(), field, |b, _| keep(b));
+        if buf.keep_tokens {
+            let tokens = &mut buf.tokens;
+            words += walk_terms_with(
+                norm.as_str(),
+                field,
+                |b, _| keep(b),
+                |h, kind| {
+                    tokens.push((h, kind == TokenKind::Bigram));
+                },
+            );
+            buf.field_ends.push(buf.tokens.len());
+        } else {
+            words += walk_terms(norm.as_str(), field, |b, _| keep(b));
+        }
     }
     hash_categories(ad, keep);
     sort_buckets(&mut buf.buckets, &mut buf.sorted);
@@ -406,6 +452,13 @@ fn token_hash(token: &str) -> u64 {
     xxh3_64_with_seed(token.as_bytes(), HASH_SEED)
 }
 
+/// A token's hash as the n-gram features take it: its text, a number by its shape (so
+/// "$2,500" and "$3,100" hash alike). Shingles for near-duplicate detection use it too.
+pub fn token_shingle_hash(text: &str, kind: TokenKind) -> u64 {
+    let mut scratch = [0u8; 8];
+    token_hash(token_key(text, kind, &mut scratch))
+}
+
 /// The text a token is hashed as: numbers by shape, so "$2,500" and "$3,100" meet.
 fn token_key<'a>(text: &'a str, kind: TokenKind, scratch: &'a mut [u8; 8]) -> &'a str {
     if kind != TokenKind::Number {
@@ -431,7 +484,18 @@ fn bucket(h: u64, ns: u64) -> u32 {
 /// its slice of `text`; returns the field's length in words (bigrams of unspaced scripts
 /// converted, see [`WordCount`]). Hashing and explanations both walk n-grams through
 /// here, so their buckets agree.
-pub fn walk_terms<'t>(text: &'t str, field: TextField, mut emit: impl FnMut(u32, &'t str)) -> f32 {
+pub fn walk_terms<'t>(text: &'t str, field: TextField, emit: impl FnMut(u32, &'t str)) -> f32 {
+    walk_terms_with(text, field, emit, |_, _| {})
+}
+
+/// [`walk_terms`], also calling `on_token(hash, kind)` for each token.
+#[inline(always)]
+fn walk_terms_with<'t>(
+    text: &'t str,
+    field: TextField,
+    mut emit: impl FnMut(u32, &'t str),
+    mut on_token: impl FnMut(u64, TokenKind),
+) -> f32 {
     let title = field == TextField::Title;
     // The two previous tokens: hash and start in `text`.
     let mut prev: Option<(u64, usize)> = None;
@@ -440,6 +504,7 @@ pub fn walk_terms<'t>(text: &'t str, field: TextField, mut emit: impl FnMut(u32,
     let mut scratch = [0u8; 8];
     for tok in Tokens::new(text) {
         let h = token_hash(token_key(tok.text, tok.kind, &mut scratch));
+        on_token(h, tok.kind);
         let gram = |start: usize| text.get(start..tok.end).unwrap_or(tok.text);
         emit(bucket(h, NS_BODY), tok.text);
         if let Some((p, start)) = prev {

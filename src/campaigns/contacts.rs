@@ -28,6 +28,7 @@
 
 use std::sync::LazyLock;
 
+use memchr::memmem;
 use regex::Regex;
 
 use crate::normalise::NormalisedText;
@@ -430,6 +431,38 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
     text.get(i..)?.chars().next().map(|c| (c, c.len_utf8()))
 }
 
+/// How many bytes at the start of `bytes` are plain ASCII that cannot start a phone
+/// number (not a digit, not `+`): eight bytes at a time in a `u64` (most of an advert
+/// is such bytes, and this scan runs on every field).
+#[inline]
+fn plain_run_len(bytes: &[u8]) -> usize {
+    const fn splat(b: u8) -> u64 {
+        0x0101_0101_0101_0101 * b as u64
+    }
+    const TOP: u64 = splat(0x80);
+    let stops = |x: u64| {
+        // Top bit of each byte set where the byte is >= 0x80, a digit or `+`. No sum
+        // carries into the next byte: each is at most 0x7f before adding at most 0x80.
+        let t = x & !TOP;
+        let digits = t.wrapping_add(splat(0x80 - b'0')) & !t.wrapping_add(splat(0x7f - b'9'));
+        let plus = !((t ^ splat(b'+')).wrapping_add(splat(0x7f))) & TOP;
+        (x | digits | plus) & TOP
+    };
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let x = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes);
+        let hit = stops(x);
+        if hit != 0 {
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + bytes[i..]
+        .iter()
+        .position(|&x| x >= 0x80 || x.is_ascii_digit() || x == b'+')
+        .unwrap_or(bytes.len() - i)
+}
+
 /// Reads phone candidates out of `text`: runs of digits (any script) joined by single
 /// separators (space, `-`, `.`, `(`, `)`, or runs of them up to three long), not glued to
 /// a letter on either side. Plain ASCII that is not a digit or `+` (most of an advert)
@@ -443,11 +476,7 @@ fn phone_candidates(text: &str, mut emit: impl FnMut(PhoneCandidate)) {
         let b = bytes[i];
         if b < 0x80 && !b.is_ascii_digit() && b != b'+' {
             // Skip the whole run of such bytes at once; `prev` is its last.
-            let run = bytes[i..]
-                .iter()
-                .position(|&x| x >= 0x80 || x.is_ascii_digit() || x == b'+')
-                .unwrap_or(bytes.len() - i);
-            i += run;
+            i += plain_run_len(&bytes[i..]);
             prev = char::from(bytes[i - 1]);
             continue;
         }
@@ -834,30 +863,78 @@ fn bare_hosts(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Whether a text may hold an e-mail address, plain or spelled out: the address pattern
-/// has no literal to start from, so it runs only on texts that pass this. An `at`
-/// spelled as a word needs a dot spelled as a word too.
+/// has no literal to start from, so it runs only on texts that pass this. A mark (`@` in
+/// any form, `(at)`, `[at]`, `{at}`, `<at>`, `(a)`, `[a]`, `(dot)`) is enough; an `at`
+/// spelled as a word (` at `, `แอท`, `a còng`, `艾特`) needs a dot spelled as a word
+/// too (` dot `, `[dot]`, `ดอท`, `จุด`, `chấm`, `点`). Checked with memchr scans and
+/// prebuilt finders, rarest first: this runs on every field of every advert.
 fn may_hold_email(text: &str) -> bool {
-    const MARKS: [&str; 9] = [
-        "@", "＠", "(at)", "[at]", "{at}", "<at>", "(a)", "[a]", "(dot)",
-    ];
-    const AT_WORDS: [&str; 4] = [" at ", "แอท", "a còng", "艾特"];
-    const DOT_WORDS: [&str; 6] = [" dot ", "[dot]", "ดอท", "จุด", "chấm", "点"];
-    let has = |m: &&str| has_str(text, m);
-    MARKS.iter().any(has) || (AT_WORDS.iter().any(has) && DOT_WORDS.iter().any(has))
+    let bytes = text.as_bytes();
+    let ascii = text.is_ascii();
+    if memchr::memchr(b'@', bytes).is_some() || (!ascii && FULLWIDTH_AT.find(bytes).is_some()) {
+        return true;
+    }
+    let mut bracketed_dot = false;
+    for i in memchr::memchr3_iter(b'(', b'[', b'{', bytes) {
+        let rest = &bytes[i..];
+        const MARKS: [&[u8]; 6] = [b"(at)", b"[at]", b"{at}", b"(a)", b"[a]", b"(dot)"];
+        if MARKS.iter().any(|m| rest.starts_with(m)) {
+            return true;
+        }
+        bracketed_dot |= rest.starts_with(b"[dot]");
+    }
+    if memchr::memchr_iter(b'<', bytes).any(|i| bytes[i..].starts_with(b"<at>")) {
+        return true;
+    }
+    let found =
+        |finders: &[memmem::Finder<'static>]| finders.iter().any(|f| f.find(bytes).is_some());
+    let dot_word = bracketed_dot
+        || SPELLED_WORDS.dot_ascii.find(bytes).is_some()
+        || (!ascii && found(&SPELLED_WORDS.dot_other));
+    dot_word
+        && (SPELLED_WORDS.at_ascii.find(bytes).is_some()
+            || (!ascii && found(&SPELLED_WORDS.at_other)))
 }
 
-/// Whether `text` contains `needle`: memchr's SIMD substring search, several times
-/// faster than `str::contains` on a whole advert (these checks run on every field).
-#[inline]
-fn has_str(text: &str, needle: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
+/// Prebuilt finders of the spelled-out `at` and dot words of [`may_hold_email`].
+struct SpelledWords {
+    at_ascii: memmem::Finder<'static>,
+    at_other: [memmem::Finder<'static>; 3],
+    dot_ascii: memmem::Finder<'static>,
+    dot_other: [memmem::Finder<'static>; 4],
 }
+
+static SPELLED_WORDS: LazyLock<SpelledWords> = LazyLock::new(|| SpelledWords {
+    at_ascii: memmem::Finder::new(" at "),
+    at_other: ["แอท", "a còng", "艾特"].map(memmem::Finder::new),
+    dot_ascii: memmem::Finder::new(" dot "),
+    dot_other: ["ดอท", "จุด", "chấm", "点"].map(memmem::Finder::new),
+});
+
+/// Substring finders built once: `memmem::find` builds its searcher on every call, which
+/// cost as much as the search on the short fields these checks run on.
+static FULLWIDTH_AT: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("＠"));
+static SMALL_AT: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("﹫"));
+static LINK_MARKS: LazyLock<[memmem::Finder<'static>; 4]> =
+    LazyLock::new(|| [".me/", ".com/", "lin.ee/", ".group/"].map(memmem::Finder::new));
 
 /// Whether `text` has an `@` in any of its forms (ASCII, fullwidth, small): three
 /// memchr scans, where `str::contains([..])` decodes every character.
 #[inline]
 fn has_at_sign(text: &str) -> bool {
-    memchr::memchr(b'@', text.as_bytes()).is_some() || has_str(text, "＠") || has_str(text, "﹫")
+    let bytes = text.as_bytes();
+    memchr::memchr(b'@', bytes).is_some()
+        || FULLWIDTH_AT.find(bytes).is_some()
+        || SMALL_AT.find(bytes).is_some()
+}
+
+/// Whether `text` may hold a messaging link ([`APP_LINK`]): a `/` and one of the hosts'
+/// endings.
+#[inline]
+fn may_hold_app_link(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr(b'/', bytes).is_some() && LINK_MARKS.iter().any(|f| f.find(bytes).is_some())
 }
 
 /// E-mail addresses, written plainly or spelled out. The `at` spelled as a word needs
@@ -1034,12 +1111,7 @@ pub fn extract(
     };
     // Links first: their digits are international numbers without a `+`.
     let mut linked_numbers: Vec<String> = Vec::new();
-    if memchr::memchr(b'/', text.as_bytes()).is_some()
-        && (has_str(text, ".me/")
-            || has_str(text, ".com/")
-            || has_str(text, "lin.ee/")
-            || has_str(text, ".group/"))
-    {
+    if may_hold_app_link(text) {
         for c in APP_LINK.captures_iter(text) {
             let get = |name: &str| c.name(name).map(|m| m.as_str());
             if let Some(m) = c.name("tg") {
@@ -1165,7 +1237,19 @@ pub fn extract(
     }
     // Handles after an app's name, then `@handle` alone.
     let mut handle_spans: Vec<usize> = Vec::new();
-    for c in APP_HANDLE.captures_iter(text) {
+    for found in APP_HANDLE.find_iter(text) {
+        // Most matches are an English word holding an app's name ("want", "online")
+        // followed by more letters, with no marker: rejected below as unmarked. Reject
+        // them before the costlier capture search (an all-ASCII match is an ASCII app's,
+        // and without `:`, `=`, `@` or `id` in the whole match it has no marker).
+        let span = found.as_str();
+        if span.is_ascii() && !span.contains([':', '=', '@']) && !span.contains("id") {
+            continue;
+        }
+        // The same match, with its groups: a search from its start finds it again.
+        let Some(c) = APP_HANDLE.captures_at(text, found.start()) else {
+            continue;
+        };
         let (Some(app), Some(mark), Some(h)) = (c.name("app"), c.name("mark"), c.name("handle"))
         else {
             continue;
@@ -1268,6 +1352,27 @@ mod tests {
             .into_iter()
             .map(|c| c.key)
             .collect()
+    }
+
+    #[test]
+    fn plain_run_len_agrees_with_a_byte_scan() {
+        let slow = |b: &[u8]| {
+            b.iter()
+                .position(|&x| x >= 0x80 || x.is_ascii_digit() || x == b'+')
+                .unwrap_or(b.len())
+        };
+        // Every byte value at every offset of a 20-byte run of plain letters.
+        for stop in 0..=255u8 {
+            for at in 0..20 {
+                let mut bytes = [b'x'; 20];
+                bytes[at] = stop;
+                for start in 0..20 {
+                    assert_eq!(plain_run_len(&bytes[start..]), slow(&bytes[start..]));
+                }
+            }
+        }
+        assert_eq!(plain_run_len(b""), 0);
+        assert_eq!(plain_run_len("call now: +855 ១២".as_bytes()), 10);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! Shingles are runs of consecutive tokens of the normalised text ([`crate::tokens`]):
 //! `word_shingle` words in space-delimited scripts, and in scripts written without
 //! spaces (Thai, Lao, Khmer, Myanmar, Chinese, Japanese), whose tokens are character
-//! bigrams, runs of `char_shingle` characters. Numbers shingle as their digit count
+//! bigrams, runs of `char_shingle` characters. Tokens are hashed as the n-gram features
+//! hash them ([`crate::features::token_shingle_hash`]), so a campaign run reuses the
+//! scorer's hashes instead of tokenising each advert twice: numbers by their shape
 //! (`2,500` and `3,000` are the same word), so a changed price does not make a template
 //! look new; the same for EMSCAD's placeholders, which are tokens already.
 //!
@@ -23,13 +25,11 @@
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
+use crate::features::{TokenHash, token_shingle_hash};
 use crate::tokens::{TokenKind, Tokens};
 
 /// Bins in a signature.
 pub const SIGNATURE_LEN: usize = 128;
-
-/// Seed of the shingle hash: fixed, so signatures are the same from run to run.
-const SEED: u64 = 0x6c75_7265_7363_616e; // "lurescan"
 
 /// One advert's signature: 16 bits of each bin's minimum.
 pub type Signature = [u16; SIGNATURE_LEN];
@@ -40,16 +40,6 @@ fn mix(acc: u64, h: u64) -> u64 {
     (acc.rotate_left(27) ^ h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-/// A token's hash: its text, or for a number its digit count only.
-#[inline]
-fn token_hash(text: &str, kind: TokenKind) -> u64 {
-    if kind == TokenKind::Number {
-        let digits = text.bytes().filter(u8::is_ascii_digit).count() as u64;
-        return xxh3_64_with_seed(&digits.to_le_bytes(), SEED ^ 0x004e_554d);
-    }
-    xxh3_64_with_seed(text.as_bytes(), SEED)
-}
-
 /// Builds signatures, reusing its buffers.
 #[derive(Debug, Clone)]
 pub struct Sketcher {
@@ -57,7 +47,8 @@ pub struct Sketcher {
     char_shingle: usize,
     bins: [u32; SIGNATURE_LEN],
     filled: [bool; SIGNATURE_LEN],
-    window: Vec<u64>,
+    /// One text's token hashes, for [`Sketcher::signature`].
+    tokens: Vec<TokenHash>,
 }
 
 impl Sketcher {
@@ -69,7 +60,7 @@ impl Sketcher {
             char_shingle: char_shingle.max(2),
             bins: [u32::MAX; SIGNATURE_LEN],
             filled: [false; SIGNATURE_LEN],
-            window: Vec::with_capacity(8),
+            tokens: Vec::new(),
         }
     }
 
@@ -81,59 +72,62 @@ impl Sketcher {
     /// The signature of the given normalised texts (an advert's fields, each shingled
     /// on its own), or `None` when they hold no token at all.
     pub fn signature<'t>(&mut self, texts: impl IntoIterator<Item = &'t str>) -> Option<Signature> {
-        self.bins = [u32::MAX; SIGNATURE_LEN];
-        self.filled = [false; SIGNATURE_LEN];
+        self.clear();
+        let mut tokens = std::mem::take(&mut self.tokens);
         let mut any = false;
         for text in texts {
-            any |= self.add_text(text);
+            tokens.clear();
+            tokens.extend(Tokens::new(text).map(|t| {
+                (
+                    token_shingle_hash(t.text, t.kind),
+                    t.kind == TokenKind::Bigram,
+                )
+            }));
+            any |= self.add_tokens(&tokens);
+        }
+        self.tokens = tokens;
+        any.then(|| self.finish())
+    }
+
+    /// [`Sketcher::signature`] from the token hashes the feature extractor kept for each
+    /// field ([`crate::features::ExtractBuffers::token_hashes`]): the same signature,
+    /// without tokenising and hashing the text a second time.
+    pub fn signature_of_tokens<'t>(
+        &mut self,
+        fields: impl IntoIterator<Item = &'t [TokenHash]>,
+    ) -> Option<Signature> {
+        self.clear();
+        let mut any = false;
+        for tokens in fields {
+            any |= self.add_tokens(tokens);
         }
         any.then(|| self.finish())
     }
 
-    /// Adds one text's shingles; returns whether it had any token.
-    fn add_text(&mut self, text: &str) -> bool {
-        self.window.clear();
-        let mut unspaced = false;
-        let mut emitted = false;
-        let mut tokens = 0usize;
-        for tok in Tokens::new(text) {
-            tokens += 1;
-            let is_bigram = tok.kind == TokenKind::Bigram;
-            // A switch between spaced and unspaced script starts a new window: the two
-            // shingle lengths do not mix.
-            if is_bigram != unspaced {
-                if !emitted && !self.window.is_empty() {
-                    self.add_shingle(self.window_hash());
-                }
-                self.window.clear();
-                emitted = false;
-                unspaced = is_bigram;
-            }
-            let len = if unspaced {
+    fn clear(&mut self) {
+        self.bins = [u32::MAX; SIGNATURE_LEN];
+        self.filled = [false; SIGNATURE_LEN];
+    }
+
+    /// Adds one text's shingles; returns whether it had any token. A switch between
+    /// spaced and unspaced script starts a new run (the two shingle lengths do not mix);
+    /// a run shorter than one shingle still counts as one.
+    fn add_tokens(&mut self, tokens: &[TokenHash]) -> bool {
+        for run in tokens.chunk_by(|a, b| a.1 == b.1) {
+            let len = if run[0].1 {
                 self.char_shingle - 1
             } else {
                 self.word_shingle
             };
-            self.window.push(token_hash(tok.text, tok.kind));
-            if self.window.len() > len {
-                self.window.remove(0);
-            }
-            if self.window.len() == len {
-                self.add_shingle(self.window_hash());
-                emitted = true;
+            if run.len() < len {
+                self.add_shingle(window_hash(run));
+            } else {
+                for window in run.windows(len) {
+                    self.add_shingle(window_hash(window));
+                }
             }
         }
-        // A text shorter than one shingle still counts as one.
-        if !emitted && !self.window.is_empty() {
-            self.add_shingle(self.window_hash());
-        }
-        tokens > 0
-    }
-
-    fn window_hash(&self) -> u64 {
-        let h = self.window.iter().fold(0u64, |acc, &h| mix(acc, h));
-        // Final avalanche: the bin comes from the high bits, the value from the low.
-        xxh3_64(&h.to_le_bytes())
+        !tokens.is_empty()
     }
 
     #[inline]
@@ -174,6 +168,14 @@ impl Sketcher {
         }
         sig
     }
+}
+
+/// A window of tokens' shingle hash.
+#[inline]
+fn window_hash(window: &[TokenHash]) -> u64 {
+    let h = window.iter().fold(0u64, |acc, &(t, _)| mix(acc, t));
+    // Final avalanche: the bin comes from the high bits, the value from the low.
+    xxh3_64(&h.to_le_bytes())
 }
 
 /// The estimated Jaccard similarity of two signatures: the share of equal bins.
@@ -265,6 +267,39 @@ mod tests {
         let c = sig("บริษัทประกันภัยเปิดรับสมัครนักบัญชีประจำสำนักงานใหญ่กรุงเทพ");
         assert!(similarity(&a, &b) > 0.5, "{}", similarity(&a, &b));
         assert!(similarity(&a, &c) < 0.2, "{}", similarity(&a, &c));
+    }
+
+    #[test]
+    fn the_scorers_token_hashes_give_the_texts_signature() {
+        use crate::ad::Ad;
+        use crate::features::{AdFeatures, ExtractBuffers, Extractor};
+        use crate::lure::Lexicon;
+        // Written for the test: spaced and unspaced scripts, a number, two fields.
+        let ad = Ad::from_text(
+            "1",
+            "Hiring now: 30 staff, salary 2,500 USD รับสมัครพนักงานบริการลูกค้า 高薪招聘 ok",
+        );
+        let mut buffers = ExtractBuffers::default();
+        buffers.keep_token_hashes(true);
+        let mut feats = AdFeatures::default();
+        Extractor::new(Lexicon::embedded()).extract_into(&ad, &mut buffers, &mut feats);
+        let fields = ad.fields().count();
+        let texts: Vec<&str> = buffers
+            .normalised_fields(fields)
+            .iter()
+            .map(|n| n.as_str())
+            .collect();
+        let mut sketcher = Sketcher::new(3, 5);
+        let from_text = sketcher
+            .signature(texts.iter().copied())
+            .expect("has tokens");
+        let from_tokens = sketcher
+            .signature_of_tokens(buffers.token_hashes())
+            .expect("has tokens");
+        assert_eq!(buffers.token_hashes().count(), fields);
+        assert_eq!(from_text, from_tokens);
+        buffers.keep_token_hashes(false);
+        assert_eq!(buffers.token_hashes().count(), 0);
     }
 
     #[test]

@@ -527,31 +527,38 @@ fn sketch_advert(
 ) -> SketchedAdvert {
     let country = country_of(country, ad.field(TextField::Location));
     let fields = ad.fields().count();
-    score_then(scorer, ad, false, |scored, buffers| {
-        let norms = buffers.normalised_fields(fields);
-        let texts = || norms.iter().map(|n| n.as_str());
-        let signature = if params.link_templates {
-            with_sketcher(params, |sketcher| sketcher.signature(texts()))
-        } else {
-            None
-        };
-        let originals = ad.fields().map(|(_, t)| t);
-        let contacts = contacts::extract_all(originals.zip(norms), country);
-        let snippet_source = ad
-            .field(TextField::Title)
-            .or_else(|| ad.fields().next().map(|(_, t)| t))
-            .unwrap_or_default();
-        SketchedAdvert {
-            record: 0,
-            id: ad.id.clone(),
-            probability: scored.probability,
-            families: scored.families,
-            date: date.map(str::to_string),
-            snippet: snippet(snippet_source),
-            signature,
-            contacts,
-        }
-    })
+    score_then(
+        scorer,
+        ad,
+        false,
+        params.link_templates,
+        |scored, buffers| {
+            let norms = buffers.normalised_fields(fields);
+            let signature = if params.link_templates {
+                with_sketcher(params, |sketcher| {
+                    sketcher.signature_of_tokens(buffers.token_hashes())
+                })
+            } else {
+                None
+            };
+            let originals = ad.fields().map(|(_, t)| t);
+            let contacts = contacts::extract_all(originals.zip(norms), country);
+            let snippet_source = ad
+                .field(TextField::Title)
+                .or_else(|| ad.fields().next().map(|(_, t)| t))
+                .unwrap_or_default();
+            SketchedAdvert {
+                record: 0,
+                id: ad.id.clone(),
+                probability: scored.probability,
+                families: scored.families,
+                date: date.map(str::to_string),
+                snippet: snippet(snippet_source),
+                signature,
+                contacts,
+            }
+        },
+    )
 }
 
 thread_local! {
