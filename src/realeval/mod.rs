@@ -422,57 +422,80 @@ fn score_texts(
     hold_out: bool,
 ) -> Result<(Vec<TextResult>, Vec<FitRow>, usize)> {
     let full = Lexicon::from_sources(sources.iter().cloned())?;
-    // One lexicon per source that some entry cites (built in parallel); every other
-    // source uses the full one.
-    let mut groups: Vec<&str> = if hold_out {
-        data.texts.iter().map(|t| t.group.as_str()).collect()
-    } else {
-        Vec::new()
+    let score_one = |lexicon: &Lexicon,
+                     held_out_entries: usize,
+                     t: &RealText,
+                     buf: &mut ExtractBuffers,
+                     features: &mut AdFeatures| {
+        let scored = Scorer::new(model, lexicon).score_with(&t.ad, buf, features, false);
+        let (offset, slope) = model.family_free_logit(features);
+        let row = FitRow {
+            values: features.families,
+            offset,
+            slope,
+            label: t.label,
+        };
+        let result = TextResult {
+            id: t.ad.id.clone(),
+            collection: t.collection,
+            kind: t.kind,
+            lang: t.lang.clone(),
+            label: t.label,
+            probability: scored.probability,
+            flagged: scored.verdict == Verdict::Lure,
+            families: family_ids(&scored.families),
+            held_out_entries,
+        };
+        (result, row)
     };
-    groups.sort_unstable();
-    groups.dedup();
-    let lexicons: HashMap<&str, (Lexicon, usize)> = groups
-        .into_par_iter()
-        .filter_map(|group| {
+    // The texts of each source that some entry cites are scored with a lexicon built
+    // without those entries, one source at a time (built, used and dropped in turn: a
+    // lexicon per source held at once took gigabytes); every other text with the full one.
+    let mut by_group: HashMap<&str, Vec<usize>> = HashMap::new();
+    if hold_out {
+        for (i, t) in data.texts.iter().enumerate() {
+            by_group.entry(t.group.as_str()).or_default().push(i);
+        }
+    }
+    let mut groups: Vec<(&str, Vec<usize>)> = by_group.into_iter().collect();
+    groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let held_out: Vec<Vec<(usize, (TextResult, FitRow))>> = groups
+        .par_iter()
+        .map(|(group, members)| {
             let (kept, dropped) = without_citing(sources, group);
-            (dropped > 0).then(|| Lexicon::from_sources(kept).map(|l| (group, (l, dropped))))
+            if dropped == 0 {
+                return Ok(Vec::new());
+            }
+            let lexicon = Lexicon::from_sources(kept)?;
+            let (mut buf, mut features) = (ExtractBuffers::default(), AdFeatures::default());
+            Ok(members
+                .iter()
+                .map(|&i| {
+                    let t = &data.texts[i];
+                    (i, score_one(&lexicon, dropped, t, &mut buf, &mut features))
+                })
+                .collect())
         })
         .collect::<Result<_>>()?;
-    let scored: Vec<(TextResult, FitRow)> = data
-        .texts
+    let sources_held_out = held_out.iter().filter(|g| !g.is_empty()).count();
+    let mut slots: Vec<Option<(TextResult, FitRow)>> = vec![None; data.texts.len()];
+    for (i, scored) in held_out.into_iter().flatten() {
+        slots[i] = Some(scored);
+    }
+    let rest: Vec<(usize, (TextResult, FitRow))> = slots
         .par_iter()
+        .enumerate()
+        .filter(|(_, slot)| slot.is_none())
         .map_init(
             || (ExtractBuffers::default(), AdFeatures::default()),
-            |(buf, features), t| {
-                let (lexicon, held_out_entries) = lexicons
-                    .get(t.group.as_str())
-                    .map(|(l, n)| (l, *n))
-                    .unwrap_or((&full, 0));
-                let scored = Scorer::new(model, lexicon).score_with(&t.ad, buf, features, false);
-                let (offset, slope) = model.family_free_logit(features);
-                let row = FitRow {
-                    values: features.families,
-                    offset,
-                    slope,
-                    label: t.label,
-                };
-                let result = TextResult {
-                    id: t.ad.id.clone(),
-                    collection: t.collection,
-                    kind: t.kind,
-                    lang: t.lang.clone(),
-                    label: t.label,
-                    probability: scored.probability,
-                    flagged: scored.verdict == Verdict::Lure,
-                    families: family_ids(&scored.families),
-                    held_out_entries,
-                };
-                (result, row)
-            },
+            |(buf, features), (i, _)| (i, score_one(&full, 0, &data.texts[i], buf, features)),
         )
         .collect();
-    let (results, rows) = scored.into_iter().unzip();
-    Ok((results, rows, lexicons.len()))
+    for (i, scored) in rest {
+        slots[i] = Some(scored);
+    }
+    let (results, rows) = slots.into_iter().flatten().unzip();
+    Ok((results, rows, sources_held_out))
 }
 
 fn family_ids(set: &FamilySet) -> Vec<&'static str> {
