@@ -46,6 +46,35 @@ static HAN_PAY_LABELS: &[&str] = &[
     "月額",
 ];
 
+/// Thai pay labels before a bare number ("เงินเดือน 15000", "รายได้ 800-2600").
+static THAI_PAY_LABELS: &[&str] = &["เงินเดือน", "รายได้", "ค่าจ้าง", "ค่าแรง", "ค่าตอบแทน"];
+
+/// Thai periods right after a bare number (or the high end of its range): "400-1600
+/// ต่อวัน", "15000/เดือน".
+static THAI_PERIODS_AFTER: &[&str] = &["ต่อวัน", "ต่อเดือน", "ต่อชั่วโมง", "/วัน", "/เดือน"];
+
+/// Whether a bare number at `start..end` of Thai text reads as baht: a Thai pay label just
+/// before it (spaces or a colon between), or a Thai period just after it or after the
+/// high end of its range. A unit between the number and the period ("8 ชั่วโมงต่อวัน",
+/// eight hours a day) keeps it a count.
+pub(super) fn thai_pay_context(text: &str, floor: usize, start: usize, end: usize) -> bool {
+    let before = text[floor..start].trim_end_matches([' ', ':']);
+    if THAI_PAY_LABELS.iter().any(|l| before.ends_with(l)) {
+        return true;
+    }
+    let mut rest = text[end..].trim_start_matches(' ');
+    if let Some(r) = rest.strip_prefix(['-', '–', '~']) {
+        let r = r.trim_start_matches(' ');
+        let digits = r.len()
+            - r.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',')
+                .len();
+        if digits > 0 {
+            rest = r[digits..].trim_start_matches(' ');
+        }
+    }
+    THAI_PERIODS_AFTER.iter().any(|p| rest.starts_with(p))
+}
+
 /// Things counted in millions or thousands that are not money, after an amount whose
 /// currency is only implied ("250 triệu lượt xem", "1 juta pengguna", "500k followers").
 static COUNTED_NOUNS: &[&str] = &[

@@ -2,7 +2,7 @@
 
 use super::context::{
     counted_noun_at, counts_something, han_pay_label_before, label_at, period_after, period_before,
-    up_to_after, up_to_before,
+    thai_pay_context, up_to_after, up_to_before,
 };
 use super::lookup::period_marker_at;
 use super::marks::{Magnitudes, match_magnitudes, match_prefix, match_suffix};
@@ -411,6 +411,12 @@ fn number_atom(
                     && han_pay_label_before(text, floor, start) =>
             {
                 Some(script.cjk_currency())
+            }
+            // "400-1600 ต่อวัน", "เงินเดือน 15000": a Thai pay label or period names baht.
+            Implied::Nothing
+                if value >= 100.0 && script.thai && thai_pay_context(text, floor, start, end) =>
+            {
+                Some("THB")
             }
             Implied::Nothing => None,
             Implied::Iso(c) => Some(c),
@@ -1197,6 +1203,25 @@ pub(super) mod tests {
         for text in ["2025年", "20歳から35歳まで", "03-1234-5678", "社員50名です"] {
             assert_eq!(claims(text), vec![], "{text:?}");
         }
+    }
+
+    #[test]
+    fn thai_bare_numbers_with_a_pay_label_or_period_are_baht() {
+        check("400-1600 ต่อวัน", "400-1600", 400.0, 1600.0, "THB", Some(Day));
+        check(
+            "เงินเดือน 15000",
+            "15000",
+            15000.0,
+            15000.0,
+            "THB",
+            Some(Month),
+        );
+        check("รายได้ 50,000/เดือน", "50,000", 5e4, 5e4, "THB", Some(Month));
+        // A unit between the number and the period: a count, not pay.
+        assert_eq!(claims("ทำงาน 8 ชั่วโมงต่อวัน"), vec![]);
+        assert_eq!(claims("รับสมัคร 20 คนต่อวัน"), vec![]);
+        // A bare number in text with no Thai letters names no currency.
+        assert_eq!(claims("400-1600 per day"), vec![]);
     }
 
     #[test]
