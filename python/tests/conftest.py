@@ -26,10 +26,10 @@ def cli() -> str:
 
 @pytest.fixture(scope="session")
 def emscad() -> Path:
-    """The shared EMSCAD split: a failure when LURESCAN_REQUIRE_SHARED=1, else a skip."""
+    """The shared EMSCAD split: a failure when LURESCAN_REQUIRE_SHARED is set, else a skip."""
     if not EMSCAD.is_file():
         message = f"shared data missing: {EMSCAD}"
-        if os.environ.get("LURESCAN_REQUIRE_SHARED") == "1":
+        if os.environ.get("LURESCAN_REQUIRE_SHARED"):
             pytest.fail(message)
         pytest.skip(message)
     return EMSCAD

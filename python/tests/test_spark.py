@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -19,6 +20,11 @@ FEED_ROWS = 3000
 
 @pytest.fixture(scope="module")
 def spark():
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        message = "no Java runtime (java on PATH or JAVA_HOME): Spark cannot start"
+        if os.environ.get("LURESCAN_REQUIRE_PYTHON"):
+            pytest.fail(message)
+        pytest.skip(message)
     pyspark_sql = pytest.importorskip("pyspark.sql")
     # One rayon thread per Python worker: local[2] runs two workers, one per core.
     os.environ["RAYON_NUM_THREADS"] = "1"
