@@ -109,17 +109,33 @@ def score(
     )
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(records, pandas.DataFrame):
-        names = [str(c) for c in records.columns]
-        columns = [_pandas_values(records.iloc[:, i]) for i in range(records.shape[1])]
-        out = _lurescan._score_columns(names, columns, **options)
-        return pandas.DataFrame(out, index=records.index)
+        frame = records
+
+        def fetch(start: int, stop: int, wanted: list[int]) -> list:
+            # Missing values (NaN, NA, NaT) as None; only the columns that are read.
+            wanted = set(wanted)
+            part = frame.iloc[start:stop]
+            return [
+                part.iloc[:, i].to_numpy(dtype=object, na_value=None).tolist() if i in wanted else None
+                for i in range(frame.shape[1])
+            ]
+
+        names = [str(c) for c in frame.columns]
+        out = _lurescan._score_columns(names, len(frame), fetch, **options)
+        return pandas.DataFrame(out, index=frame.index)
     pyarrow = sys.modules.get("pyarrow")
     if pyarrow is not None and isinstance(records, (pyarrow.Table, pyarrow.RecordBatch)):
-        names = [str(n) for n in records.schema.names]
-        columns = [records.column(i).to_pylist() for i in range(records.num_columns)]
-        out = _lurescan._score_columns(names, columns, **options)
+        table = records
+
+        def fetch(start: int, stop: int, wanted: list[int]) -> list:
+            wanted = set(wanted)
+            part = table.slice(start, stop - start)
+            return [part.column(i).to_pylist() if i in wanted else None for i in range(table.num_columns)]
+
+        names = [str(n) for n in table.schema.names]
+        out = _lurescan._score_columns(names, table.num_rows, fetch, **options)
         schema = arrow_schema(explain=explain, error_column=errors == "column")
-        if isinstance(records, pyarrow.RecordBatch):
+        if isinstance(table, pyarrow.RecordBatch):
             return pyarrow.RecordBatch.from_pydict(out, schema=schema)
         return pyarrow.Table.from_pydict(out, schema=schema)
     if isinstance(records, (str, bytes, Mapping)):
@@ -130,15 +146,6 @@ def score(
     out = _lurescan._score_dicts(records, **options)
     keys = list(out)
     return [dict(zip(keys, row)) for row in zip(*out.values())]
-
-
-def _pandas_values(series: Any) -> list:
-    """A column's values as a list, missing values (NaN, NA, NaT) as None."""
-    values = series.tolist()
-    missing = series.isna()
-    if missing.any():
-        values = [None if m else v for v, m in zip(values, missing.tolist())]
-    return values
 
 
 def arrow_schema(*, explain: bool = False, error_column: bool = False) -> Any:

@@ -261,11 +261,19 @@ fn field_text<'a>(value: &'a Bound<'_, PyAny>) -> Result<Cow<'a, str>, String> {
 enum Rows {
     /// An iterator of dicts (or mappings), each read as a JSONL object is.
     Dicts(Py<PyAny>),
-    /// Equal-length lists of values, one per column, read as CSV rows are.
+    /// A table read as CSV rows are. Its columns are converted to Python values a batch
+    /// of rows at a time by `fetch(start, stop, wanted)`, a Python callable returning one
+    /// list per column (`None` for the columns not in `wanted`, which are never read): so
+    /// the conversion runs on the reader thread while earlier batches are scored, and a
+    /// column that is not read is never converted.
     Columns {
         layout: Box<ColumnLayout>,
-        columns: Vec<Py<PyList>>,
+        fetch: Py<PyAny>,
         len: usize,
+        /// The batch fetched last, by column, and the row its first values are.
+        fetched: Vec<Option<Py<PyList>>>,
+        fetched_from: usize,
+        fetched_len: usize,
     },
 }
 
@@ -282,6 +290,11 @@ struct PyRecords {
 
 /// Rows converted per visit to the GIL: a visit costs a few microseconds, a row about one.
 const ROWS_PER_BATCH: usize = 512;
+
+/// Rows of a table converted to Python values per call of its `fetch`: a pandas slice
+/// costs about a millisecond per column whatever its length, so small slices made the
+/// reader the bottleneck (100k EMSCAD adverts: 11.5 s at 512 rows a slice).
+const ROWS_PER_FETCH: usize = 8192;
 
 impl PyRecords {
     fn fill(&mut self) {
@@ -314,27 +327,60 @@ impl PyRecords {
             id,
             reason,
         };
-        match &self.rows {
+        match &mut self.rows {
             Rows::Columns {
                 layout,
-                columns,
+                fetch,
                 len,
+                fetched,
+                fetched_from,
+                fetched_len,
             } => {
                 if index >= *len {
                     return Ok(None);
                 }
-                self.next_row += 1;
-                let mut values: Vec<Cow<'_, str>> = Vec::with_capacity(columns.len());
-                let mut bad: Option<String> = None;
-                let mut cells = Vec::with_capacity(columns.len());
-                for column in columns {
-                    cells.push(column.bind(py).get_item(index)?);
+                if index >= *fetched_from + *fetched_len {
+                    let stop = (index + ROWS_PER_FETCH).min(*len);
+                    let wanted: Vec<usize> = (0..layout.headers().len())
+                        .filter(|&i| layout.reads(i))
+                        .collect();
+                    let lists = fetch.bind(py).call1((index, stop, wanted))?;
+                    *fetched = Vec::with_capacity(layout.headers().len());
+                    for (i, list) in lists.try_iter()?.enumerate() {
+                        let list = list?;
+                        if list.is_none() || !layout.reads(i) {
+                            fetched.push(None);
+                            continue;
+                        }
+                        let list = list.cast_into::<PyList>().map_err(PyErr::from)?;
+                        if list.len() != stop - index {
+                            return Err(PyValueError::new_err(format!(
+                                "column {:?} gave {} values for rows {index}..{stop}",
+                                layout.headers()[i],
+                                list.len()
+                            )));
+                        }
+                        fetched.push(Some(list.unbind()));
+                    }
+                    *fetched_from = index;
+                    *fetched_len = stop - index;
                 }
+                self.next_row += 1;
+                let at = index - *fetched_from;
+                let mut cells = Vec::with_capacity(fetched.len());
+                for column in fetched.iter() {
+                    cells.push(match column {
+                        Some(list) => Some(list.bind(py).get_item(at)?),
+                        None => None,
+                    });
+                }
+                let mut values: Vec<Cow<'_, str>> = Vec::with_capacity(cells.len());
+                let mut bad: Option<String> = None;
                 for (i, cell) in cells.iter().enumerate() {
-                    if !layout.reads(i) {
+                    let Some(cell) = cell else {
                         values.push(Cow::Borrowed(""));
                         continue;
-                    }
+                    };
                     match field_text(cell) {
                         Ok(text) => values.push(text),
                         Err(why) => {
@@ -348,7 +394,8 @@ impl PyRecords {
                 if let Some(reason) = bad {
                     let id = layout
                         .id_column()
-                        .map(|i| values[i].trim().to_string())
+                        .and_then(|i| values.get(i))
+                        .map(|v| v.trim().to_string())
                         .filter(|id| !id.is_empty());
                     return Ok(Some(Err(reject(reason, id))));
                 }
@@ -606,15 +653,17 @@ fn _score_dicts<'py>(
     )
 }
 
-/// Scores a table given as column names and equal-length lists (see `lurescan.score`);
-/// returns columns.
+/// Scores a table given as its column names, its length and `fetch(start, stop, wanted)`
+/// returning the values of rows `start..stop` as one list per column (see
+/// [`Rows::Columns`]; `lurescan.score` makes it for DataFrames and Arrow tables).
 #[pyfunction]
-#[pyo3(signature = (names, columns, *, model = None, explain = false, raise_on_reject = true, id_col = None, text_cols = None, max_field_bytes = lurescan::input::DEFAULT_MAX_FIELD_BYTES))]
+#[pyo3(signature = (names, length, fetch, *, model = None, explain = false, raise_on_reject = true, id_col = None, text_cols = None, max_field_bytes = lurescan::input::DEFAULT_MAX_FIELD_BYTES))]
 #[allow(clippy::too_many_arguments)]
 fn _score_columns<'py>(
     py: Python<'py>,
     names: Vec<String>,
-    columns: Vec<Bound<'py, PyList>>,
+    length: usize,
+    fetch: Bound<'py, PyAny>,
     model: Option<PyRef<'py, Model>>,
     explain: bool,
     raise_on_reject: bool,
@@ -623,20 +672,6 @@ fn _score_columns<'py>(
     max_field_bytes: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     let model = model_or_default(model.as_deref(), &EMBEDDED)?;
-    if names.len() != columns.len() {
-        return Err(PyValueError::new_err(format!(
-            "{} column names for {} columns",
-            names.len(),
-            columns.len()
-        )));
-    }
-    let len = columns.first().map_or(0, |c| c.len());
-    if let Some((name, c)) = names.iter().zip(&columns).find(|(_, c)| c.len() != len) {
-        return Err(PyValueError::new_err(format!(
-            "column {name:?} has {} values, the first column {len}",
-            c.len()
-        )));
-    }
     let map = mapping(id_col, text_cols, max_field_bytes);
     let layout = ColumnLayout::new(names, map.clone(), "the table").map_err(|e| match e {
         // The header's errors name record 0: here they are about the table's columns.
@@ -646,8 +681,11 @@ fn _score_columns<'py>(
     let records = PyRecords {
         rows: Rows::Columns {
             layout: Box::new(layout),
-            columns: columns.into_iter().map(Bound::unbind).collect(),
-            len,
+            fetch: fetch.unbind(),
+            len: length,
+            fetched: Vec::new(),
+            fetched_from: 0,
+            fetched_len: 0,
         },
         mapping: map,
         next_row: 0,
