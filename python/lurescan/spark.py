@@ -118,36 +118,24 @@ def result_schema(df: Any, *, keep: Sequence[str] = (), explain: bool = False) -
     return StructType(fields)
 
 
-def score_dataframe(
-    df: Any,
-    *,
-    keep: Sequence[str] = (),
-    explain: bool = False,
-    model_path: str | None = None,
-    prevalence: float | None = None,
-    id_col: str | None = None,
-    text_cols: Sequence[str] | None = None,
-    max_field_bytes: int = lurescan.DEFAULT_MAX_FIELD_BYTES,
-) -> Any:
+def score_dataframe(df: Any, *, keep: Sequence[str] = (), explain: bool = False, **options: Any) -> Any:
     """Scores a Spark DataFrame of adverts with ``mapInArrow``, one row per advert.
 
     Columns are read as :func:`lurescan.score` reads a table (EMSCAD names, or
     ``text_cols``; ``id_col`` or ``job_id``/``id`` for the id). ``keep`` names input
     columns carried into the result beside ``id``, ``probability``, ``verdict``,
-    ``lures`` and ``error``. ``model_path`` is a model file every worker can read (default:
-    the embedded model); ``prevalence`` shifts it as the CLI's ``--prevalence`` does.
+    ``lures`` and ``error`` (and ``lang``, ``evidence`` with ``explain``). The other
+    ``options`` are :func:`score_batches`'s: ``model_path`` (a model file every worker
+    can read; default: the embedded model), ``prevalence`` (as the CLI's
+    ``--prevalence``), ``id_col``, ``text_cols`` and ``max_field_bytes``.
     """
     missing = [name for name in keep if name not in df.columns]
     if missing:
         raise lurescan.InputError(f"keep names columns the DataFrame lacks: {missing}")
-    work = functools.partial(
-        score_batches,
-        keep=tuple(keep),
-        explain=explain,
-        model_path=model_path,
-        prevalence=prevalence,
-        id_col=id_col,
-        text_cols=None if text_cols is None else tuple(text_cols),
-        max_field_bytes=max_field_bytes,
-    )
+    unknown = set(options) - {"model_path", "prevalence", "id_col", "text_cols", "max_field_bytes"}
+    if unknown:
+        raise TypeError(f"score_dataframe() got unknown options {sorted(unknown)}")
+    if options.get("text_cols") is not None:
+        options["text_cols"] = tuple(options["text_cols"])
+    work = functools.partial(score_batches, keep=tuple(keep), explain=explain, **options)
     return df.mapInArrow(work, result_schema(df, keep=keep, explain=explain))

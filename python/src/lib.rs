@@ -24,6 +24,11 @@ use lurescan::lure::Lexicon;
 use lurescan::model::train::{Alpha, COMPANY_COLUMN, ThresholdRule};
 use lurescan::model::{LureModel, Provenance, TrainParams};
 
+/// See python/Cargo.toml: the CLI's allocator for the library's allocations.
+#[cfg(all(target_os = "linux", not(target_env = "musl")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 create_exception!(
     lurescan,
     InputError,
@@ -539,15 +544,24 @@ struct ScoreCall<'m> {
     raise_on_reject: bool,
 }
 
-/// Scores `records` through `lurescan::bulk` with the GIL released, and returns the
+/// Scores `rows` (read with `mapping`) through `lurescan::bulk` with the GIL released, and returns the
 /// results as columns (a dict of equal-length lists): `id`, `probability`, `verdict`,
 /// `lures`, and with `explain` `lang` and `evidence`; without `raise_on_reject`, an
 /// `error` column too (None where the record was scored).
 fn score_into_columns<'py>(
     py: Python<'py>,
-    mut records: PyRecords,
+    rows: Rows,
+    mapping: FieldMapping,
     call: ScoreCall<'_>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let mut records = PyRecords {
+        rows,
+        mapping,
+        next_row: 0,
+        batch: VecDeque::new(),
+        done: false,
+        error: None,
+    };
     let scorer = call.model.scorer(call.explain);
     let opts = BulkOptions {
         explain: call.explain,
@@ -632,25 +646,13 @@ fn _score_dicts<'py>(
     text_cols: Option<Vec<String>>,
     max_field_bytes: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let model = model_or_default(model.as_deref(), &EMBEDDED)?;
-    let iter = records.try_iter()?;
-    let records = PyRecords {
-        rows: Rows::Dicts(iter.into_any().unbind()),
-        mapping: mapping(id_col, text_cols, max_field_bytes),
-        next_row: 0,
-        batch: VecDeque::new(),
-        done: false,
-        error: None,
+    let rows = Rows::Dicts(records.try_iter()?.into_any().unbind());
+    let call = ScoreCall {
+        model: model_or_default(model.as_deref(), &EMBEDDED)?,
+        explain,
+        raise_on_reject,
     };
-    score_into_columns(
-        py,
-        records,
-        ScoreCall {
-            model,
-            explain,
-            raise_on_reject,
-        },
-    )
+    score_into_columns(py, rows, mapping(id_col, text_cols, max_field_bytes), call)
 }
 
 /// Scores a table given as its column names, its length and `fetch(start, stop, wanted)`
@@ -671,37 +673,26 @@ fn _score_columns<'py>(
     text_cols: Option<Vec<String>>,
     max_field_bytes: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let model = model_or_default(model.as_deref(), &EMBEDDED)?;
     let map = mapping(id_col, text_cols, max_field_bytes);
     let layout = ColumnLayout::new(names, map.clone(), "the table").map_err(|e| match e {
         // The header's errors name record 0: here they are about the table's columns.
         lurescan::Error::Record { reason, .. } => InputError::new_err(reason),
         other => to_py_err(other),
     })?;
-    let records = PyRecords {
-        rows: Rows::Columns {
-            layout: Box::new(layout),
-            fetch: fetch.unbind(),
-            len: length,
-            fetched: Vec::new(),
-            fetched_from: 0,
-            fetched_len: 0,
-        },
-        mapping: map,
-        next_row: 0,
-        batch: VecDeque::new(),
-        done: false,
-        error: None,
+    let rows = Rows::Columns {
+        layout: Box::new(layout),
+        fetch: fetch.unbind(),
+        len: length,
+        fetched: Vec::new(),
+        fetched_from: 0,
+        fetched_len: 0,
     };
-    score_into_columns(
-        py,
-        records,
-        ScoreCall {
-            model,
-            explain,
-            raise_on_reject,
-        },
-    )
+    let call = ScoreCall {
+        model: model_or_default(model.as_deref(), &EMBEDDED)?,
+        explain,
+        raise_on_reject,
+    };
+    score_into_columns(py, rows, map, call)
 }
 
 /// One advert, fully explained: the JSON text `lurescan check --json` prints.
