@@ -9,6 +9,7 @@ mod eval_inspect;
 mod hostile_input;
 mod multilingual;
 mod output_paths;
+mod python;
 mod real_lures;
 mod score;
 mod sea_samples;

@@ -1,16 +1,14 @@
 //! `lurescan train DATA -o MODEL.json`: grouped cross-validation, calibration, threshold,
 //! final fit; writes the model and its card (markdown) beside it.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use sha2::{Digest, Sha256};
 
 use lurescan::features::Extractor;
 use lurescan::model::train::{Alpha, COMPANY_COLUMN, ThresholdRule};
-use lurescan::model::{LureModel, Provenance, TrainParams, card};
+use lurescan::model::{Provenance, TrainParams};
 use lurescan::output::{AtomicFile, NamedPath, refuse_overlaps};
 
 use super::common::{InputArgs, LabelArgs, ModelArgs};
@@ -129,7 +127,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let card_path = args
         .card
         .clone()
-        .unwrap_or_else(|| default_card_path(&args.output));
+        .unwrap_or_else(|| lurescan::model::train::default_card_path(&args.output));
     // `train d.csv -o d.csv`, a card named like the data or the model (`-o m.md`), an
     // --oof file on the model: each would overwrite data or another output. Refused
     // before the data is read.
@@ -154,11 +152,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }];
     refuse_overlaps(&data_path, &outputs)?;
     // Hashed as a stream: the file is read again below, record by record.
-    let mut hasher = Sha256::new();
-    std::fs::File::open(&args.data)
-        .and_then(|mut f| std::io::copy(&mut f, &mut hasher))
+    let sha256 = lurescan::model::train::file_sha256(&args.data)
         .with_context(|| format!("reading {}", args.data.display()))?;
-    let sha256 = format!("{:x}", hasher.finalize());
     // The company column is read whether or not the folds group by it: the card reports
     // the company-grouped CV beside the chosen one when the data has it.
     let mut extra_cols = vec![COMPANY_COLUMN.to_string()];
@@ -190,16 +185,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (model, report) = lurescan::model::train::fit(&params, &data, &extractor, provenance)?;
     // All three are written beside their destinations and put in place together at the
     // end: a failure on the way leaves none of them half-written.
-    let mut model_file = AtomicFile::create(&args.output)
-        .with_context(|| format!("creating {}", args.output.display()))?;
-    model
-        .write_to(&mut model_file, LureModel::gzip_path(&args.output))
-        .with_context(|| format!("writing {}", args.output.display()))?;
-    let mut card_file = AtomicFile::create(&card_path)
-        .with_context(|| format!("creating {}", card_path.display()))?;
-    card_file
-        .write_all(card::render(&model, &report, &args.output.display().to_string()).as_bytes())
-        .with_context(|| format!("writing {}", card_path.display()))?;
+    let [model_file, card_file] =
+        lurescan::model::train::write_model_and_card(&model, &report, &args.output, &card_path)
+            .with_context(|| format!("writing {}", args.output.display()))?;
     let oof_file = match &args.oof {
         Some(path) => {
             let file =
@@ -351,14 +339,4 @@ fn reproducible_command() -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `<name>.md` beside the model: `m.json` and `m.json.gz` both give `m.md`.
-fn default_card_path(model: &std::path::Path) -> PathBuf {
-    let plain = if model.extension().is_some_and(|e| e == "gz") {
-        model.with_extension("")
-    } else {
-        model.to_path_buf()
-    };
-    plain.with_extension("md")
 }

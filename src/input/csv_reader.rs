@@ -5,8 +5,7 @@
 use std::io::BufRead;
 
 use super::csv_rows::{Limits, Overflow, Row, RowReader};
-use super::{FieldMapping, InputRecord, Item, RecordBuilder, Rejection, Slot, Spares, slot_of};
-use crate::ad::{BODY_FIELDS, TextField};
+use super::{ColumnLayout, FieldMapping, InputRecord, Item, Rejection, Spares};
 use crate::error::{Error, Result};
 
 /// The largest header read (bytes): a header is column names, and one larger than this
@@ -18,12 +17,7 @@ pub const MAX_COLUMNS: usize = 10_000;
 /// A stream of CSV records.
 pub struct CsvRecords {
     reader: RowReader<Box<dyn BufRead + Send>>,
-    mapping: FieldMapping,
-    headers: Vec<String>,
-    slots: Vec<Option<Slot>>,
-    /// Per column, the `keep_cols` positions it fills.
-    keeps: Vec<Vec<usize>>,
-    id_col: Option<usize>,
+    layout: ColumnLayout,
     row: Row,
     record: u64,
     source: String,
@@ -79,92 +73,18 @@ impl CsvRecords {
                     .to_string()
             })
             .collect();
-        let any_body_text = headers
-            .iter()
-            .any(|h| TextField::from_name(h).is_some_and(|f| BODY_FIELDS.contains(&f)));
-        let mut slots: Vec<Option<Slot>> = headers
-            .iter()
-            .map(|h| slot_of(h, &mapping, any_body_text))
-            .collect();
-        // A column named twice would keep one value silently (lure text in the other
-        // never scored): the header is refused with both positions.
-        for (i, h) in headers.iter().enumerate().filter(|(_, h)| !h.is_empty()) {
-            if let Some(j) = headers[..i].iter().position(|other| other == h) {
-                return Err(Error::Record {
-                    record: 0,
-                    line: 1,
-                    id: None,
-                    reason: format!(
-                        "{source}: the header names column {h:?} twice (columns {} and {}); rename one",
-                        j + 1,
-                        i + 1
-                    ),
-                });
-            }
-        }
-        // Without --id-col the id is `job_id`, else `id`: with both, `id` is left alone.
-        if mapping.id_col.is_none() && headers.iter().any(|h| h == "job_id") {
-            for (slot, h) in slots.iter_mut().zip(&headers) {
-                if h == "id" {
-                    *slot = None;
-                }
-            }
-        }
-        let missing = |what: &str, col: &str| Error::Record {
-            record: 0,
-            line: 1,
-            id: None,
-            reason: format!(
-                "{source}: the header has no {what} column {col:?} (columns: {})",
-                headers.join(", ")
-            ),
-        };
-        if let Some(col) = &mapping.id_col
-            && !headers.contains(col)
-        {
-            return Err(missing("id", col));
-        }
-        if let Some(col) = &mapping.label_col
-            && !headers.contains(col)
-        {
-            return Err(missing("label", col));
-        }
-        if let Some(cols) = &mapping.text_cols {
-            for col in cols {
-                if !headers.contains(col) {
-                    return Err(missing("text", col));
-                }
-            }
-        }
-        if !slots
-            .iter()
-            .any(|s| matches!(s, Some(Slot::Field(_) | Slot::ExtraText)))
-        {
-            return Err(missing("text", "title/description/text or --text-cols"));
-        }
-        let id_col = slots.iter().position(|s| *s == Some(Slot::Id));
+        let layout = ColumnLayout::new(headers, mapping, source)?;
         // Each record stores at most the header's fields, each at most the field limit:
         // one huge field or line costs that, not its size (see `csv_rows`).
         reader.set_limits(Limits {
-            field_bytes: mapping.max_field_bytes,
-            fields: headers.len(),
+            field_bytes: layout.mapping().max_field_bytes,
+            fields: layout.headers().len(),
             row_bytes: usize::MAX,
             stop_early: false,
         });
-        let keeps = headers
-            .iter()
-            .map(|h| {
-                let cols = mapping.keep_cols.iter().enumerate();
-                cols.filter(|(_, k)| *k == h).map(|(i, _)| i).collect()
-            })
-            .collect();
         Ok(CsvRecords {
             reader,
-            mapping,
-            headers,
-            slots,
-            keeps,
-            id_col,
+            layout,
             row,
             record: 0,
             source: source.to_string(),
@@ -174,7 +94,7 @@ impl CsvRecords {
 
     /// The header's column names.
     pub fn headers(&self) -> &[String] {
-        &self.headers
+        self.layout.headers()
     }
 
     fn build(&mut self) -> Item {
@@ -183,7 +103,8 @@ impl CsvRecords {
             record: self.record,
             line,
             id: self
-                .id_col
+                .layout
+                .id_column()
                 .and_then(|i| self.row.get(i))
                 .map(|b| String::from_utf8_lossy(b).trim().to_string()),
             reason,
@@ -198,10 +119,10 @@ impl CsvRecords {
         }
         match self.row.overflow() {
             Some(Overflow::Field { index, bytes }) => {
-                let name = self.headers.get(index).map_or("?", String::as_str);
+                let name = self.headers().get(index).map_or("?", String::as_str);
                 return Err(reject(format!(
                     "field {name} is {bytes} bytes, over the {}-byte limit (--max-field-bytes)",
-                    self.mapping.max_field_bytes
+                    self.layout.mapping().max_field_bytes
                 )));
             }
             Some(Overflow::Row { bytes }) => {
@@ -209,30 +130,22 @@ impl CsvRecords {
             }
             Some(Overflow::Fields) | None => {}
         }
-        if self.row.fields() != self.headers.len() {
+        if self.row.fields() != self.headers().len() {
             return Err(reject(format!(
                 "has {} fields, the header has {}",
                 self.row.fields(),
-                self.headers.len()
+                self.headers().len()
             )));
         }
         let text = utf8_fields(&self.row).map_err(|(i, at)| {
             reject(format!(
                 "column {} is not valid UTF-8 (byte {at})",
-                self.headers[i]
+                self.layout.headers()[i]
             ))
         })?;
-        let mut b = RecordBuilder::new(&self.mapping, self.spares.take());
-        for (i, r) in self.row.ranges().enumerate() {
-            let value = &text[r];
-            for &k in &self.keeps[i] {
-                b.keep_at(k, value);
-            }
-            if let Some(slot) = self.slots[i] {
-                b.set(&self.headers[i], slot, value);
-            }
-        }
-        b.finish(self.record, line)
+        let values = self.row.ranges().map(|r| &text[r]);
+        self.layout
+            .record(self.record, line, values, self.spares.take())
     }
 }
 

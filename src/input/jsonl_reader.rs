@@ -6,9 +6,8 @@
 
 use std::io::BufRead;
 
-use super::{FieldMapping, Item, RecordBuilder, Rejection, Spares, slot_of};
+use super::{FieldMapping, Item, Rejection, Spares, record_from_entries};
 use crate::ad::Ad;
-use crate::ad::{BODY_FIELDS, TextField};
 use crate::error::{Error, Result};
 use serde_json::value::RawValue;
 
@@ -64,26 +63,14 @@ impl JsonlRecords {
             };
             reject(reason, None)
         })?;
-        let has = |name: &str| entries.iter().any(|(k, _)| k == name);
-        let any_body_text = entries
-            .iter()
-            .any(|(k, _)| TextField::from_name(k).is_some_and(|f| BODY_FIELDS.contains(&f)));
-        // Without --id-col the id is `job_id`, else `id` (as for CSV).
-        let skip_id = self.mapping.id_col.is_none() && has("job_id");
-        let mut b = RecordBuilder::new(&self.mapping, spare);
-        for (key, v) in &entries {
-            if skip_id && key == "id" {
-                b.keep(key, &plain_value(v));
-                continue;
-            }
-            let value = plain_value(v);
-            let value: &str = &value;
-            b.keep(key, value);
-            if let Some(slot) = slot_of(key, &self.mapping, any_body_text) {
-                b.set(key, slot, value);
-            }
-        }
-        b.finish(self.record, self.line)
+        record_from_entries(
+            &self.mapping,
+            self.record,
+            self.line,
+            &entries,
+            |v| plain_value(v),
+            spare,
+        )
     }
 }
 

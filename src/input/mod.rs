@@ -18,7 +18,7 @@ use serde::Serialize;
 pub use csv_reader::CsvRecords;
 pub use jsonl_reader::JsonlRecords;
 
-use crate::ad::{Ad, AdMetadata, MetaColumn, TextField};
+use crate::ad::{Ad, AdMetadata, BODY_FIELDS, MetaColumn, TextField};
 use crate::error::{Error, Result};
 
 /// Default limit on one field's size (1 MiB). Larger fields are rejected, not truncated:
@@ -82,6 +82,15 @@ impl FieldMapping {
             max_field_bytes: DEFAULT_MAX_FIELD_BYTES,
             ..Default::default()
         }
+    }
+
+    /// Whether a column called `name` is read at all (as the id, the label, a text or a
+    /// metadata column, or passed through): a caller converting values from another
+    /// representation (Python objects) converts only these.
+    pub fn reads(&self, name: &str) -> bool {
+        self.keep_cols.iter().any(|c| c == name)
+            || slot_of(name, self, false).is_some()
+            || slot_of(name, self, true).is_some()
     }
 
     fn is_positive(&self, value: &str) -> bool {
@@ -340,6 +349,180 @@ fn slot_of(name: &str, mapping: &FieldMapping, any_body_text: bool) -> Option<Sl
     MetaColumn::from_name(name).map(Slot::Meta)
 }
 
+/// How the columns of a table map to advert fields, decided once from the column names
+/// (a CSV header, a DataFrame's or an Arrow table's columns) with the checks a header
+/// gets: a column named twice, and an id, label or text column asked for but absent, are
+/// refused; with both `job_id` and `id` the id is `job_id`. A column the table has counts
+/// as present in every row, so an empty value there means "empty", as in EMSCAD.
+#[derive(Debug, Clone)]
+pub struct ColumnLayout {
+    mapping: FieldMapping,
+    headers: Vec<String>,
+    slots: Vec<Option<Slot>>,
+    /// Per column, the `keep_cols` positions it fills.
+    keeps: Vec<Vec<usize>>,
+    id_col: Option<usize>,
+}
+
+impl ColumnLayout {
+    /// The layout of a table with these column names; `source` names the table in errors
+    /// (which are [`Error::Record`] with record 0, line 1: the header).
+    pub fn new(headers: Vec<String>, mapping: FieldMapping, source: &str) -> Result<ColumnLayout> {
+        let any_body_text = headers
+            .iter()
+            .any(|h| TextField::from_name(h).is_some_and(|f| BODY_FIELDS.contains(&f)));
+        let mut slots: Vec<Option<Slot>> = headers
+            .iter()
+            .map(|h| slot_of(h, &mapping, any_body_text))
+            .collect();
+        let header_error = |reason: String| Error::Record {
+            record: 0,
+            line: 1,
+            id: None,
+            reason,
+        };
+        // A column named twice would keep one value silently (lure text in the other
+        // never scored): the header is refused with both positions.
+        for (i, h) in headers.iter().enumerate().filter(|(_, h)| !h.is_empty()) {
+            if let Some(j) = headers[..i].iter().position(|other| other == h) {
+                return Err(header_error(format!(
+                    "{source}: the header names column {h:?} twice (columns {} and {}); rename one",
+                    j + 1,
+                    i + 1
+                )));
+            }
+        }
+        // Without --id-col the id is `job_id`, else `id`: with both, `id` is left alone.
+        if mapping.id_col.is_none() && headers.iter().any(|h| h == "job_id") {
+            for (slot, h) in slots.iter_mut().zip(&headers) {
+                if h == "id" {
+                    *slot = None;
+                }
+            }
+        }
+        let missing = |what: &str, col: &str| {
+            header_error(format!(
+                "{source}: the header has no {what} column {col:?} (columns: {})",
+                headers.join(", ")
+            ))
+        };
+        if let Some(col) = &mapping.id_col
+            && !headers.contains(col)
+        {
+            return Err(missing("id", col));
+        }
+        if let Some(col) = &mapping.label_col
+            && !headers.contains(col)
+        {
+            return Err(missing("label", col));
+        }
+        if let Some(cols) = &mapping.text_cols {
+            for col in cols {
+                if !headers.contains(col) {
+                    return Err(missing("text", col));
+                }
+            }
+        }
+        if !slots
+            .iter()
+            .any(|s| matches!(s, Some(Slot::Field(_) | Slot::ExtraText)))
+        {
+            return Err(missing("text", "title/description/text or --text-cols"));
+        }
+        let id_col = slots.iter().position(|s| *s == Some(Slot::Id));
+        let keeps = headers
+            .iter()
+            .map(|h| {
+                let cols = mapping.keep_cols.iter().enumerate();
+                cols.filter(|(_, k)| *k == h).map(|(i, _)| i).collect()
+            })
+            .collect();
+        Ok(ColumnLayout {
+            mapping,
+            headers,
+            slots,
+            keeps,
+            id_col,
+        })
+    }
+
+    /// The column names.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The position of the id column, if the table has one.
+    pub fn id_column(&self) -> Option<usize> {
+        self.id_col
+    }
+
+    /// Whether column `i` is read at all (see [`FieldMapping::reads`]).
+    pub fn reads(&self, i: usize) -> bool {
+        self.slots.get(i).is_some_and(Option::is_some)
+            || self.keeps.get(i).is_some_and(|k| !k.is_empty())
+    }
+
+    /// The mapping the layout was made with.
+    pub fn mapping(&self) -> &FieldMapping {
+        &self.mapping
+    }
+
+    /// One row as a record: `values` in column order (fewer values than columns leave
+    /// the rest empty). `spare` is a cleared advert to fill (see
+    /// [`RecordSource::recycle`]). A value over the field limit, a row without text or a
+    /// bad label makes a [`Rejection`], as in a CSV file.
+    pub fn record<'v>(
+        &self,
+        record: u64,
+        line: u64,
+        values: impl IntoIterator<Item = &'v str>,
+        spare: Option<Ad>,
+    ) -> Item {
+        let mut b = RecordBuilder::new(&self.mapping, spare);
+        for (i, value) in values.into_iter().enumerate().take(self.headers.len()) {
+            for &k in &self.keeps[i] {
+                b.keep_at(&self.headers[i], k, value);
+            }
+            if let Some(slot) = self.slots[i] {
+                b.set(&self.headers[i], slot, value);
+            }
+        }
+        b.finish(record, line)
+    }
+}
+
+/// One record from named values, read as a JSONL object is (keys map to slots one record
+/// at a time: a key absent from this record says nothing about the others). `value`
+/// gives each entry's text. With both `job_id` and `id` the id is `job_id` (unless
+/// `mapping.id_col` says otherwise). Used by the JSONL reader and by callers holding
+/// records as key–value maps (Python dicts).
+pub fn record_from_entries<K: AsRef<str>, V>(
+    mapping: &FieldMapping,
+    record: u64,
+    line: u64,
+    entries: &[(K, V)],
+    value: impl for<'x> Fn(&'x V) -> std::borrow::Cow<'x, str>,
+    spare: Option<Ad>,
+) -> Item {
+    let any_body_text = entries
+        .iter()
+        .any(|(k, _)| TextField::from_name(k.as_ref()).is_some_and(|f| BODY_FIELDS.contains(&f)));
+    let skip_id = mapping.id_col.is_none() && entries.iter().any(|(k, _)| k.as_ref() == "job_id");
+    let mut b = RecordBuilder::new(mapping, spare);
+    for (key, v) in entries {
+        let key = key.as_ref();
+        let text = value(v);
+        b.keep(key, &text);
+        if skip_id && key == "id" {
+            continue;
+        }
+        if let Some(slot) = slot_of(key, mapping, any_body_text) {
+            b.set(key, slot, &text);
+        }
+    }
+    b.finish(record, line)
+}
+
 /// Builds adverts from (slot, value) pairs, checking sizes and text.
 struct RecordBuilder<'m> {
     mapping: &'m FieldMapping,
@@ -367,13 +550,7 @@ impl<'m> RecordBuilder<'m> {
     fn keep(&mut self, name: &str, value: &str) {
         for i in 0..self.mapping.keep_cols.len() {
             if self.mapping.keep_cols[i] == name {
-                // A passed-through value is held to the field limit as a text is: it is
-                // written out again, once per record.
-                if value.len() > self.mapping.max_field_bytes {
-                    self.too_big(name, value.len());
-                    return;
-                }
-                self.keep_at(i, value);
+                self.keep_at(name, i, value);
             }
         }
     }
@@ -388,8 +565,14 @@ impl<'m> RecordBuilder<'m> {
         }
     }
 
-    /// Sets pass-through value `i` (a position in `keep_cols`).
-    fn keep_at(&mut self, i: usize, value: &str) {
+    /// Sets pass-through value `i` (a position in `keep_cols`) from column `name`.
+    fn keep_at(&mut self, name: &str, i: usize, value: &str) {
+        // A passed-through value is held to the field limit as a text is: it is written
+        // out again, once per record.
+        if value.len() > self.mapping.max_field_bytes {
+            self.too_big(name, value.len());
+            return;
+        }
         if let Some(slot) = self.kept.get_mut(i) {
             *slot = value.to_owned();
         }

@@ -450,6 +450,54 @@ pub fn extract_all(ads: &[Ad], extractor: &Extractor<'_>) -> Vec<AdFeatures> {
         .collect()
 }
 
+/// SHA-256 of a file's bytes, in hex (as `sha256sum` prints it), read as a stream: the
+/// model's provenance names its training data by it.
+pub fn file_sha256(path: &std::path::Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::copy(&mut f, &mut hasher))
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+/// Where a model's card goes unless told: `<name>.md` beside the model (`m.json` and
+/// `m.json.gz` both give `m.md`).
+pub fn default_card_path(model: &std::path::Path) -> std::path::PathBuf {
+    let plain = if model.extension().is_some_and(|e| e == "gz") {
+        model.with_extension("")
+    } else {
+        model.to_path_buf()
+    };
+    plain.with_extension("md")
+}
+
+/// Writes a trained model (gzip-compressed when `model_path` ends in `.gz`) and its card
+/// beside their destinations, and returns them unfinished: the caller commits them with
+/// the run's other outputs, so a failure on the way leaves none of them half-written.
+pub fn write_model_and_card(
+    model: &LureModel,
+    report: &TrainReport,
+    model_path: &std::path::Path,
+    card_path: &std::path::Path,
+) -> Result<[crate::output::AtomicFile; 2]> {
+    use std::io::Write;
+    let mut model_file = crate::output::AtomicFile::create(model_path)?;
+    model.write_to(&mut model_file, LureModel::gzip_path(model_path))?;
+    let mut card_file = crate::output::AtomicFile::create(card_path)?;
+    let card = super::card::render(model, report, &model_path.display().to_string());
+    card_file
+        .write_all(card.as_bytes())
+        .map_err(|source| Error::Io {
+            path: card_path.to_path_buf(),
+            source,
+        })?;
+    Ok([model_file, card_file])
+}
+
 /// Trains a model: cross-validation, calibration, threshold, final fit.
 pub fn fit(
     params: &ValidTrainParams,
