@@ -254,6 +254,8 @@ fn text_terms(
     };
     let mut words = 0.0f32;
     for ((field, _), norm) in ad.fields().zip(norms) {
+        // Two calls rather than one with the test inside `on_token`: a branch per token
+        // cost `score` 0.4% (callgrind, 2k feed), and only campaigns keep the hashes.
         if buf.keep_tokens {
             let tokens = &mut buf.tokens;
             words += walk_terms_with(

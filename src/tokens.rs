@@ -248,8 +248,16 @@ fn ascii_word_in(chunk: &[u8; 16]) -> (usize, usize) {
 }
 
 /// `splat(b)`: `b` in every byte of a `u64`.
-const fn splat(b: u8) -> u64 {
+pub(crate) const fn splat(b: u8) -> u64 {
     0x0101_0101_0101_0101 * b as u64
+}
+
+/// For eight bytes in a `u64`, each at most 0x7f (top bits cleared): the top bit of each
+/// byte set where `lo <= byte <= hi` (`lo` at least 1). No sum carries into the next
+/// byte: each is at most 0x7f before it adds at most 0x80.
+#[inline(always)]
+pub(crate) fn bytes_in_range(t: u64, lo: u8, hi: u8) -> u64 {
+    t.wrapping_add(splat(0x80 - lo)) & !t.wrapping_add(splat(0x7f - hi))
 }
 
 /// For eight bytes in a `u64`: the top bit of each byte set where the byte is not an
@@ -259,13 +267,9 @@ const fn splat(b: u8) -> u64 {
 fn classify8(x: u64) -> (u64, u64) {
     const TOP: u64 = splat(0x80);
     let t = x & !TOP;
-    // High bit set where lo <= t <= hi.
-    let in_range = |t: u64, lo: u8, hi: u8| {
-        t.wrapping_add(splat(0x80 - lo)) & !t.wrapping_add(splat(0x7f - hi))
-    };
     let ascii = !x & TOP;
-    let digits = in_range(t, b'0', b'9') & ascii;
-    let letters = in_range(t | splat(0x20), b'a', b'z') & ascii;
+    let digits = bytes_in_range(t, b'0', b'9') & ascii;
+    let letters = bytes_in_range(t | splat(0x20), b'a', b'z') & ascii;
     (!(digits | letters) & TOP, letters)
 }
 

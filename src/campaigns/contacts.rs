@@ -436,17 +436,12 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
 /// is such bytes, and this scan runs on every field).
 #[inline]
 fn plain_run_len(bytes: &[u8]) -> usize {
-    const fn splat(b: u8) -> u64 {
-        0x0101_0101_0101_0101 * b as u64
-    }
+    use crate::tokens::{bytes_in_range, splat};
     const TOP: u64 = splat(0x80);
+    // Top bit of each byte set where the byte is >= 0x80, a digit or `+`.
     let stops = |x: u64| {
-        // Top bit of each byte set where the byte is >= 0x80, a digit or `+`. No sum
-        // carries into the next byte: each is at most 0x7f before adding at most 0x80.
         let t = x & !TOP;
-        let digits = t.wrapping_add(splat(0x80 - b'0')) & !t.wrapping_add(splat(0x7f - b'9'));
-        let plus = !((t ^ splat(b'+')).wrapping_add(splat(0x7f))) & TOP;
-        (x | digits | plus) & TOP
+        (x | bytes_in_range(t, b'0', b'9') | bytes_in_range(t, b'+', b'+')) & TOP
     };
     let mut i = 0;
     while let Some(word) = bytes.get(i..i + 8) {

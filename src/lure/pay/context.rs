@@ -13,6 +13,15 @@ use super::vocab::{PERIOD_MARKERS, UP_TO_AFTER, UP_TO_BEFORE};
 /// How far (bytes) a period marker may sit from the amount.
 const WINDOW: usize = 40;
 
+/// The currency a pay label names for a bare number after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LabelCurrency {
+    /// A Han label: yuan, yen or the local dollar, by the text's script.
+    Cjk,
+    /// A label of one country's language.
+    Iso(&'static str),
+}
+
 /// Han pay labels that name the local currency for a bare number after them ("日薪1500",
 /// "月薪：8000元" without the 元). Korean labels are left out: "월급 600" is colloquially
 /// 600만원, not 600 won.
@@ -46,23 +55,27 @@ static HAN_PAY_LABELS: &[&str] = &[
     "月額",
 ];
 
-/// Thai pay labels before a bare number ("เงินเดือน 15000", "รายได้ 800-2600").
+/// Thai pay labels before a bare number ("เงินเดือน 15000", "รายได้ 800-2600"): baht.
 static THAI_PAY_LABELS: &[&str] = &["เงินเดือน", "รายได้", "ค่าจ้าง", "ค่าแรง", "ค่าตอบแทน"];
 
 /// Thai periods right after a bare number (or the high end of its range): "400-1600
 /// ต่อวัน", "15000/เดือน".
 static THAI_PERIODS_AFTER: &[&str] = &["ต่อวัน", "ต่อเดือน", "ต่อชั่วโมง", "/วัน", "/เดือน"];
 
-/// Whether a bare number at `start..end` of Thai text reads as baht: a Thai pay label just
-/// before it (spaces or a colon between), or a Thai period just after it or after the
-/// high end of its range. A unit between the number and the period ("8 ชั่วโมงต่อวัน",
-/// eight hours a day) keeps it a count.
-pub(super) fn thai_pay_context(text: &str, floor: usize, start: usize, end: usize) -> bool {
-    let before = text[floor..start].trim_end_matches([' ', ':']);
-    if THAI_PAY_LABELS.iter().any(|l| before.ends_with(l)) {
-        return true;
-    }
+/// Whether a Thai period follows a bare number ending at `end`, or the high end of its
+/// range ("400-1600 ต่อวัน"): the number is baht. A unit between the number and the
+/// period ("8 ชั่วโมงต่อวัน", eight hours a day) keeps it a count.
+pub(super) fn thai_period_after(text: &str, end: usize) -> bool {
     let mut rest = text[end..].trim_start_matches(' ');
+    // Most numbers are followed by neither a range nor a Thai word: decided by one byte
+    // (a Thai letter's UTF-8 starts 0xE0, an en dash's 0xE2).
+    if !rest
+        .as_bytes()
+        .first()
+        .is_some_and(|b| matches!(b, b'-' | b'~' | b'/' | 0xE0 | 0xE2))
+    {
+        return false;
+    }
     if let Some(r) = rest.strip_prefix(['-', '–', '~']) {
         let r = r.trim_start_matches(' ');
         let digits = r.len()
@@ -115,15 +128,21 @@ pub(super) fn counts_something(rest: &str) -> bool {
     ])
 }
 
-/// Whether a Han pay label ends just before `start` (spaces, a colon or an "up to" word
-/// between), not before `floor`.
-pub(super) fn han_pay_label_before(text: &str, floor: usize, start: usize) -> bool {
+/// The currency named by a pay label (Han or Thai) that ends just before `start` (spaces,
+/// a colon or an "up to" word between), not before `floor`.
+pub(super) fn pay_label_before(text: &str, floor: usize, start: usize) -> Option<LabelCurrency> {
     let before = text[floor..start].trim_end_matches([' ', ':']);
     let before = UP_TO_BEFORE
         .iter()
         .find_map(|m| before.strip_suffix(m))
         .map_or(before, |b| b.trim_end_matches([' ', ':']));
-    HAN_PAY_LABELS.iter().any(|l| has_suffix(before, l))
+    if HAN_PAY_LABELS.iter().any(|l| has_suffix(before, l)) {
+        Some(LabelCurrency::Cjk)
+    } else if THAI_PAY_LABELS.iter().any(|l| before.ends_with(l)) {
+        Some(LabelCurrency::Iso("THB"))
+    } else {
+        None
+    }
 }
 
 /// An "up to" word just before `start` (only spaces or a colon between), not before

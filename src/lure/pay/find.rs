@@ -1,8 +1,8 @@
 //! Finding claims: the scan for amounts, their currency, ranges, and each claim assembled.
 
 use super::context::{
-    counted_noun_at, counts_something, han_pay_label_before, label_at, period_after, period_before,
-    thai_pay_context, up_to_after, up_to_before,
+    LabelCurrency, counted_noun_at, counts_something, label_at, pay_label_before, period_after,
+    period_before, thai_period_after, up_to_after, up_to_before,
 };
 use super::lookup::period_marker_at;
 use super::marks::{Magnitudes, match_magnitudes, match_prefix, match_suffix};
@@ -404,19 +404,14 @@ fn number_atom(
     let currency = match cur {
         Some(c) => Some(resolve(c, mag.implied == Implied::Cjk, script)),
         None => match mag.implied {
-            // "日薪1500", "月薪：8000": a Han pay label names the local currency.
-            Implied::Nothing
-                if value >= 100.0
-                    && !counts_something(&text[end..])
-                    && han_pay_label_before(text, floor, start) =>
-            {
-                Some(script.cjk_currency())
-            }
-            // "400-1600 ต่อวัน", "เงินเดือน 15000": a Thai pay label or period names baht.
-            Implied::Nothing
-                if value >= 100.0 && script.thai && thai_pay_context(text, floor, start, end) =>
-            {
-                Some("THB")
+            // "日薪1500", "月薪：8000", "เงินเดือน 15000": a pay label names the local
+            // currency; so does a Thai period after the number ("400-1600 ต่อวัน").
+            Implied::Nothing if value >= 100.0 && !counts_something(&text[end..]) => {
+                match pay_label_before(text, floor, start) {
+                    Some(LabelCurrency::Cjk) => Some(script.cjk_currency()),
+                    Some(LabelCurrency::Iso(c)) => Some(c),
+                    None => thai_period_after(text, end).then_some("THB"),
+                }
             }
             Implied::Nothing => None,
             Implied::Iso(c) => Some(c),

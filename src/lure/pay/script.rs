@@ -9,8 +9,6 @@ pub(super) struct Script {
     /// Kana, or a kanji form only Japanese writes: Japanese text.
     pub(super) kana: bool,
     pub(super) han: bool,
-    /// Thai letters: a bare number with a Thai pay label or period is baht.
-    pub(super) thai: bool,
     /// More Traditional-only than Simplified-only characters ([`han_form`]): Taiwan
     /// (or Hong Kong) text, where 元 and a bare 萬 are the local dollar.
     traditional: bool,
@@ -59,7 +57,6 @@ impl Script {
                 }
                 // ă đ ơ ư and the Latin Extended Additional block are Vietnamese letters.
                 0x0103 | 0x0111 | 0x01A1 | 0x01B0 | 0x1EA0..=0x1EF9 => s.vietnamese = true,
-                0x0E01..=0x0E5B => s.thai = true,
                 _ => {}
             }
         }
