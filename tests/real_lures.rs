@@ -35,6 +35,27 @@ fn real_lures_are_caught_held_out_by_source_without_false_alarms() {
         .as_array()
         .expect("the weights each fold was scored with");
     assert_eq!(folds.len(), 5);
+    // Each text's evidence is listed, and it is what its families say: a miss or a false
+    // alarm can be read from the report alone.
+    let texts = report["texts"].as_array().expect("every text's result");
+    for t in texts {
+        let mut families: Vec<&str> = t["families"]
+            .as_array()
+            .expect("families")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut quoted: Vec<&str> = t["evidence"]
+            .as_array()
+            .expect("evidence")
+            .iter()
+            .filter_map(|e| e["family"].as_str())
+            .collect();
+        families.sort_unstable();
+        quoted.sort_unstable();
+        quoted.dedup();
+        assert_eq!(families, quoted, "evidence of {}", t["id"]);
+    }
 
     let recall = rate(&report, "lure_adverts_and_excerpts");
     let phrases = rate(&report, "lure_phrases");

@@ -24,7 +24,7 @@ pub struct Args {
     /// List texts: the lures missed and genuine texts flagged (`errors`), or every text (`all`).
     #[arg(long, value_name = "WHICH", value_parser = ["errors", "all"])]
     list: Option<String>,
-    /// Print JSON (every figure and every text's result) instead of a report.
+    /// Print JSON (every figure and every text's result, with its quoted evidence) instead of a report.
     #[arg(long)]
     json: bool,
     /// Instead of measuring, fit the lure families' weights on every text (evidence held

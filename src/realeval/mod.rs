@@ -195,6 +195,9 @@ pub struct TextResult {
     pub families: Vec<&'static str>,
     /// Lexicon entries left out for this text's source (0 when none cites it).
     pub held_out_entries: usize,
+    /// The quoted evidence behind the families, as `check --json` gives it (held-out
+    /// entries excluded), so a miss or a false alarm can be read without rescoring.
+    pub evidence: Vec<crate::explain::Lure>,
 }
 
 /// A count of texts and how many of them were flagged, with a 95% Wilson interval.
@@ -427,7 +430,7 @@ fn score_texts(
                      t: &RealText,
                      buf: &mut ExtractBuffers,
                      features: &mut AdFeatures| {
-        let scored = Scorer::new(model, lexicon).score_with(&t.ad, buf, features, false);
+        let scored = Scorer::new(model, lexicon).score_with(&t.ad, buf, features, true);
         let (offset, slope) = model.family_free_logit(features);
         let row = FitRow {
             values: features.families,
@@ -445,6 +448,7 @@ fn score_texts(
             flagged: scored.verdict == Verdict::Lure,
             families: family_ids(&scored.families),
             held_out_entries,
+            evidence: scored.lures,
         };
         (result, row)
     };
