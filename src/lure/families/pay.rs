@@ -19,6 +19,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::ad::Ad;
@@ -56,21 +57,39 @@ impl LureDetector for PayDetector {
 
     fn detect_field(&self, scan: &FieldScan<'_>, out: &mut Vec<Evidence>) {
         scan.lexicon_evidence(Family::Pay, out);
-        for j in scan
-            .pay
-            .iter()
-            .filter(|j| (WEAK_MULTIPLE..IMPLAUSIBLE_MULTIPLE).contains(&j.multiple))
-        {
+        // Asked only when a claim needs it (most fields have none; a claim at the strong
+        // multiple counts whatever the work).
+        let mut part_time: Option<bool> = None;
+        for j in scan.pay {
+            let pro_rata = matches!(
+                j.claim.period,
+                Some(Period::Month | Period::Week | Period::Year)
+            ) && (WEAK_MULTIPLE * PART_TIME_SHARE..STRONG_MULTIPLE).contains(&j.multiple)
+                && *part_time.get_or_insert_with(|| offers_part_time(scan.norm.as_str()));
+            let multiple = if pro_rata {
+                j.multiple / PART_TIME_SHARE
+            } else {
+                j.multiple
+            };
+            if !(WEAK_MULTIPLE..IMPLAUSIBLE_MULTIPLE).contains(&multiple) {
+                continue;
+            }
             let source = EvidenceSource::Pay {
                 monthly_usd: j.monthly_usd,
-                multiple: j.multiple,
+                multiple,
                 at_workplace: j.at_workplace,
                 per_day: j.claim.period == Some(Period::Day),
                 guaranteed: promised_as_guaranteed(scan.norm.as_str(), j.claim.start, j.claim.end),
             };
             let mut ev = scan.evidence(Family::Pay, j.claim.start, j.claim.end, source);
-            ev.detail = Some(j.describe(scan.original.get(ev.start..ev.end).unwrap_or("")));
-            ev.strength = Some(pay_strength(j.multiple));
+            let mut detail = j.describe(scan.original.get(ev.start..ev.end).unwrap_or(""));
+            if pro_rata {
+                detail.push_str(&format!(
+                    "; for part-time work, about {multiple:.1}× pro rata"
+                ));
+            }
+            ev.detail = Some(detail);
+            ev.strength = Some(pay_strength(multiple));
             out.push(ev);
         }
     }
@@ -115,6 +134,54 @@ impl LureDetector for PayDetector {
             }
         }
     }
+}
+
+/// The share of a full-time job that part-time or side work is taken to be: a monthly
+/// sum offered for it is judged at twice its multiple. A part-time job paying a
+/// full-time wage several times over is the work-from-home and task-scam shape (a few
+/// hours a day from home for several thousand dollars a month); genuine part-time work
+/// is quoted by the hour near the minimum wage.
+pub const PART_TIME_SHARE: f64 = 0.5;
+
+/// Words offering part-time or side work, in the normalised (lower-case) text. Not
+/// Vietnamese "làm thêm giờ" (overtime, which genuine full-time adverts ask for) nor
+/// Japanese パート (also the start of パートナー).
+const PART_TIME_WORDS: &[&str] = &[
+    "part-time",
+    "part time",
+    "parttime",
+    "bán thời gian",
+    "làm thêm",
+    "兼职",
+    "兼職",
+    "副業",
+    "副业",
+    "부업",
+    "paruh waktu",
+    "sampingan",
+    "พาร์ทไทม์",
+    "งานเสริม",
+    "medio tiempo",
+    "tiempo parcial",
+    "meio período",
+    "tempo parcial",
+];
+
+/// [`PART_TIME_WORDS`] as one automaton: a field with a monthly claim is read once, not
+/// once per word.
+static PART_TIME: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .build(PART_TIME_WORDS)
+        .expect("static part-time words")
+});
+
+/// Whether `text` (normalised) offers part-time or side work ([`PART_TIME_WORDS`]).
+fn offers_part_time(text: &str) -> bool {
+    PART_TIME.find_iter(text).any(|m| {
+        let overtime = PART_TIME_WORDS[m.pattern().as_usize()] == "làm thêm"
+            && text[m.end()..].trim_start().starts_with("giờ");
+        !overtime
+    })
 }
 
 /// Words promising pay as guaranteed, in the normalised (lower-case) text.
@@ -226,6 +293,24 @@ mod tests {
 
     /// A monthly claim three to six entry wages counts beside travel and housing paid
     /// for or a scam-centre destination, not alone.
+    #[test]
+    fn part_time_pay_is_judged_pro_rata() {
+        // Written for this test. About 3.2x Vietnam's entry wage by the month: not alone,
+        // but for part-time work it is 6.5x pro rata.
+        assert!(!has_pay("Lương 18-25 triệu/tháng"));
+        assert!(has_pay("Cần người làm bán thời gian. Lương 18-25 triệu/tháng"));
+        // "làm thêm giờ" is overtime in a full-time job, not part-time work.
+        assert!(!has_pay("Có làm thêm giờ. Lương 18-25 triệu/tháng"));
+        assert!(has_pay("Có việc làm thêm cuối tuần. Lương 18-25 triệu/tháng"));
+        // About 4.6x the unknown-origin reference: part time makes it 9.2x.
+        assert!(!has_pay("Pay: $2500-5800 per month."));
+        assert!(has_pay("Evenings only, part time. Pay: $2500-5800 per month."));
+        // Below 1.5x stays ordinary part-time pay; a day rate is not pro-rated (its
+        // hours are unknown).
+        assert!(!has_pay("Part-time cashier, $1,500 per month."));
+        assert!(!has_pay("Part-time helper, $90 per day."));
+    }
+
     #[test]
     fn modest_monthly_pay_counts_beside_paid_travel_or_a_hot_spot() {
         // Written for this test: about 4x Korea's minimum wage by the month.
