@@ -131,8 +131,8 @@ fn the_embedded_family_fit_is_what_fit_families_writes() {
 }
 
 /// Lure adverts and excerpts caught, held out by source (measured: see README).
-const RECALL_FLOOR: f64 = 0.24;
+const RECALL_FLOOR: f64 = 0.27;
 /// Lure phrases caught (tells, not posts; reported beside the posts).
-const PHRASE_FLOOR: f64 = 0.09;
+const PHRASE_FLOOR: f64 = 0.11;
 /// PR-AUC of lure posts against same-length genuine excerpts at 0.5% prevalence.
-const PR_AUC_FLOOR: f64 = 0.20;
+const PR_AUC_FLOOR: f64 = 0.30;
