@@ -64,7 +64,8 @@ impl LureDetector for PayDetector {
             let pro_rata = matches!(
                 j.claim.period,
                 Some(Period::Month | Period::Week | Period::Year)
-            ) && (WEAK_MULTIPLE * PART_TIME_SHARE..STRONG_MULTIPLE).contains(&j.multiple)
+            ) && (WEAK_MULTIPLE * PART_TIME_SHARE..STRONG_MULTIPLE)
+                .contains(&j.multiple)
                 && *part_time.get_or_insert_with(|| offers_part_time(scan.norm.as_str()));
             let multiple = if pro_rata {
                 j.multiple / PART_TIME_SHARE
@@ -298,13 +299,19 @@ mod tests {
         // Written for this test. About 3.2x Vietnam's entry wage by the month: not alone,
         // but for part-time work it is 6.5x pro rata.
         assert!(!has_pay("Lương 18-25 triệu/tháng"));
-        assert!(has_pay("Cần người làm bán thời gian. Lương 18-25 triệu/tháng"));
+        assert!(has_pay(
+            "Cần người làm bán thời gian. Lương 18-25 triệu/tháng"
+        ));
         // "làm thêm giờ" is overtime in a full-time job, not part-time work.
         assert!(!has_pay("Có làm thêm giờ. Lương 18-25 triệu/tháng"));
-        assert!(has_pay("Có việc làm thêm cuối tuần. Lương 18-25 triệu/tháng"));
+        assert!(has_pay(
+            "Có việc làm thêm cuối tuần. Lương 18-25 triệu/tháng"
+        ));
         // About 4.6x the unknown-origin reference: part time makes it 9.2x.
         assert!(!has_pay("Pay: $2500-5800 per month."));
-        assert!(has_pay("Evenings only, part time. Pay: $2500-5800 per month."));
+        assert!(has_pay(
+            "Evenings only, part time. Pay: $2500-5800 per month."
+        ));
         // Below 1.5x stays ordinary part-time pay; a day rate is not pro-rated (its
         // hours are unknown).
         assert!(!has_pay("Part-time cashier, $1,500 per month."));
