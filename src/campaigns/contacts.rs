@@ -28,6 +28,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use memchr::memmem;
 use regex::Regex;
 
@@ -993,6 +994,103 @@ static APP_HANDLE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid app handle pattern")
 });
 
+/// [`APP_HANDLE`]'s app names written in other scripts (each longer name holds one of
+/// these): a field with none of them can only give an ASCII app's handle, which needs a
+/// marker.
+static NON_ASCII_APPS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "电报",
+        "電報",
+        "飞机",
+        "紙飛機",
+        "微信",
+        "微訊",
+        "加微",
+        "ไลน์",
+        "เทเลแกรม",
+        "카톡",
+        "카카오",
+        "텔레그램",
+        "라인",
+    ])
+    .expect("static app names")
+});
+
+/// "id" (a label before a handle: `line id: abc`, `telegram id abc`).
+static ID_LABEL: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("id"));
+/// The fullwidth colon, a marker in CJK text.
+static FULLWIDTH_COLON: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("："));
+
+/// How far (bytes) before its marker an ASCII app's match may start: the app's name,
+/// others joined by `/`, `&` or `,`, and label words (`telegram/whatsapp id:` is 21).
+const APP_BEFORE_MARKER: usize = 64;
+/// How far after its marker it may end: spaces, an `@` and a 32-character handle.
+const APP_AFTER_MARKER: usize = 48;
+
+/// The [`APP_HANDLE`] matches of `text` that may name a contact, in order. An ASCII
+/// app's handle is kept only after a marker (`:`, `：`, `=`, `@` or the label "id"), so
+/// unless the text names an app in another script, only the windows around markers
+/// are searched: running the pattern over whole adverts found every "wa", "tg" and
+/// "line" in English prose, about a tenth of `campaigns`' work. An "id" inside a word on
+/// both sides ("provides") is not a label.
+fn app_handle_candidates<'t>(text: &'t str, out: &mut Vec<regex::Match<'t>>) {
+    if !text.is_ascii() && NON_ASCII_APPS.is_match(text) {
+        out.extend(APP_HANDLE.find_iter(text));
+        return;
+    }
+    let bytes = text.as_bytes();
+    let mut markers: Vec<usize> = memchr::memchr3_iter(b':', b'=', b'@', bytes).collect();
+    let letter = |i: Option<&u8>| i.is_some_and(u8::is_ascii_alphabetic);
+    markers.extend(
+        ID_LABEL
+            .find_iter(bytes)
+            .filter(|&i| !(i > 0 && letter(bytes.get(i - 1)) && letter(bytes.get(i + 2)))),
+    );
+    if !text.is_ascii() {
+        markers.extend(FULLWIDTH_COLON.find_iter(bytes));
+    }
+    markers.sort_unstable();
+    let mut searched_to = 0;
+    let mut k = 0;
+    while k < markers.len() {
+        let start =
+            floor_boundary(text, markers[k].saturating_sub(APP_BEFORE_MARKER)).max(searched_to);
+        let mut end = markers[k] + APP_AFTER_MARKER;
+        // Windows that overlap are searched as one.
+        while k + 1 < markers.len() && markers[k + 1].saturating_sub(APP_BEFORE_MARKER) < end {
+            k += 1;
+            end = markers[k] + APP_AFTER_MARKER;
+        }
+        k += 1;
+        let window = &text[..ceil_boundary(text, end.min(text.len()))];
+        let mut at = start;
+        while at < window.len()
+            && let Some(m) = APP_HANDLE.find_at(window, at)
+        {
+            out.push(m);
+            at = m.end().max(at + 1);
+        }
+        searched_to = at.max(start);
+    }
+}
+
+/// The nearest character boundary at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The nearest character boundary at or after `i` (`i` ≤ the text's length).
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// A handle's characters, to quote a bare handle from the original.
 static BARE_HANDLE_BODY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[a-z][a-z0-9_.]*").expect("valid handle body pattern"));
@@ -1236,7 +1334,9 @@ pub fn extract(
     }
     // Handles after an app's name, then `@handle` alone.
     let mut handle_spans: Vec<usize> = Vec::new();
-    for found in APP_HANDLE.find_iter(text) {
+    let mut app_matches = Vec::new();
+    app_handle_candidates(text, &mut app_matches);
+    for found in app_matches {
         // Most matches are an English word holding an app's name ("want", "online")
         // followed by more letters, with no marker: rejected below as unmarked. Reject
         // them before the costlier capture search (an all-ASCII match is an ASCII app's,
@@ -1351,6 +1451,37 @@ mod tests {
             .into_iter()
             .map(|c| c.key)
             .collect()
+    }
+
+    #[test]
+    fn app_handles_are_searched_around_markers_only() {
+        // App names in prose with no marker give no candidate at all (nothing to search).
+        let prose = "We want a team player who was online while the deadline was set; \
+                     the signal is clear and provides a wide view.";
+        let mut found = Vec::new();
+        app_handle_candidates(prose, &mut found);
+        assert!(found.is_empty(), "{found:?}");
+        // Each kind of marker, and the same handles as a search of the whole text.
+        for (text, handle) in [
+            ("apply now. telegram: @hr_linda_77 thanks", "hr_linda_77"),
+            ("contact telegram/whatsapp @jobdesk_kh", "jobdesk_kh"),
+            ("add line id: abc123 for details", "abc123"),
+            ("telegram id hr_team9", "hr_team9"),
+            ("wechat=hrwang88", "hrwang88"),
+            ("微信号：hrwang88", "hrwang88"),
+        ] {
+            let n = norm(text);
+            let t = n.as_str();
+            let mut gated = Vec::new();
+            app_handle_candidates(t, &mut gated);
+            let whole: Vec<_> = APP_HANDLE.find_iter(t).collect();
+            assert_eq!(gated, whole, "{text}");
+            assert!(
+                contacts(text, None).iter().any(|c| c.contains(handle)),
+                "{text}: {:?}",
+                contacts(text, None)
+            );
+        }
     }
 
     #[test]
