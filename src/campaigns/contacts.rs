@@ -32,6 +32,7 @@ use aho_corasick::AhoCorasick;
 use memchr::memmem;
 use regex::Regex;
 
+use crate::lure::families::contact::name_shortly_before;
 use crate::normalise::NormalisedText;
 
 /// What kind of identifier a contact is.
@@ -977,16 +978,68 @@ static APP_LINK: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid app link pattern")
 });
 
+/// The messaging apps' names in Latin letters, as [`APP_HANDLE`]'s alternatives (regex
+/// syntax: `\s*` where a space may or may not be written). Longer names first.
+const LATIN_APP_NAMES: &[&str] = &[
+    "telegram",
+    "telegarm",
+    "tele",
+    "tg",
+    "whatsapp",
+    "whats app",
+    "wa",
+    r"line\s*id",
+    r"id\s*line",
+    "line@",
+    "wechat",
+    "we chat",
+    "weixin",
+    "vx",
+    "zalo",
+    r"kakao\s*talk",
+    "kakaotalk",
+    "kakao",
+    "viber",
+    "signal",
+    "skype",
+];
+
+/// The apps' names in other scripts (literal), which may run into the handle.
+const OTHER_SCRIPT_APP_NAMES: &[&str] = &[
+    "电报",
+    "電報",
+    "纸飞机",
+    "紙飛機",
+    "飞机",
+    "微信号",
+    "微信",
+    "微訊",
+    "加微",
+    "ไลน์ไอดี",
+    "ไอดีไลน์",
+    "ไลน์",
+    "เทเลแกรม",
+    "카카오톡",
+    "카톡",
+    "카카오",
+    "텔레그램",
+    "라인",
+];
+
 /// An app's name (in several scripts), optional label words, then a handle after an
 /// explicit marker (`:`, `=`, `@`): `Telegram: @hr_linda`, `LINE ID: abc123`,
 /// `Telegram/WhatsApp @hr`. Names in scripts without spaces may run into the handle
 /// (`微信号abc123`, `ไลน์ไอดีabc`).
 static APP_HANDLE: LazyLock<Regex> = LazyLock::new(|| {
-    // An ASCII app's name starts a word ("wa" in "want", "tg" and "line" inside longer
+    // A Latin app's name starts a word ("wa" in "want", "tg" and "line" inside longer
     // words matched thousands of times per feed only to be rejected as unmarked); the
     // ASCII word boundary keeps the search in the fast automaton, and a name glued to
     // text in another script ("联系tg") still starts a word.
-    let app = r"(?-u:\b)(?:telegram|telegarm|tele|tg|whatsapp|whats app|wa|line\s*id|id\s*line|line@|wechat|we chat|weixin|vx|zalo|kakao\s*talk|kakaotalk|kakao|viber|signal|skype)|电报|電報|纸飞机|紙飛機|飞机|微信号|微信|微訊|加微|ไลน์ไอดี|ไอดีไลน์|ไลน์|เทเลแกรม|카카오톡|카톡|카카오|텔레그램|라인";
+    let app = format!(
+        r"(?-u:\b)(?:{})|{}",
+        LATIN_APP_NAMES.join("|"),
+        OTHER_SCRIPT_APP_NAMES.join("|")
+    );
     let label = r"(?:\s*(?:id|username|user\s*name|account|acc|号|號|账号|帳號|ไอดี|아이디|:|：))*";
     Regex::new(&format!(
         r"(?P<app>{app})(?:\s*[/&,|]\s*(?:{app}))*{label}\s*(?P<mark>[:：=@]|)\s*@?(?P<handle>[a-z0-9][a-z0-9._-]{{2,31}})"
@@ -994,101 +1047,56 @@ static APP_HANDLE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid app handle pattern")
 });
 
-/// [`APP_HANDLE`]'s app names written in other scripts (each longer name holds one of
-/// these): a field with none of them can only give an ASCII app's handle, which needs a
-/// marker.
-static NON_ASCII_APPS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new([
-        "电报",
-        "電報",
-        "飞机",
-        "紙飛機",
-        "微信",
-        "微訊",
-        "加微",
-        "ไลน์",
-        "เทเลแกรม",
-        "카톡",
-        "카카오",
-        "텔레그램",
-        "라인",
-    ])
-    .expect("static app names")
+/// [`OTHER_SCRIPT_APP_NAMES`] as one automaton: a field naming such an app is searched
+/// whole, as those names need no marker.
+static OTHER_SCRIPT_APPS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(OTHER_SCRIPT_APP_NAMES).expect("static app names"));
+
+/// A literal inside each of [`LATIN_APP_NAMES`] (checked by a test), for the guard: a
+/// DFA without a prefilter, as it searches a few dozen bytes at a time.
+static LATIN_APP_LITERALS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build([
+            "tele", "tg", "whats", "wa", "line", "wechat", "we chat", "weixin", "vx", "zalo",
+            "kakao", "viber", "signal", "skype",
+        ])
+        .expect("static literals")
 });
 
-/// "id" (a label before a handle: `line id: abc`, `telegram id abc`).
+/// "id", a label that marks a Latin app's handle as `:` does (`line id abc123`).
 static ID_LABEL: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("id"));
-/// The fullwidth colon, a marker in CJK text.
-static FULLWIDTH_COLON: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new("："));
 
-/// How far (bytes) before its marker an ASCII app's match may start: the app's name,
-/// others joined by `/`, `&` or `,`, and label words (`telegram/whatsapp id:` is 21).
-const APP_BEFORE_MARKER: usize = 64;
-/// How far after its marker it may end: spaces, an `@` and a 32-character handle.
-const APP_AFTER_MARKER: usize = 48;
-
-/// The [`APP_HANDLE`] matches of `text` that may name a contact, in order. An ASCII
-/// app's handle is kept only after a marker (`:`, `：`, `=`, `@` or the label "id"), so
-/// unless the text names an app in another script, only the windows around markers
-/// are searched: running the pattern over whole adverts found every "wa", "tg" and
-/// "line" in English prose, about a tenth of `campaigns`' work. An "id" inside a word on
-/// both sides ("provides") is not a label.
-fn app_handle_candidates<'t>(text: &'t str, out: &mut Vec<regex::Match<'t>>) {
-    if !text.is_ascii() && NON_ASCII_APPS.is_match(text) {
-        out.extend(APP_HANDLE.find_iter(text));
-        return;
+/// Whether [`APP_HANDLE`] may give a contact in `text` (normalised). A Latin app's
+/// handle is kept only after a marker (`:`, `：`, `=`, `@` or the label "id") with the
+/// app's name shortly before it, which EMSCAD's fields, full of colons, rarely have: the
+/// same guard as the contact family's (`name_shortly_before`). Searching every field
+/// found each "wa", "tg" and "line" in English prose, about a tenth of `campaigns`' work.
+fn app_handle_possible(text: &str) -> bool {
+    if !text.is_ascii() && OTHER_SCRIPT_APPS.is_match(text) {
+        return true;
     }
     let bytes = text.as_bytes();
-    let mut markers: Vec<usize> = memchr::memchr3_iter(b':', b'=', b'@', bytes).collect();
-    let letter = |i: Option<&u8>| i.is_some_and(u8::is_ascii_alphabetic);
-    markers.extend(
-        ID_LABEL
-            .find_iter(bytes)
-            .filter(|&i| !(i > 0 && letter(bytes.get(i - 1)) && letter(bytes.get(i + 2)))),
-    );
-    if !text.is_ascii() {
-        markers.extend(FULLWIDTH_COLON.find_iter(bytes));
-    }
-    markers.sort_unstable();
-    let mut searched_to = 0;
-    let mut k = 0;
-    while k < markers.len() {
-        let start =
-            floor_boundary(text, markers[k].saturating_sub(APP_BEFORE_MARKER)).max(searched_to);
-        let mut end = markers[k] + APP_AFTER_MARKER;
-        // Windows that overlap are searched as one.
-        while k + 1 < markers.len() && markers[k + 1].saturating_sub(APP_BEFORE_MARKER) < end {
-            k += 1;
-            end = markers[k] + APP_AFTER_MARKER;
-        }
-        k += 1;
-        let window = &text[..ceil_boundary(text, end.min(text.len()))];
-        let mut at = start;
-        while at < window.len()
-            && let Some(m) = APP_HANDLE.find_at(window, at)
-        {
-            out.push(m);
-            at = m.end().max(at + 1);
-        }
-        searched_to = at.max(start);
-    }
+    let markers = memchr::memchr3_iter(b':', b'=', b'@', bytes)
+        // The lead byte of '：' (U+FF1A), and every "id".
+        .chain(memchr::memchr_iter(0xEF, bytes))
+        .chain(ID_LABEL.find_iter(bytes).map(|at| at + 2));
+    name_shortly_before(text, markers, &LATIN_APP_LITERALS)
 }
 
-/// The nearest character boundary at or before `i`.
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// The nearest character boundary at or after `i` (`i` ≤ the text's length).
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
+/// Whether an [`APP_HANDLE`] match names a contact by its marker: a Latin app's needs a
+/// `:`, `：`, `=`, `@` or the label "id" before the handle; one in a script without
+/// spaces may run into it.
+fn has_marker(text: &str, c: &regex::Captures<'_>) -> bool {
+    let (Some(app), Some(mark), Some(h)) = (c.name("app"), c.name("mark"), c.name("handle")) else {
+        return false;
+    };
+    let between = &text[app.end()..h.start()];
+    !mark.as_str().is_empty()
+        || between.contains([':', '：', '=', '@'])
+        || between.contains("id")
+        || !app.as_str().is_ascii()
 }
 
 /// A handle's characters, to quote a bare handle from the original.
@@ -1334,9 +1342,11 @@ pub fn extract(
     }
     // Handles after an app's name, then `@handle` alone.
     let mut handle_spans: Vec<usize> = Vec::new();
-    let mut app_matches = Vec::new();
-    app_handle_candidates(text, &mut app_matches);
-    for found in app_matches {
+    for found in app_handle_possible(text)
+        .then(|| APP_HANDLE.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         // Most matches are an English word holding an app's name ("want", "online")
         // followed by more letters, with no marker: rejected below as unmarked. Reject
         // them before the costlier capture search (an all-ASCII match is an ASCII app's,
@@ -1349,19 +1359,11 @@ pub fn extract(
         let Some(c) = APP_HANDLE.captures_at(text, found.start()) else {
             continue;
         };
-        let (Some(app), Some(mark), Some(h)) = (c.name("app"), c.name("mark"), c.name("handle"))
-        else {
+        let (Some(app), Some(h)) = (c.name("app"), c.name("handle")) else {
             continue;
         };
         let app_text = app.as_str();
-        let ascii_app = app_text.is_ascii();
-        // An English app name needs a marker or a label before the handle; one in a
-        // script without spaces may run into it.
-        let between = &text[app.end()..h.start()];
-        let marked = !mark.as_str().is_empty()
-            || between.contains([':', '：', '=', '@'])
-            || between.contains("id")
-            || !ascii_app;
+        let marked = has_marker(text, &c);
         let handle = h.as_str().trim_end_matches(['.', '-', '_']);
         if !marked || NOT_HANDLES.contains(&handle) || handle.len() < 3 || in_email(h.start()) {
             continue;
@@ -1454,14 +1456,13 @@ mod tests {
     }
 
     #[test]
-    fn app_handles_are_searched_around_markers_only() {
-        // App names in prose with no marker give no candidate at all (nothing to search).
-        let prose = "We want a team player who was online while the deadline was set; \
-                     the signal is clear and provides a wide view.";
-        let mut found = Vec::new();
-        app_handle_candidates(prose, &mut found);
-        assert!(found.is_empty(), "{found:?}");
-        // Each kind of marker, and the same handles as a search of the whole text.
+    fn app_handle_guard_passes_marked_handles_and_skips_prose() {
+        // Colons with no app name shortly before them: skipped whole, though the prose
+        // further on holds "wa", "line" and "signal".
+        assert!(!app_handle_possible(
+            "requirements: a team player, good with excel. salary: negotiable. \
+             we want someone who was online before every deadline; a clear signal."
+        ));
         for (text, handle) in [
             ("apply now. telegram: @hr_linda_77 thanks", "hr_linda_77"),
             ("contact telegram/whatsapp @jobdesk_kh", "jobdesk_kh"),
@@ -1470,17 +1471,43 @@ mod tests {
             ("wechat=hrwang88", "hrwang88"),
             ("微信号：hrwang88", "hrwang88"),
         ] {
-            let n = norm(text);
-            let t = n.as_str();
-            let mut gated = Vec::new();
-            app_handle_candidates(t, &mut gated);
-            let whole: Vec<_> = APP_HANDLE.find_iter(t).collect();
-            assert_eq!(gated, whole, "{text}");
+            assert!(app_handle_possible(norm(text).as_str()), "{text}");
             assert!(
                 contacts(text, None).iter().any(|c| c.contains(handle)),
                 "{text}: {:?}",
                 contacts(text, None)
             );
+        }
+        // Every Latin name holds one of the guard's literals.
+        for name in LATIN_APP_NAMES {
+            for written in [name.replace(r"\s*", " "), name.replace(r"\s*", "")] {
+                assert!(LATIN_APP_LITERALS.is_match(&written), "{written}");
+            }
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The guard says "no" only where no match of the pattern has a marker.
+        #[test]
+        fn app_handle_guard_passes_every_marked_match(parts in prop::collection::vec(
+            prop::sample::select(vec![
+                "telegram", "telegarm", "tele", "tg", "whatsapp", "whats app", "wa", "line id",
+                "id line", "idline", "line@", "line", "wechat", "we chat", "weixin", "vx", "zalo",
+                "kakao talk", "kakao", "viber", "signal", "skype", "微信号", "ไลน์", "카톡",
+                " ", "  ", "\t", "\n", "/", ",", "&", "|", ":", "：", "=", "@", "id",
+                "username", "user name", "account", "acc", "号", "아이디", "hr_linda", "abc",
+                "x", "é", "文字", "9", "12", "-", ".",
+            ]),
+            0..16,
+        )) {
+            let text = parts.concat();
+            if !app_handle_possible(&text) {
+                for c in APP_HANDLE.captures_iter(&text) {
+                    prop_assert!(!has_marker(&text, &c), "{}", text);
+                }
+            }
         }
     }
 

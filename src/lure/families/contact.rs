@@ -42,6 +42,22 @@ static APP_NAME_STARTS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 /// must have an app name shortly before it. EMSCAD fields are full of colons
 /// ("Requirements:"), but app names next to them are rare.
 fn app_handle_possible(text: &str) -> bool {
+    let text_bytes = text.as_bytes();
+    let separators = memchr::memchr3_iter(b':', b'@', b'+', text_bytes)
+        // '=' and the lead byte of '：' (U+FF1A).
+        .chain(memchr::memchr2_iter(b'=', 0xEF, text_bytes));
+    name_shortly_before(text, separators, &APP_NAME_STARTS)
+}
+
+/// Whether one of `names` (an automaton like [`APP_NAME_STARTS`]: a DFA without a
+/// prefilter, as it searches a few dozen bytes at a time) occurs shortly before one of
+/// the `separators` (byte offsets into `text`), where an app handle's name stands before
+/// its separator. Also the guard of `campaigns::contacts`' app handles.
+pub(crate) fn name_shortly_before(
+    text: &str,
+    mut separators: impl Iterator<Item = usize>,
+    names: &aho_corasick::AhoCorasick,
+) -> bool {
     // Back from `at` (rounded down to a character) over white space, as `\s` means it.
     let back_over_space = |mut at: usize| {
         while !text.is_char_boundary(at) {
@@ -53,9 +69,6 @@ fn app_handle_possible(text: &str) -> bool {
         at
     };
     let text_bytes = text.as_bytes();
-    let mut separators = memchr::memchr3_iter(b':', b'@', b'+', text_bytes)
-        // '=' and the lead byte of '：' (U+FF1A).
-        .chain(memchr::memchr2_iter(b'=', 0xEF, text_bytes));
     separators.any(|at| {
         // The furthest back a match with its separator here can start: a name of up to
         // 9 bytes, white space, a word of up to 7 bytes ("account") and white space
@@ -63,7 +76,7 @@ fn app_handle_possible(text: &str) -> bool {
         // before a '+'.
         let words = back_over_space(back_over_space(at).saturating_sub(7)).saturating_sub(9);
         let from = words.min(at.saturating_sub(56));
-        APP_NAME_STARTS.is_match(&text_bytes[from..at])
+        names.is_match(&text_bytes[from..at])
     })
 }
 
